@@ -1,0 +1,33 @@
+/* Classified failures of vendor calls, with messages a user can act on. */
+#pragma once
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define WAG_ERROR (wag_error_quark())
+GQuark wag_error_quark(void);
+
+typedef enum {
+	WAG_ERROR_METHOD,       /* 405 */
+	WAG_ERROR_CONTENT_TYPE, /* 415 */
+	WAG_ERROR_BAD_REQUEST,  /* 400, 422 */
+	WAG_ERROR_UNAUTHORIZED, /* 401, 403 */
+	WAG_ERROR_NOT_FOUND,    /* 404 */
+	WAG_ERROR_RATE_LIMITED, /* 429 */
+	WAG_ERROR_QUOTA,        /* 466 */
+	WAG_ERROR_SERVER,       /* 5xx */
+	WAG_ERROR_TIMEOUT,
+	WAG_ERROR_NETWORK,
+	WAG_ERROR_BAD_REPLY,    /* not JSON, or not the documented shape */
+	WAG_ERROR_REFUSED,      /* 2xx with a false flag */
+	WAG_ERROR_UNSUPPORTED,  /* the vendor has no API for this */
+	WAG_ERROR_OTHER,        /* any other HTTP status */
+} WagErrorCode;
+
+/* Builds the error for a non-2xx reply; vendor_text may be NULL. */
+GError *wag_error_from_status(const char *vendor, guint status, const char *vendor_text);
+
+/* Whether retrying the same call later can succeed (429, 5xx, timeout, network). */
+gboolean wag_error_is_transient(const GError *error);
+
+G_END_DECLS

@@ -1,0 +1,259 @@
+#include "wag-http.h"
+#include "wag-error.h"
+#include "wag-i18n.h"
+#include "wag-json.h"
+#include <libsoup/soup.h>
+#include <string.h>
+
+struct _WagHttp {
+	gint ref;
+	SoupSession *session;
+	GCancellable *cancellable;
+	GPtrArray *secrets;
+	guint timeout;
+	guint in_flight;
+	gboolean shut_down;
+};
+
+typedef struct {
+	WagHttp *http;
+	SoupMessage *msg;
+	char *vendor_name;
+	char *redacted_url;
+	WagHttpCallback cb;
+	gpointer user_data;
+	GDestroyNotify destroy;
+} Pending;
+
+WagHttp *
+wag_http_new(guint timeout_seconds)
+{
+	WagHttp *h = g_new0(WagHttp, 1);
+	h->ref = 1;
+	h->timeout = timeout_seconds;
+	h->session = soup_session_new_with_options(
+		"timeout", timeout_seconds,
+		"user-agent", "purple-wagateway/" WAG_VERSION,
+		NULL);
+	h->cancellable = g_cancellable_new();
+	h->secrets = g_ptr_array_new_with_free_func(g_free);
+	return h;
+}
+
+WagHttp *
+wag_http_ref(WagHttp *h)
+{
+	g_atomic_int_inc(&h->ref);
+	return h;
+}
+
+void
+wag_http_unref(WagHttp *h)
+{
+	if (!h || !g_atomic_int_dec_and_test(&h->ref))
+		return;
+	g_object_unref(h->session);
+	g_object_unref(h->cancellable);
+	g_ptr_array_free(h->secrets, TRUE);
+	g_free(h);
+}
+
+void
+wag_http_add_secret(WagHttp *h, const char *secret)
+{
+	if (!secret || strlen(secret) < 4)
+		return; /* redacting "a" would mangle every line and hide nothing */
+	g_ptr_array_add(h->secrets, g_strdup(secret));
+	/* The URL carries the escaped form. */
+	g_ptr_array_add(h->secrets, g_uri_escape_string(secret, NULL, FALSE));
+}
+
+char *
+wag_http_redact(WagHttp *h, const char *text)
+{
+	GString *s = g_string_new(text);
+	for (guint i = 0; i < h->secrets->len; i++)
+		g_string_replace(s, h->secrets->pdata[i], "***", 0);
+	return g_string_free(s, FALSE);
+}
+
+GCancellable *
+wag_http_get_cancellable(WagHttp *h)
+{
+	return h->cancellable;
+}
+
+guint
+wag_http_in_flight(WagHttp *h)
+{
+	return h->in_flight;
+}
+
+void
+wag_http_shutdown(WagHttp *h)
+{
+	h->shut_down = TRUE;
+	g_cancellable_cancel(h->cancellable);
+}
+
+static void
+pending_free(Pending *p)
+{
+	if (p->destroy)
+		p->destroy(p->user_data);
+	p->http->in_flight--;
+	wag_http_unref(p->http);
+	g_clear_object(&p->msg);
+	g_free(p->vendor_name);
+	g_free(p->redacted_url);
+	g_free(p);
+}
+
+static GError *
+transport_error(Pending *p, GError *err)
+{
+	WagHttp *h = p->http;
+	g_autofree char *msg = wag_http_redact(h, err->message);
+
+	if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+		return g_error_new(WAG_ERROR, WAG_ERROR_TIMEOUT,
+		                   _("%s: no answer within %u seconds (timeout)."), p->vendor_name, h->timeout);
+	return g_error_new(WAG_ERROR, WAG_ERROR_NETWORK, _("%s: cannot reach the service: %s"),
+	                   p->vendor_name, msg);
+}
+
+static void
+on_read(GObject *source, GAsyncResult *res, gpointer data)
+{
+	Pending *p = data;
+	WagHttp *h = p->http;
+	WagReply reply = { 0 };
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GBytes) bytes = soup_session_send_and_read_finish(SOUP_SESSION(source), res, &err);
+
+	/* Shut down: the owner is gone, its callback must not run. */
+	if (h->shut_down || g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+		g_debug("%s %s: cancelled", soup_message_get_method(p->msg), p->redacted_url);
+		pending_free(p);
+		return;
+	}
+	if (!bytes) {
+		reply.error = transport_error(p, err);
+		g_debug("%s %s: %s", soup_message_get_method(p->msg), p->redacted_url, reply.error->message);
+	} else {
+		gsize len = 0;
+		const char *data_ = g_bytes_get_data(bytes, &len);
+		g_autoptr(GError) perr = NULL;
+
+		reply.status = soup_message_get_status(p->msg);
+		g_debug("%s %s: %u (%" G_GSIZE_FORMAT " bytes)", soup_message_get_method(p->msg),
+		        p->redacted_url, reply.status, len);
+		if (len)
+			reply.json = wag_json_parse(data_, len, &perr);
+		if (!SOUP_STATUS_IS_SUCCESSFUL(reply.status)) {
+			g_autofree char *text = wag_json_error_text(reply.json);
+			g_autofree char *safe = NULL;
+			if (!text && !reply.json && len && len < 200 && g_utf8_validate(data_, len, NULL))
+				text = g_strstrip(g_strndup(data_, len));
+			safe = text ? wag_http_redact(h, text) : NULL;
+			reply.error = wag_error_from_status(p->vendor_name, reply.status, safe);
+		} else if (!reply.json) {
+			reply.error = g_error_new(WAG_ERROR, WAG_ERROR_BAD_REPLY,
+			                          _("%s sent a reply that is not JSON (HTTP %u)."),
+			                          p->vendor_name, reply.status);
+		}
+	}
+	p->cb(&reply, p->user_data);
+	g_clear_error(&reply.error);
+	if (reply.json)
+		json_node_unref(reply.json);
+	pending_free(p);
+}
+
+static void
+fail_soon(WagHttp *h, WagHttpCallback cb, gpointer user_data, GDestroyNotify destroy, GError *error);
+
+void
+wag_http_send(WagHttp *h, const char *base, WagRequest *req, WagHttpCallback cb, gpointer user_data,
+              GDestroyNotify destroy)
+{
+	g_autofree char *url = g_strconcat(base, req->path, NULL);
+	SoupMessage *msg;
+	Pending *p;
+
+	msg = h->shut_down ? NULL : soup_message_new(req->method, url);
+	if (!msg) {
+		if (h->shut_down) {
+			if (destroy)
+				destroy(user_data);
+		} else {
+			g_autofree char *safe = wag_http_redact(h, url);
+			fail_soon(h, cb, user_data, destroy, g_error_new(WAG_ERROR, WAG_ERROR_NETWORK,
+			          _("%s: invalid address %s (check the api_base option)."), req->vendor_name, safe));
+		}
+		wag_request_free(req);
+		return;
+	}
+	for (guint i = 0; i + 1 < req->headers->len; i += 2)
+		soup_message_headers_replace(soup_message_get_request_headers(msg),
+		                             req->headers->pdata[i], req->headers->pdata[i + 1]);
+	if (req->body) {
+		gsize len;
+		char *json = json_to_string(req->body, FALSE);
+		len = strlen(json);
+		g_autoptr(GBytes) b = g_bytes_new_take(json, len);
+		soup_message_set_request_body_from_bytes(msg, "application/json", b);
+	}
+	p = g_new0(Pending, 1);
+	p->http = wag_http_ref(h);
+	p->msg = msg;
+	p->vendor_name = g_strdup(req->vendor_name);
+	p->redacted_url = wag_http_redact(h, url);
+	p->cb = cb;
+	p->user_data = user_data;
+	p->destroy = destroy;
+	h->in_flight++;
+	g_debug("%s %s", req->method, p->redacted_url);
+	soup_session_send_and_read_async(h->session, msg, G_PRIORITY_DEFAULT, h->cancellable, on_read, p);
+	wag_request_free(req);
+}
+
+/* Errors found before sending are still reported asynchronously, so callers
+ * see one code path and never re-enter themselves. */
+typedef struct {
+	WagHttp *http;
+	WagHttpCallback cb;
+	gpointer user_data;
+	GDestroyNotify destroy;
+	GError *error;
+} Failure;
+
+static gboolean
+fail_idle(gpointer data)
+{
+	Failure *f = data;
+	if (!f->http->shut_down) {
+		WagReply reply = { 0, NULL, f->error };
+		f->cb(&reply, f->user_data);
+	}
+	g_error_free(f->error);
+	if (f->destroy)
+		f->destroy(f->user_data);
+	f->http->in_flight--;
+	wag_http_unref(f->http);
+	g_free(f);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+fail_soon(WagHttp *h, WagHttpCallback cb, gpointer user_data, GDestroyNotify destroy, GError *error)
+{
+	Failure *f = g_new0(Failure, 1);
+	f->http = wag_http_ref(h);
+	f->cb = cb;
+	f->user_data = user_data;
+	f->destroy = destroy;
+	f->error = error;
+	h->in_flight++;
+	g_idle_add(fail_idle, f);
+}

@@ -1,0 +1,37 @@
+/* Async JSON-over-HTTP on libsoup-3, one instance per connection.
+ * Every request shares the connection's GCancellable and holds a reference
+ * to the client; after wag_http_shutdown() no callback ever runs, so the
+ * caller may free its state right away. */
+#pragma once
+#include <gio/gio.h>
+#include "wag-vendor.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WagHttp WagHttp;
+
+typedef struct {
+	guint status;      /* 0 when there was no HTTP reply */
+	JsonNode *json;    /* parsed body, or NULL */
+	GError *error;     /* WAG_ERROR: set for transport errors, non-2xx and non-JSON */
+} WagReply;
+
+typedef void (*WagHttpCallback)(WagReply *reply, gpointer user_data);
+
+WagHttp *wag_http_new(guint timeout_seconds);
+WagHttp *wag_http_ref(WagHttp *h);
+void wag_http_unref(WagHttp *h);
+/* Strings never to be shown: replaced by "***" in every log line and error. */
+void wag_http_add_secret(WagHttp *h, const char *secret);
+char *wag_http_redact(WagHttp *h, const char *text);
+GCancellable *wag_http_get_cancellable(WagHttp *h);
+guint wag_http_in_flight(WagHttp *h);
+void wag_http_shutdown(WagHttp *h);
+/* Takes req. cb runs at most once, never after shutdown; destroy (may be
+ * NULL) frees user_data in every case. */
+void wag_http_send(WagHttp *h, const char *base, WagRequest *req,
+                   WagHttpCallback cb, gpointer user_data, GDestroyNotify destroy);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(WagHttp, wag_http_unref)
+
+G_END_DECLS

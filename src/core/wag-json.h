@@ -1,0 +1,18 @@
+/* Tolerant readers for vendor JSON: Z-API writes booleans as "false" at times. */
+#pragma once
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+const char *wag_json_str(JsonObject *o, const char *member);
+/* Numbers become strings too (Green API phones, Z-API community ids). */
+char *wag_json_dup_id(JsonObject *o, const char *member);
+gboolean wag_json_bool(JsonObject *o, const char *member, gboolean fallback);
+gboolean wag_json_has_bool(JsonObject *o, const char *member);
+JsonObject *wag_json_obj(JsonNode *node);
+JsonArray *wag_json_arr(JsonObject *o, const char *member);
+/* The human text in an error body: error, message, description, invokeStatus.description. */
+char *wag_json_error_text(JsonNode *body);
+JsonNode *wag_json_parse(const char *data, gsize len, GError **error);
+
+G_END_DECLS

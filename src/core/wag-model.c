@@ -1,0 +1,181 @@
+#include "wag-model.h"
+#include <string.h>
+
+static void
+participant_free(gpointer p)
+{
+	WagParticipant *wp = p;
+	g_free(wp->id);
+	g_free(wp->name);
+	g_free(wp);
+}
+
+WagGroup *
+wag_group_new(const char *id, const char *subject)
+{
+	WagGroup *g = g_new0(WagGroup, 1);
+	g->id = g_strdup(id);
+	g->subject = g_strdup(subject);
+	g->participants = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, participant_free);
+	g->subgroups = g_ptr_array_new_with_free_func(g_free);
+	return g;
+}
+
+void
+wag_group_free(WagGroup *g)
+{
+	if (!g)
+		return;
+	g_free(g->id);
+	g_free(g->subject);
+	g_free(g->owner);
+	g_free(g->community_id);
+	g_free(g->announcement_id);
+	g_hash_table_destroy(g->participants);
+	g_ptr_array_free(g->subgroups, TRUE);
+	g_free(g);
+}
+
+WagParticipant *
+wag_group_add_participant(WagGroup *g, const char *canonical_id, WagRole role)
+{
+	WagParticipant *p = g_hash_table_lookup(g->participants, canonical_id);
+	if (!p) {
+		p = g_new0(WagParticipant, 1);
+		p->id = g_strdup(canonical_id);
+		g_hash_table_insert(g->participants, p->id, p);
+	}
+	p->role = role;
+	return p;
+}
+
+static gint
+cmp_participant(gconstpointer a, gconstpointer b)
+{
+	const WagParticipant *pa = *(WagParticipant *const *) a, *pb = *(WagParticipant *const *) b;
+	return strcmp(pa->id, pb->id);
+}
+
+GPtrArray *
+wag_group_sorted_participants(WagGroup *g)
+{
+	GPtrArray *out = g_ptr_array_sized_new(g_hash_table_size(g->participants));
+	GHashTableIter it;
+	gpointer v;
+
+	g_hash_table_iter_init(&it, g->participants);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		g_ptr_array_add(out, v);
+	g_ptr_array_sort(out, cmp_participant);
+	return out;
+}
+
+WagModel *
+wag_model_new(void)
+{
+	WagModel *m = g_new0(WagModel, 1);
+	m->groups = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify) wag_group_free);
+	return m;
+}
+
+void
+wag_model_free(WagModel *m)
+{
+	if (!m)
+		return;
+	g_hash_table_destroy(m->groups);
+	g_free(m);
+}
+
+WagGroup *
+wag_model_lookup(WagModel *m, const char *id)
+{
+	return id ? g_hash_table_lookup(m->groups, id) : NULL;
+}
+
+static void
+steal_str(char **dst, char **src)
+{
+	if (*src) {
+		g_free(*dst);
+		*dst = *src;
+		*src = NULL;
+	}
+}
+
+WagGroup *
+wag_model_take(WagModel *m, WagGroup *g)
+{
+	WagGroup *old = g_hash_table_lookup(m->groups, g->id);
+
+	if (!old) {
+		g_hash_table_insert(m->groups, g->id, g);
+		return g;
+	}
+	steal_str(&old->subject, &g->subject);
+	steal_str(&old->owner, &g->owner);
+	steal_str(&old->community_id, &g->community_id);
+	steal_str(&old->announcement_id, &g->announcement_id);
+	old->is_community |= g->is_community;
+	old->is_announcement |= g->is_announcement;
+	if (g->roster_loaded) {
+		GHashTable *t = old->participants;
+		old->participants = g->participants;
+		g->participants = t;
+		old->roster_loaded = TRUE;
+	}
+	if (g->subgroups->len) {
+		GPtrArray *t = old->subgroups;
+		old->subgroups = g->subgroups;
+		g->subgroups = t;
+	}
+	wag_group_free(g);
+	return old;
+}
+
+void
+wag_model_link(WagModel *m, const char *group_id, const char *community_id)
+{
+	WagGroup *g = wag_model_lookup(m, group_id);
+	WagGroup *old_c;
+	guint idx;
+
+	if (!g)
+		g = wag_model_take(m, wag_group_new(group_id, NULL));
+	old_c = wag_model_lookup(m, g->community_id);
+	if (old_c && g_ptr_array_find_with_equal_func(old_c->subgroups, group_id, g_str_equal, &idx))
+		g_ptr_array_remove_index(old_c->subgroups, idx);
+	g_free(g->community_id);
+	g->community_id = g_strdup(community_id);
+	if (community_id) {
+		WagGroup *c = wag_model_lookup(m, community_id);
+		if (!c) {
+			c = wag_model_take(m, wag_group_new(community_id, NULL));
+			c->is_community = TRUE;
+		}
+		if (!g_ptr_array_find_with_equal_func(c->subgroups, group_id, g_str_equal, NULL))
+			g_ptr_array_add(c->subgroups, g_strdup(group_id));
+	}
+}
+
+static gint
+cmp_group(gconstpointer a, gconstpointer b)
+{
+	const WagGroup *ga = *(WagGroup *const *) a, *gb = *(WagGroup *const *) b;
+	int c = g_utf8_collate(ga->subject ? ga->subject : ga->id, gb->subject ? gb->subject : gb->id);
+	return c ? c : strcmp(ga->id, gb->id);
+}
+
+GPtrArray *
+wag_model_sorted(WagModel *m)
+{
+	GPtrArray *out = g_ptr_array_sized_new(g_hash_table_size(m->groups));
+	GHashTableIter it;
+	gpointer v;
+
+	g_hash_table_iter_init(&it, m->groups);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		g_ptr_array_add(out, v);
+	g_ptr_array_sort(out, cmp_group);
+	return out;
+}

@@ -1,0 +1,57 @@
+/* What we know of the instance's groups and communities. */
+#pragma once
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+	WAG_ROLE_MEMBER,
+	WAG_ROLE_ADMIN,
+	WAG_ROLE_OWNER, /* creator / super admin: never removed */
+} WagRole;
+
+typedef struct {
+	char *id;   /* canonical (wag_phone_canonical) */
+	char *name; /* may be NULL */
+	WagRole role;
+} WagParticipant;
+
+typedef struct {
+	char *id;            /* exactly as the vendor writes it */
+	char *subject;
+	char *owner;         /* canonical, may be NULL */
+	char *community_id;  /* the community this group is linked to, or NULL */
+	gboolean is_community;
+	gboolean is_announcement;
+	gboolean roster_loaded;
+	GHashTable *participants; /* canonical id -> WagParticipant */
+	GPtrArray *subgroups;     /* communities: group ids, announcement group included */
+	char *announcement_id;    /* communities: the group that holds every member */
+} WagGroup;
+
+WagGroup *wag_group_new(const char *id, const char *subject);
+void wag_group_free(WagGroup *g);
+WagParticipant *wag_group_add_participant(WagGroup *g, const char *canonical_id, WagRole role);
+/* Participants sorted by id, for stable output. */
+GPtrArray *wag_group_sorted_participants(WagGroup *g);
+
+typedef struct {
+	GHashTable *groups; /* id -> WagGroup (groups and communities) */
+} WagModel;
+
+WagModel *wag_model_new(void);
+void wag_model_free(WagModel *m);
+WagGroup *wag_model_lookup(WagModel *m, const char *id);
+/* Takes g; merges into an existing entry with the same id (keeps a loaded roster). */
+WagGroup *wag_model_take(WagModel *m, WagGroup *g);
+/* Links group to community (both known or created); NULL community unlinks. */
+void wag_model_link(WagModel *m, const char *group_id, const char *community_id);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(WagGroup, wag_group_free)
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+/* Groups and communities sorted by subject, then id (stable listings). */
+GPtrArray *wag_model_sorted(WagModel *m);
+G_END_DECLS

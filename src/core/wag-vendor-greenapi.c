@@ -1,0 +1,220 @@
+/* Green API: API_URL/waInstanceINSTANCE/method/TOKEN. The API_URL is per
+ * instance (api_base option). No communities, no join requests, one
+ * participant per removal, and no membership webhooks (rosters are polled). */
+#include "wag-vendor.h"
+#include "wag-error.h"
+#include "wag-i18n.h"
+#include "wag-json.h"
+#include "wag-phone.h"
+#include <string.h>
+
+static WagRequest *
+green_request(const WagCreds *c, const char *method, const char *api_method, JsonBuilder *body)
+{
+	g_autofree char *inst = wag_escape(c->instance);
+	g_autofree char *tok = wag_escape(c->token);
+	WagRequest *r = wag_request_new(&wag_vendor_greenapi, method,
+		g_strdup_printf("/waInstance%s/%s/%s", inst, api_method, tok));
+	if (body)
+		wag_request_set_body(r, body);
+	return r;
+}
+
+static JsonBuilder *
+group_body(const char *group)
+{
+	JsonBuilder *b = json_builder_new();
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "groupId");
+	json_builder_add_string_value(b, group);
+	return b;
+}
+
+static WagRequest *
+req_status(const WagCreds *c)
+{
+	return green_request(c, "GET", "getStateInstance", NULL);
+}
+
+static WagInstanceState
+parse_status(guint http_status, JsonNode *body, char **detail)
+{
+	static const struct { const char *state; WagInstanceState s; } map[] = {
+		{ "authorized", WAG_STATE_READY },
+		{ "yellowCard", WAG_STATE_READY }, /* restricted for spam, still usable */
+		{ "notAuthorized", WAG_STATE_NOT_AUTHORIZED },
+		{ "blocked", WAG_STATE_BLOCKED },
+		{ "sleepMode", WAG_STATE_PHONE_OFFLINE },
+		{ "starting", WAG_STATE_STARTING },
+	};
+	const char *state = wag_json_str(wag_json_obj(body), "stateInstance");
+
+	*detail = wag_json_error_text(body);
+	if (http_status >= 200 && http_status < 300) {
+		for (guint i = 0; state && i < G_N_ELEMENTS(map); i++)
+			if (strcmp(state, map[i].state) == 0) {
+				if (!*detail)
+					*detail = g_strdup(state);
+				return map[i].s;
+			}
+		return WAG_STATE_UNKNOWN;
+	}
+	if (http_status == 401 || http_status == 403)
+		return WAG_STATE_BAD_CREDENTIALS;
+	if (http_status == 400 && *detail) {
+		if (strstr(*detail, "starting"))
+			return strstr(*detail, "not authorized") ? WAG_STATE_NOT_AUTHORIZED : WAG_STATE_STARTING;
+		if (strstr(*detail, "not authorized"))
+			return WAG_STATE_NOT_AUTHORIZED;
+	}
+	return WAG_STATE_UNKNOWN;
+}
+
+static WagRequest *
+req_groups(const WagCreds *c, guint page)
+{
+	return green_request(c, "GET", "getContacts", NULL);
+}
+
+static gboolean
+parse_groups(JsonNode *body, GPtrArray *out, gboolean *more, GError **error)
+{
+	JsonArray *a = body && JSON_NODE_HOLDS_ARRAY(body) ? json_node_get_array(body) : NULL;
+
+	*more = FALSE;
+	if (!a) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
+		            _("%s sent a contact list that is not a JSON array."), wag_vendor_greenapi.name);
+		return FALSE;
+	}
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		JsonObject *o = wag_json_obj(json_array_get_element(a, i));
+		const char *id = wag_json_str(o, "id");
+		if (id && g_strcmp0(wag_json_str(o, "type"), "group") == 0)
+			g_ptr_array_add(out, wag_group_new(id, wag_json_str(o, "name")));
+	}
+	return TRUE;
+}
+
+static WagRequest *
+req_group_info(const WagCreds *c, const char *group)
+{
+	JsonBuilder *b = group_body(group);
+	json_builder_end_object(b);
+	return green_request(c, "POST", "getGroupData", b);
+}
+
+static gboolean
+parse_group_info(JsonNode *body, WagGroup *g, GError **error)
+{
+	JsonObject *o = wag_json_obj(body);
+	JsonArray *parts = wag_json_arr(o, "participants");
+
+	if (!o || !parts) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
+		            _("%s sent group data without participants."), wag_vendor_greenapi.name);
+		return FALSE;
+	}
+	if (wag_json_str(o, "subject")) {
+		g_free(g->subject);
+		g->subject = g_strdup(wag_json_str(o, "subject"));
+	}
+	g_free(g->owner);
+	g->owner = wag_phone_canonical(wag_json_str(o, "owner"));
+	g_hash_table_remove_all(g->participants);
+	for (guint i = 0; i < json_array_get_length(parts); i++) {
+		JsonObject *p = wag_json_obj(json_array_get_element(parts, i));
+		g_autofree char *id = wag_phone_canonical(wag_json_str(p, "id"));
+		WagRole role = WAG_ROLE_MEMBER;
+
+		if (!id)
+			continue;
+		if (wag_json_bool(p, "isSuperAdmin", FALSE) || g_strcmp0(id, g->owner) == 0)
+			role = WAG_ROLE_OWNER;
+		else if (wag_json_bool(p, "isAdmin", FALSE))
+			role = WAG_ROLE_ADMIN;
+		wag_group_add_participant(g, id, role);
+	}
+	g->roster_loaded = TRUE;
+	return TRUE;
+}
+
+static gboolean
+is_community_id(const char *id)
+{
+	return FALSE;
+}
+
+static WagRequest *
+req_action(const WagCreds *c, WagAction action, const WagGroup *target,
+           const char *const *ids, guint n_ids, GError **error)
+{
+	JsonBuilder *b;
+
+	switch (action) {
+	case WAG_ACTION_REMOVE:
+		if (n_ids != 1) {
+			g_set_error(error, WAG_ERROR, WAG_ERROR_UNSUPPORTED,
+			            _("%s removes one participant per call."), wag_vendor_greenapi.name);
+			return NULL;
+		}
+		b = group_body(target->id);
+		json_builder_set_member_name(b, "participantChatId");
+		{
+			g_autofree char *chat_id = wag_phone_is_lid(ids[0]) ? g_strdup(ids[0])
+			                                                    : g_strconcat(ids[0], "@c.us", NULL);
+			json_builder_add_string_value(b, chat_id);
+		}
+		json_builder_end_object(b);
+		return green_request(c, "POST", "removeGroupParticipant", b);
+	case WAG_ACTION_LEAVE:
+		b = group_body(target->id);
+		json_builder_end_object(b);
+		return green_request(c, "POST", "leaveGroup", b);
+	case WAG_ACTION_APPROVE:
+	case WAG_ACTION_REJECT:
+		wag_unsupported(&wag_vendor_greenapi, error, _("join requests"));
+		return NULL;
+	default:
+		wag_unsupported(&wag_vendor_greenapi, error, _("communities"));
+		return NULL;
+	}
+}
+
+static gboolean
+parse_action(WagAction action, JsonNode *body, GError **error)
+{
+	JsonObject *o = wag_json_obj(body);
+
+	if (action == WAG_ACTION_LEAVE && o && !wag_json_has_bool(o, "leaveGroup") &&
+	    wag_json_has_bool(o, "removeAdmin"))
+		return wag_check_flag(&wag_vendor_greenapi, body, "removeAdmin", error);
+	if (action == WAG_ACTION_REMOVE && o && wag_json_has_bool(o, "removeParticipant") &&
+	    !wag_json_bool(o, "removeParticipant", FALSE)) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_REFUSED,
+		            _("%s did not remove the participant (not a member of the group?)."),
+		            wag_vendor_greenapi.name);
+		return FALSE;
+	}
+	return wag_check_flag(&wag_vendor_greenapi, body,
+	                      action == WAG_ACTION_LEAVE ? "leaveGroup" : "removeParticipant", error);
+}
+
+const WagVendor wag_vendor_greenapi = {
+	.id = "greenapi",
+	.name = "Green API",
+	.panel = N_("the Green API console"),
+	.default_base = "https://api.green-api.com",
+	.batch_max = 1,
+	.has_communities = FALSE,
+	.lists_requests = FALSE,
+	.req_status = req_status,
+	.parse_status = parse_status,
+	.req_groups = req_groups,
+	.parse_groups = parse_groups,
+	.req_group_info = req_group_info,
+	.parse_group_info = parse_group_info,
+	.is_community_id = is_community_id,
+	.req_action = req_action,
+	.parse_action = parse_action,
+};

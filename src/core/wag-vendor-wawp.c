@@ -1,0 +1,280 @@
+/* Wawp (on WAHA): https://api.wawp.net/v2/... Credentials go both in the
+ * query and in JSON bodies (the docs disagree on which one counts). Group
+ * listing, leave and join requests are WAHA paths Wawp does not document:
+ * a 404 there means the instance does not offer it. */
+#include "wag-vendor.h"
+#include "wag-error.h"
+#include "wag-i18n.h"
+#include "wag-json.h"
+#include "wag-phone.h"
+#include <string.h>
+
+static WagRequest *
+wawp_request(const WagCreds *c, const char *method, const char *group, const char *tail, JsonBuilder *body)
+{
+	g_autofree char *inst = wag_escape(c->instance);
+	g_autofree char *tok = wag_escape(c->token);
+	g_autofree char *gid = group ? wag_escape(group) : NULL;
+	WagRequest *r = wag_request_new(&wag_vendor_wawp, method,
+		g_strdup_printf("/v2/%s%s%s?instance_id=%s&access_token=%s",
+		                gid ? "groups/" : "", gid ? gid : "", tail, inst, tok));
+
+	if (body) {
+		json_builder_set_member_name(body, "instance_id");
+		json_builder_add_string_value(body, c->instance);
+		json_builder_set_member_name(body, "access_token");
+		json_builder_add_string_value(body, c->token);
+		json_builder_end_object(body);
+		wag_request_set_body(r, body);
+	}
+	return r;
+}
+
+static WagRequest *
+req_status(const WagCreds *c)
+{
+	return wawp_request(c, "GET", NULL, "session/info", NULL);
+}
+
+static WagInstanceState
+parse_status(guint http_status, JsonNode *body, char **detail)
+{
+	const char *status = wag_json_str(wag_json_obj(body), "status");
+
+	if (http_status >= 200 && http_status < 300) {
+		*detail = g_strdup(status);
+		if (!status)
+			return WAG_STATE_UNKNOWN;
+		if (strcmp(status, "WORKING") == 0)
+			return WAG_STATE_READY;
+		if (strcmp(status, "SCAN_QR_CODE") == 0)
+			return WAG_STATE_NOT_AUTHORIZED;
+		if (strcmp(status, "STARTING") == 0)
+			return WAG_STATE_STARTING;
+		return WAG_STATE_PHONE_OFFLINE; /* STOPPED, FAILED */
+	}
+	*detail = wag_json_error_text(body);
+	if (http_status == 403 && *detail && strstr(*detail, "subscription_required"))
+		return WAG_STATE_PLAN;
+	if (http_status == 401 || http_status == 403 || http_status == 404)
+		return WAG_STATE_BAD_CREDENTIALS;
+	return WAG_STATE_UNKNOWN;
+}
+
+static WagRequest *
+req_groups(const WagCreds *c, guint page)
+{
+	return wawp_request(c, "GET", NULL, "groups", NULL);
+}
+
+/* WAHA writes ids as strings or as {"_serialized": "..."}. */
+static const char *
+waha_id(JsonNode *n)
+{
+	JsonObject *o;
+	if (!n)
+		return NULL;
+	if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING)
+		return json_node_get_string(n);
+	o = wag_json_obj(n);
+	return wag_json_str(o, "_serialized");
+}
+
+static void
+add_group(GPtrArray *out, const char *fallback_id, JsonObject *o)
+{
+	const char *id = o && json_object_has_member(o, "id") ? waha_id(json_object_get_member(o, "id")) : NULL;
+	const char *subject = wag_json_str(o, "subject");
+
+	if (!subject)
+		subject = wag_json_str(o, "name");
+	if (!id)
+		id = fallback_id;
+	if (id && g_str_has_suffix(id, "@g.us"))
+		g_ptr_array_add(out, wag_group_new(id, subject));
+}
+
+static gboolean
+parse_groups(JsonNode *body, GPtrArray *out, gboolean *more, GError **error)
+{
+	*more = FALSE;
+	if (body && JSON_NODE_HOLDS_ARRAY(body)) {
+		JsonArray *a = json_node_get_array(body);
+		for (guint i = 0; i < json_array_get_length(a); i++)
+			add_group(out, NULL, wag_json_obj(json_array_get_element(a, i)));
+		return TRUE;
+	}
+	if (body && JSON_NODE_HOLDS_OBJECT(body)) {
+		/* Some engines answer a map keyed by group id. */
+		JsonObjectIter it;
+		const char *key;
+		JsonNode *val;
+		json_object_iter_init(&it, json_node_get_object(body));
+		while (json_object_iter_next(&it, &key, &val))
+			add_group(out, key, wag_json_obj(val));
+		return TRUE;
+	}
+	g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
+	            _("%s sent a group list in an unknown shape."), wag_vendor_wawp.name);
+	return FALSE;
+}
+
+static WagRequest *
+req_group_info(const WagCreds *c, const char *group)
+{
+	return wawp_request(c, "GET", group, "/participants", NULL);
+}
+
+static gboolean
+parse_group_info(JsonNode *body, WagGroup *g, GError **error)
+{
+	JsonArray *a = body && JSON_NODE_HOLDS_ARRAY(body) ? json_node_get_array(body) : NULL;
+
+	if (!a) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
+		            _("%s sent participants in an unknown shape."), wag_vendor_wawp.name);
+		return FALSE;
+	}
+	g_hash_table_remove_all(g->participants);
+	g_clear_pointer(&g->owner, g_free);
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		JsonObject *p = wag_json_obj(json_array_get_element(a, i));
+		const char *role = wag_json_str(p, "role");
+		const char *raw = p ? waha_id(json_object_get_member(p, "id")) : NULL;
+		g_autofree char *id = NULL;
+		WagRole r = WAG_ROLE_MEMBER;
+
+		/* A lid with a known phone number is shown as the phone. */
+		if (raw && g_str_has_suffix(raw, "@lid") && wag_json_str(p, "pn"))
+			raw = wag_json_str(p, "pn");
+		id = wag_phone_canonical(raw);
+		if (!id || g_strcmp0(role, "left") == 0)
+			continue;
+		if (g_strcmp0(role, "superadmin") == 0) {
+			r = WAG_ROLE_OWNER;
+			if (!g->owner)
+				g->owner = g_strdup(id);
+		} else if (g_strcmp0(role, "admin") == 0)
+			r = WAG_ROLE_ADMIN;
+		wag_group_add_participant(g, id, r);
+	}
+	g->roster_loaded = TRUE;
+	return TRUE;
+}
+
+static gboolean
+is_community_id(const char *id)
+{
+	return FALSE;
+}
+
+static JsonBuilder *
+participants_body(const char *const *ids, guint n)
+{
+	JsonBuilder *b = json_builder_new();
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "participants");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < n; i++) {
+		g_autofree char *id = wag_phone_is_lid(ids[i]) ? g_strdup(ids[i]) : g_strconcat(ids[i], "@c.us", NULL);
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "id");
+		json_builder_add_string_value(b, id);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	return b;
+}
+
+static WagRequest *
+req_action(const WagCreds *c, WagAction action, const WagGroup *target,
+           const char *const *ids, guint n_ids, GError **error)
+{
+	JsonBuilder *b;
+
+	switch (action) {
+	case WAG_ACTION_REMOVE:
+		return wawp_request(c, "POST", target->id, "/participants/remove", participants_body(ids, n_ids));
+	case WAG_ACTION_APPROVE:
+		return wawp_request(c, "POST", target->id, "/participants/join-requests/approve",
+		                    participants_body(ids, n_ids));
+	case WAG_ACTION_REJECT:
+		return wawp_request(c, "POST", target->id, "/participants/join-requests/reject",
+		                    participants_body(ids, n_ids));
+	case WAG_ACTION_LEAVE:
+		b = json_builder_new();
+		json_builder_begin_object(b);
+		return wawp_request(c, "POST", target->id, "/leave", b);
+	default:
+		wag_unsupported(&wag_vendor_wawp, error, _("communities"));
+		return NULL;
+	}
+}
+
+static gboolean
+parse_action(WagAction action, JsonNode *body, GError **error)
+{
+	JsonObject *o = wag_json_obj(body);
+	g_autofree char *why = NULL;
+
+	/* WAHA engines answer various 2xx bodies: only an explicit "ok": false fails. */
+	if (!o || !wag_json_has_bool(o, "ok") || wag_json_bool(o, "ok", TRUE))
+		return TRUE;
+	why = wag_json_error_text(body);
+	g_set_error(error, WAG_ERROR, WAG_ERROR_REFUSED, _("%s refused the request: %s"),
+	            wag_vendor_wawp.name, why ? why : "ok: false");
+	return FALSE;
+}
+
+static WagRequest *
+req_requests(const WagCreds *c, const char *group)
+{
+	return wawp_request(c, "GET", group, "/participants/join-requests", NULL);
+}
+
+static gboolean
+parse_requests(JsonNode *body, GPtrArray *out_ids, GError **error)
+{
+	JsonArray *a = body && JSON_NODE_HOLDS_ARRAY(body) ? json_node_get_array(body) : NULL;
+
+	if (!a) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
+		            _("%s sent join requests in an unknown shape."), wag_vendor_wawp.name);
+		return FALSE;
+	}
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		JsonNode *n = json_array_get_element(a, i);
+		JsonObject *o = wag_json_obj(n);
+		const char *raw = o ? wag_json_str(o, "pn") : waha_id(n);
+		char *id;
+
+		if (!raw && o)
+			raw = json_object_has_member(o, "requesterId") ? waha_id(json_object_get_member(o, "requesterId"))
+			                                               : waha_id(json_object_get_member(o, "id"));
+		id = wag_phone_canonical(raw);
+		if (id)
+			g_ptr_array_add(out_ids, id);
+	}
+	return TRUE;
+}
+
+const WagVendor wag_vendor_wawp = {
+	.id = "wawp",
+	.name = "Wawp",
+	.panel = N_("the Wawp dashboard"),
+	.default_base = "https://api.wawp.net",
+	.batch_max = 50,
+	.has_communities = FALSE,
+	.lists_requests = TRUE,
+	.req_status = req_status,
+	.parse_status = parse_status,
+	.req_groups = req_groups,
+	.parse_groups = parse_groups,
+	.req_group_info = req_group_info,
+	.parse_group_info = parse_group_info,
+	.is_community_id = is_community_id,
+	.req_action = req_action,
+	.parse_action = parse_action,
+	.req_requests = req_requests,
+	.parse_requests = parse_requests,
+};

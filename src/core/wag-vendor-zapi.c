@@ -1,0 +1,290 @@
+/* Z-API: https://api.z-api.io/instances/INSTANCE/token/TOKEN/...
+ * Quirks kept here: Client-Token header, booleans as strings, `success` vs
+ * `value` flags, communities as bare numbers, no join-request listing. */
+#include "wag-vendor.h"
+#include "wag-error.h"
+#include "wag-i18n.h"
+#include "wag-json.h"
+#include "wag-phone.h"
+#include <string.h>
+
+static WagRequest *
+zapi_request(const WagCreds *c, const char *method, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static WagRequest *
+zapi_request(const WagCreds *c, const char *method, const char *fmt, ...)
+{
+	g_autofree char *inst = wag_escape(c->instance);
+	g_autofree char *tok = wag_escape(c->token);
+	g_autofree char *tail = NULL;
+	WagRequest *r;
+	va_list ap;
+
+	va_start(ap, fmt);
+	tail = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	r = wag_request_new(&wag_vendor_zapi, method,
+	                    g_strdup_printf("/instances/%s/token/%s/%s", inst, tok, tail));
+	if (c->client_token && *c->client_token)
+		wag_request_add_header(r, "Client-Token", c->client_token);
+	return r;
+}
+
+static WagRequest *
+req_status(const WagCreds *c)
+{
+	return zapi_request(c, "GET", "status");
+}
+
+static WagInstanceState
+parse_status(guint http_status, JsonNode *body, char **detail)
+{
+	JsonObject *o = wag_json_obj(body);
+	const char *err = wag_json_str(o, "error");
+
+	*detail = wag_json_error_text(body);
+	if (http_status >= 200 && http_status < 300) {
+		if (!o || !wag_json_has_bool(o, "connected"))
+			return WAG_STATE_UNKNOWN;
+		if (wag_json_bool(o, "connected", FALSE))
+			return WAG_STATE_READY;
+		if (err && strstr(err, "restore"))
+			return WAG_STATE_PHONE_OFFLINE;
+		return WAG_STATE_NOT_AUTHORIZED;
+	}
+	/* Z-API documents no status code for a bad token: any client error on
+	 * the status call, other than a protocol or rate error, is a refusal of
+	 * the credentials, reported with Z-API's own words. */
+	if (http_status >= 400 && http_status < 500 && http_status != 405 &&
+	    http_status != 415 && http_status != 429)
+		return WAG_STATE_BAD_CREDENTIALS;
+	return WAG_STATE_UNKNOWN;
+}
+
+static WagRequest *
+req_groups(const WagCreds *c, guint page)
+{
+	return zapi_request(c, "GET", "groups?page=%u&pageSize=100", page);
+}
+
+static gboolean
+parse_list(JsonNode *body, GPtrArray *out, gboolean *more, const char *id_key,
+           gboolean communities, GError **error)
+{
+	JsonArray *a = body && JSON_NODE_HOLDS_ARRAY(body) ? json_node_get_array(body) : NULL;
+	guint n;
+
+	if (!a) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
+		            _("%s sent a list that is not a JSON array."), wag_vendor_zapi.name);
+		return FALSE;
+	}
+	n = json_array_get_length(a);
+	for (guint i = 0; i < n; i++) {
+		JsonObject *o = wag_json_obj(json_array_get_element(a, i));
+		g_autofree char *id = wag_json_dup_id(o, id_key);
+		WagGroup *g;
+
+		if (!id || (!communities && !wag_json_bool(o, "isGroup", TRUE)))
+			continue;
+		g = wag_group_new(id, wag_json_str(o, "name"));
+		g->is_community = communities;
+		g_ptr_array_add(out, g);
+	}
+	*more = n > 0; /* documented: page until empty */
+	return TRUE;
+}
+
+static gboolean
+parse_groups(JsonNode *body, GPtrArray *out, gboolean *more, GError **error)
+{
+	return parse_list(body, out, more, "phone", FALSE, error);
+}
+
+static WagRequest *
+req_communities(const WagCreds *c, guint page)
+{
+	return zapi_request(c, "GET", "communities?page=%u&pageSize=100", page);
+}
+
+static gboolean
+parse_communities(JsonNode *body, GPtrArray *out, gboolean *more, GError **error)
+{
+	return parse_list(body, out, more, "id", TRUE, error);
+}
+
+static WagRequest *
+req_community_info(const WagCreds *c, const char *community)
+{
+	g_autofree char *id = wag_escape(community);
+	return zapi_request(c, "GET", "communities-metadata/%s", id);
+}
+
+static gboolean
+parse_community_info(JsonNode *body, WagGroup *community, GError **error)
+{
+	JsonObject *o = wag_json_obj(body);
+	JsonArray *subs = wag_json_arr(o, "subGroups");
+
+	if (!o || !subs) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
+		            _("%s sent community data without its groups."), wag_vendor_zapi.name);
+		return FALSE;
+	}
+	community->is_community = TRUE;
+	if (wag_json_str(o, "name")) {
+		g_free(community->subject);
+		community->subject = g_strdup(wag_json_str(o, "name"));
+	}
+	for (guint i = 0; i < json_array_get_length(subs); i++) {
+		JsonObject *s = wag_json_obj(json_array_get_element(subs, i));
+		const char *phone = wag_json_str(s, "phone");
+		if (!phone)
+			continue;
+		g_ptr_array_add(community->subgroups, g_strdup(phone));
+		if (wag_json_bool(s, "isGroupAnnouncement", FALSE) && !community->announcement_id)
+			community->announcement_id = g_strdup(phone);
+	}
+	return TRUE;
+}
+
+static WagRequest *
+req_group_info(const WagCreds *c, const char *group)
+{
+	g_autofree char *id = wag_escape(group);
+	/* The light form skips the invite link and answers faster. */
+	return zapi_request(c, "GET", "light-group-metadata/%s", id);
+}
+
+static gboolean
+parse_group_info(JsonNode *body, WagGroup *g, GError **error)
+{
+	JsonObject *o = wag_json_obj(body);
+	JsonArray *parts = wag_json_arr(o, "participants");
+	g_autofree char *community = wag_json_dup_id(o, "communityId");
+
+	if (!o || !parts) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
+		            _("%s sent group data without participants."), wag_vendor_zapi.name);
+		return FALSE;
+	}
+	if (wag_json_str(o, "subject")) {
+		g_free(g->subject);
+		g->subject = g_strdup(wag_json_str(o, "subject"));
+	}
+	g_free(g->owner);
+	g->owner = wag_phone_canonical(wag_json_str(o, "owner"));
+	if (community && *community) {
+		g_free(g->community_id);
+		g->community_id = g_steal_pointer(&community);
+	}
+	g_hash_table_remove_all(g->participants);
+	for (guint i = 0; i < json_array_get_length(parts); i++) {
+		JsonObject *p = wag_json_obj(json_array_get_element(parts, i));
+		g_autofree char *raw = wag_json_dup_id(p, "phone");
+		g_autofree char *id = wag_phone_canonical(raw);
+		WagRole role = WAG_ROLE_MEMBER;
+		WagParticipant *wp;
+
+		if (!id)
+			continue;
+		if (wag_json_bool(p, "isSuperAdmin", FALSE) || g_strcmp0(id, g->owner) == 0)
+			role = WAG_ROLE_OWNER;
+		else if (wag_json_bool(p, "isAdmin", FALSE))
+			role = WAG_ROLE_ADMIN;
+		wp = wag_group_add_participant(g, id, role);
+		if (wag_json_str(p, "name")) {
+			g_free(wp->name);
+			wp->name = g_strdup(wag_json_str(p, "name"));
+		}
+	}
+	g->roster_loaded = TRUE;
+	return TRUE;
+}
+
+static gboolean
+is_community_id(const char *id)
+{
+	if (!id || !*id)
+		return FALSE;
+	for (const char *p = id; *p; p++)
+		if (!g_ascii_isdigit(*p))
+			return FALSE;
+	return TRUE;
+}
+
+static void
+add_strv(JsonBuilder *b, const char *member, const char *const *ids, guint n)
+{
+	json_builder_set_member_name(b, member);
+	json_builder_begin_array(b);
+	for (guint i = 0; i < n; i++)
+		json_builder_add_string_value(b, ids[i]);
+	json_builder_end_array(b);
+}
+
+static WagRequest *
+req_action(const WagCreds *c, WagAction action, const WagGroup *target,
+           const char *const *ids, guint n_ids, GError **error)
+{
+	static const char *const paths[] = {
+		[WAG_ACTION_REMOVE] = "remove-participant",
+		[WAG_ACTION_APPROVE] = "approve-participant",
+		[WAG_ACTION_REJECT] = "reject-participant",
+		[WAG_ACTION_LEAVE] = "leave-group",
+		[WAG_ACTION_UNLINK] = "communities/unlink",
+	};
+	JsonBuilder *b = json_builder_new();
+	WagRequest *r;
+
+	if (action >= WAG_ACTION_LAST) {
+		g_object_unref(b);
+		return (wag_unsupported(&wag_vendor_zapi, error, "this"), NULL);
+	}
+	if (target->is_community && action != WAG_ACTION_REMOVE && action != WAG_ACTION_UNLINK) {
+		g_object_unref(b);
+		g_set_error(error, WAG_ERROR, WAG_ERROR_UNSUPPORTED,
+		            _("%s: this works in a group, not in a community."), wag_vendor_zapi.name);
+		return NULL;
+	}
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, target->is_community ? "communityId" : "groupId");
+	json_builder_add_string_value(b, target->id);
+	if (action == WAG_ACTION_UNLINK)
+		add_strv(b, "groupsPhones", ids, n_ids);
+	else if (action != WAG_ACTION_LEAVE)
+		add_strv(b, "phones", ids, n_ids);
+	json_builder_end_object(b);
+	r = zapi_request(c, "POST", "%s", paths[action]);
+	wag_request_set_body(r, b);
+	return r;
+}
+
+static gboolean
+parse_action(WagAction action, JsonNode *body, GError **error)
+{
+	return wag_check_flag(&wag_vendor_zapi, body, action == WAG_ACTION_UNLINK ? "success" : "value", error);
+}
+
+const WagVendor wag_vendor_zapi = {
+	.id = "zapi",
+	.name = "Z-API",
+	.panel = N_("the Z-API panel"),
+	.default_base = "https://api.z-api.io",
+	.batch_max = 50,
+	.has_communities = TRUE,
+	.lists_requests = FALSE,
+	.req_status = req_status,
+	.parse_status = parse_status,
+	.req_groups = req_groups,
+	.parse_groups = parse_groups,
+	.req_communities = req_communities,
+	.parse_communities = parse_communities,
+	.req_community_info = req_community_info,
+	.parse_community_info = parse_community_info,
+	.req_group_info = req_group_info,
+	.parse_group_info = parse_group_info,
+	.is_community_id = is_community_id,
+	.req_action = req_action,
+	.parse_action = parse_action,
+};

@@ -1,0 +1,101 @@
+/* One interface, one file per vendor. Nothing outside a vendor's file knows
+ * its paths, payloads or quirks; callers ask the table what it can do. */
+#pragma once
+#include <json-glib/json-glib.h>
+#include "wag-model.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+	const char *instance;
+	const char *token;
+	const char *client_token; /* Z-API account security token; may be NULL */
+	const char *base;         /* effective base URL, no trailing slash */
+} WagCreds;
+
+typedef struct {
+	const char *vendor_name; /* for messages */
+	char *method;
+	char *path;       /* appended to the base; escaped; may carry a query */
+	JsonNode *body;   /* NULL: no body */
+	GPtrArray *headers; /* name, value, name, value... */
+} WagRequest;
+
+typedef enum {
+	WAG_STATE_READY,
+	WAG_STATE_BAD_CREDENTIALS, /* instance id or token rejected */
+	WAG_STATE_PHONE_OFFLINE,   /* phone not connected / sleeping */
+	WAG_STATE_NOT_AUTHORIZED,  /* needs the QR code scanned */
+	WAG_STATE_STARTING,
+	WAG_STATE_BLOCKED,
+	WAG_STATE_PLAN,            /* the vendor's plan does not include the API */
+	WAG_STATE_UNKNOWN,         /* see the GError */
+} WagInstanceState;
+
+typedef enum {
+	WAG_ACTION_REMOVE,
+	WAG_ACTION_APPROVE,
+	WAG_ACTION_REJECT,
+	WAG_ACTION_LEAVE,
+	WAG_ACTION_UNLINK,
+	WAG_ACTION_LAST
+} WagAction;
+
+typedef struct _WagVendor WagVendor;
+struct _WagVendor {
+	const char *id;           /* the `vendor` account option value */
+	const char *name;         /* shown to users */
+	const char *panel;        /* where the user fixes the instance, for hints */
+	const char *default_base;
+	guint batch_max;          /* ids per membership call (1 = one call each) */
+	gboolean has_communities;
+	gboolean lists_requests;  /* has an endpoint listing pending join requests */
+
+	WagRequest *(*req_status)(const WagCreds *c);
+	/* Reads the status reply whatever its HTTP status; detail gets the vendor's words. */
+	WagInstanceState (*parse_status)(guint http_status, JsonNode *body, char **detail);
+
+	WagRequest *(*req_groups)(const WagCreds *c, guint page);
+	/* Appends WagGroup*; *more asks for the next page. */
+	gboolean (*parse_groups)(JsonNode *body, GPtrArray *out, gboolean *more, GError **error);
+	WagRequest *(*req_communities)(const WagCreds *c, guint page);
+	gboolean (*parse_communities)(JsonNode *body, GPtrArray *out, gboolean *more, GError **error);
+	WagRequest *(*req_community_info)(const WagCreds *c, const char *community);
+	gboolean (*parse_community_info)(JsonNode *body, WagGroup *community, GError **error);
+	WagRequest *(*req_group_info)(const WagCreds *c, const char *group);
+	/* Fills subject, owner, community and the roster (roster_loaded). */
+	gboolean (*parse_group_info)(JsonNode *body, WagGroup *group, GError **error);
+
+	/* Whether the chat id names a community rather than a group. */
+	gboolean (*is_community_id)(const char *id);
+
+	/* ids: canonical people ids (or group ids for UNLINK). Returns NULL and
+	 * WAG_ERROR_UNSUPPORTED when the vendor has no API for it. */
+	WagRequest *(*req_action)(const WagCreds *c, WagAction action, const WagGroup *target,
+	                          const char *const *ids, guint n_ids, GError **error);
+	gboolean (*parse_action)(WagAction action, JsonNode *body, GError **error);
+	WagRequest *(*req_requests)(const WagCreds *c, const char *group);
+	gboolean (*parse_requests)(JsonNode *body, GPtrArray *out_ids, GError **error);
+};
+
+const WagVendor *wag_vendor_lookup(const char *id);
+const WagVendor *const *wag_vendors(void); /* NULL-terminated */
+const char *wag_vendor_action_name(WagAction action);
+
+/* Helpers for the vendor files. */
+WagRequest *wag_request_new(const WagVendor *v, const char *method, char *path_take);
+void wag_request_set_body(WagRequest *r, JsonBuilder *b_take);
+void wag_request_add_header(WagRequest *r, const char *name, const char *value);
+void wag_request_free(WagRequest *r);
+char *wag_escape(const char *segment);
+gboolean wag_unsupported(const WagVendor *v, GError **error, const char *what);
+/* Common false-flag check: the body is an object whose `flag` is true. */
+gboolean wag_check_flag(const WagVendor *v, JsonNode *body, const char *flag, GError **error);
+
+extern const WagVendor wag_vendor_zapi;
+extern const WagVendor wag_vendor_greenapi;
+extern const WagVendor wag_vendor_wawp;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(WagRequest, wag_request_free)
+
+G_END_DECLS

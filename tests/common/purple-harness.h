@@ -1,0 +1,36 @@
+/* A headless libpurple core in the test process (like libpurple's
+ * nullclient) that loads the plugin from the build directory. */
+#pragma once
+#include <purple.h>
+#include "vendor-emu.h"
+
+typedef struct {
+	char *conv;  /* conversation name */
+	char *text;  /* as written (HTML-escaped) */
+	PurpleMessageFlags flags;
+} WagSeenLine;
+
+void wag_harness_init(void);
+/* Every debug line libpurple and the plugin printed so far. */
+const char *wag_harness_debug_log(void);
+GPtrArray *wag_harness_lines(void); /* of WagSeenLine* */
+/* Lines written in conversation `conv` containing `needle`. */
+guint wag_harness_count_lines(const char *conv, const char *needle);
+
+/* Creates and enables an account against the emulator; extra options as
+ * key, value pairs (NULL-terminated), ints and bools written as text. */
+PurpleAccount *wag_harness_account(WagEmu *emu, const char *vendor, const char *instance,
+                                   const char *token, ...) G_GNUC_NULL_TERMINATED;
+void wag_harness_remove_account(PurpleAccount *account);
+
+/* Iterates the main loop until cond(data) or timeout; returns cond's value. */
+gboolean wag_harness_wait(gboolean (*cond)(gpointer), gpointer data, guint timeout_ms);
+void wag_harness_spin(guint ms);
+gboolean wag_harness_wait_connected(PurpleAccount *account, guint timeout_ms);
+/* Waits for a connection error on account; returns its description (owned by the harness). */
+const char *wag_harness_wait_error(PurpleAccount *account, PurpleConnectionError *reason, guint timeout_ms);
+
+PurpleConversation *wag_harness_join(PurpleAccount *account, const char *group);
+/* Waits until the chat lists n users. */
+gboolean wag_harness_wait_users(PurpleConversation *conv, guint n, guint timeout_ms);
+PurpleConvChatBuddyFlags wag_harness_flags(PurpleConversation *conv, const char *who);

@@ -1,0 +1,54 @@
+/* An in-process SoupServer playing Z-API, Green API or Wawp as their public
+ * docs describe them, errors included. Shared by every test. */
+#pragma once
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _WagEmu WagEmu;
+
+typedef struct {
+	char *method;
+	char *path;     /* tokens included: tests check what the vendor saw */
+	char *query;    /* or NULL */
+	char *body;     /* or NULL */
+	char *content_type;
+	char *client_token; /* Client-Token header, or NULL */
+} WagEmuRequest;
+
+/* vendor: "zapi", "greenapi" or "wawp". Listens on 127.0.0.1, ephemeral port. */
+WagEmu *wag_emu_new(const char *vendor, const char *instance, const char *token);
+void wag_emu_free(WagEmu *emu);
+const char *wag_emu_base(WagEmu *emu);
+/* Z-API: when set, every call must carry this Client-Token. */
+void wag_emu_require_client_token(WagEmu *emu, const char *client_token);
+/* The instance state as the vendor words it: Z-API "connected" | "not connected"
+ * | "restore"; Green API stateInstance; Wawp session status. */
+void wag_emu_set_state(WagEmu *emu, const char *state);
+
+/* ids in the vendor's own form; phones as digits (rendered per vendor). */
+void wag_emu_add_group(WagEmu *emu, const char *id, const char *subject);
+/* role: "member", "admin" or "superadmin" (the creator, also the owner). */
+void wag_emu_add_participant(WagEmu *emu, const char *group, const char *phone, const char *role);
+void wag_emu_add_request(WagEmu *emu, const char *group, const char *phone);
+/* Z-API communities: the announcement group is created and linked. */
+void wag_emu_add_community(WagEmu *emu, const char *id, const char *name, const char *announcement_group);
+void wag_emu_link(WagEmu *emu, const char *community, const char *group);
+gboolean wag_emu_has_participant(WagEmu *emu, const char *group, const char *phone);
+
+/* The next call whose path contains `match` gets this reply instead. */
+void wag_emu_fail_next(WagEmu *emu, const char *match, guint status, const char *body);
+/* Calls whose path contains `match` are never answered. */
+void wag_emu_hang(WagEmu *emu, const char *match);
+/* Answers to calls whose path contains `match` wait this long (ms). */
+void wag_emu_delay(WagEmu *emu, const char *match, guint ms);
+
+GPtrArray *wag_emu_requests(WagEmu *emu); /* of WagEmuRequest* */
+/* How many calls had this method and a path containing `match`. */
+guint wag_emu_count(WagEmu *emu, const char *method, const char *match);
+/* The last such call, or NULL. */
+WagEmuRequest *wag_emu_last(WagEmu *emu, const char *method, const char *match);
+void wag_emu_clear_requests(WagEmu *emu);
+
+G_END_DECLS
