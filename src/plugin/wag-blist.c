@@ -44,27 +44,46 @@ blist_group(const char *name)
 	return g;
 }
 
+/* Where we last put a node: if it is elsewhere now, the user moved it. */
+#define WAG_BLIST_PLACED "wagateway-placed-in"
+/* The name we last gave it: if it differs now, the user renamed it. */
+#define WAG_BLIST_NAMED "wagateway-named"
+
 static void
 place_chat(WagConn *conn, WagGroup *g, PurpleGroup *target)
 {
 	PurpleChat *chat = purple_blist_find_chat(conn->account, g->id);
 	const char *alias = g->subject ? g->subject : g->id;
+	PurpleBlistNode *node;
+	const char *placed;
 
 	if (!chat) {
 		GHashTable *components = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 		g_hash_table_insert(components, g_strdup(WAG_CHAT_KEY), g_strdup(g->id));
 		chat = purple_chat_new(conn->account, alias, components);
-		purple_blist_node_set_bool(PURPLE_BLIST_NODE(chat), WAG_BLIST_AUTO, TRUE);
+		node = PURPLE_BLIST_NODE(chat);
+		purple_blist_node_set_bool(node, WAG_BLIST_AUTO, TRUE);
 		purple_blist_add_chat(chat, target, NULL);
+		purple_blist_node_set_string(node, WAG_BLIST_PLACED, purple_group_get_name(target));
+		purple_blist_node_set_string(node, WAG_BLIST_NAMED, alias);
 		return;
 	}
-	/* Only nodes we made follow the vendor; the user's own stay where they are. */
-	if (!purple_blist_node_get_bool(PURPLE_BLIST_NODE(chat), WAG_BLIST_AUTO))
+	/* Only nodes we made follow the vendor; the user's own stay as they are. */
+	node = PURPLE_BLIST_NODE(chat);
+	if (!purple_blist_node_get_bool(node, WAG_BLIST_AUTO))
 		return;
-	if (purple_chat_get_group(chat) != target)
+	placed = purple_blist_node_get_string(node, WAG_BLIST_PLACED);
+	if (purple_chat_get_group(chat) != target &&
+	    g_strcmp0(placed, purple_group_get_name(purple_chat_get_group(chat))) == 0) {
 		purple_blist_add_chat(chat, target, NULL);
-	if (g_strcmp0(chat->alias, alias) != 0)
+		purple_blist_node_set_string(node, WAG_BLIST_PLACED, purple_group_get_name(target));
+	}
+	/* A name the user gave wins over the subject. */
+	if (g_strcmp0(chat->alias, alias) != 0 &&
+	    g_strcmp0(chat->alias, purple_blist_node_get_string(node, WAG_BLIST_NAMED)) == 0) {
 		purple_blist_alias_chat(chat, alias);
+		purple_blist_node_set_string(node, WAG_BLIST_NAMED, alias);
+	}
 }
 
 static void

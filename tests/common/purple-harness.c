@@ -173,6 +173,7 @@ wag_harness_account(WagEmu *emu, const char *vendor, const char *instance, const
 	va_list ap;
 
 	purple_account_set_password(account, token);
+	purple_account_set_remember_password(account, TRUE);
 	purple_account_set_string(account, "vendor", vendor);
 	purple_account_set_string(account, "api_base", wag_emu_base(emu));
 	va_start(ap, token);
@@ -203,7 +204,8 @@ wag_harness_remove_account(PurpleAccount *account)
 {
 	/* A connection error disconnects from an idle callback: let it run
 	 * before the account goes, as a UI would. */
-	wag_harness_wait(no_connection, account, 2000);
+	if (g_hash_table_contains(errors, account))
+		wag_harness_wait(no_connection, account, 2000);
 	g_hash_table_remove(errors, account);
 	g_hash_table_remove(error_reasons, account);
 	purple_account_set_enabled(account, "wagtest", FALSE);

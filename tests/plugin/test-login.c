@@ -310,6 +310,58 @@ test_close_in_flight(gconstpointer data)
 }
 
 static void
+relogin(PurpleAccount *account)
+{
+	purple_account_disconnect(account);
+	wag_harness_spin(20);
+	purple_account_connect(account);
+	g_assert_true(wag_harness_wait_connected(account, 3000));
+	wag_harness_spin(300); /* the listing follows the login */
+}
+
+/* The buddy list follows the vendor, but never over the user's own changes. */
+static void
+test_blist_follows_vendor(void)
+{
+	const VendorCase *vc = &zapi;
+	WagEmu *emu = emu_for(vc);
+	PurpleAccount *account = account_for(emu, vc, TOKEN);
+	PurpleGroup *mine = purple_group_new("Mine");
+	PurpleChat *group_chat, *linked;
+
+	g_assert_true(wag_harness_wait_connected(account, 3000));
+	group_chat = wait_chat(account, vc->group);
+	linked = wait_chat(account, vc->linked);
+	g_assert_nonnull(group_chat);
+	g_assert_cmpstr(purple_group_get_name(purple_chat_get_group(linked)), ==, "Condominio Solar");
+
+	/* The user moves one node and renames it. */
+	purple_blist_add_group(mine, NULL);
+	purple_blist_add_chat(group_chat, mine, NULL);
+	purple_blist_alias_chat(group_chat, "Vila Nova (mine)");
+
+	/* The vendor unlinks the linked group from its community. */
+	wag_emu_link(emu, NULL, vc->linked);
+	relogin(account);
+
+	group_chat = purple_blist_find_chat(account, vc->group);
+	g_assert_cmpstr(purple_group_get_name(purple_chat_get_group(group_chat)), ==, "Mine");
+	g_assert_cmpstr(purple_chat_get_name(group_chat), ==, "Vila Nova (mine)");
+	linked = purple_blist_find_chat(account, vc->linked);
+	g_assert_cmpstr(purple_group_get_name(purple_chat_get_group(linked)), ==, "WhatsApp Groups");
+
+	/* And a node the user made for a group stays where the user put it. */
+	wag_emu_link(emu, vc->community, vc->linked);
+	purple_blist_node_set_bool(PURPLE_BLIST_NODE(linked), "wagateway-auto", FALSE);
+	relogin(account);
+	g_assert_cmpstr(purple_group_get_name(purple_chat_get_group(linked)), ==, "WhatsApp Groups");
+	/* Nothing was ever deleted. */
+	g_assert_nonnull(purple_blist_find_chat(account, vc->community));
+	wag_harness_remove_account(account);
+	wag_emu_free(emu);
+}
+
+static void
 add_vendor_tests(const VendorCase *vc)
 {
 	static const struct { const char *name; GTestDataFunc fn; } tests[] = {
@@ -336,5 +388,6 @@ main(int argc, char **argv)
 	add_vendor_tests(&zapi);
 	add_vendor_tests(&green);
 	add_vendor_tests(&wawp);
+	g_test_add_func("/plugin/zapi/blist-follows-vendor", test_blist_follows_vendor);
 	return g_test_run();
 }
