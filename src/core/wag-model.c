@@ -18,6 +18,7 @@ wag_group_new(const char *id, const char *subject)
 	g->subject = g_strdup(subject);
 	g->participants = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, participant_free);
 	g->subgroups = g_ptr_array_new_with_free_func(g_free);
+	g->pending = g_ptr_array_new_with_free_func(g_free);
 	return g;
 }
 
@@ -33,6 +34,7 @@ wag_group_free(WagGroup *g)
 	g_free(g->announcement_id);
 	g_hash_table_destroy(g->participants);
 	g_ptr_array_free(g->subgroups, TRUE);
+	g_ptr_array_free(g->pending, TRUE);
 	g_free(g);
 }
 
@@ -123,6 +125,11 @@ wag_model_take(WagModel *m, WagGroup *g)
 		old->participants = g->participants;
 		g->participants = t;
 		old->roster_loaded = TRUE;
+	}
+	if (g->pending->len) {
+		GPtrArray *t = old->pending;
+		old->pending = g->pending;
+		g->pending = t;
 	}
 	if (g->subgroups->len) {
 		GPtrArray *t = old->subgroups;

@@ -24,9 +24,11 @@ typedef struct {
 	gboolean is_community;
 	gboolean is_announcement;
 	gboolean roster_loaded;
+	gboolean left;       /* this account is no longer a participant */
 	GHashTable *participants; /* canonical id -> WagParticipant */
 	GPtrArray *subgroups;     /* communities: group ids, announcement group included */
 	char *announcement_id;    /* communities: the group that holds every member */
+	GPtrArray *pending;       /* canonical ids asking to join */
 } WagGroup;
 
 WagGroup *wag_group_new(const char *id, const char *subject);

@@ -70,6 +70,20 @@ parse_status(guint http_status, JsonNode *body, char **detail)
 	return WAG_STATE_UNKNOWN;
 }
 
+/* Not in the docs we rely on [U]: getWaSettings reports the account's phone.
+ * If it fails, the admin pre-check is skipped and Green API's refusal is shown. */
+static WagRequest *
+req_me(const WagCreds *c)
+{
+	return green_request(c, "GET", "getWaSettings", NULL);
+}
+
+static char *
+parse_me(JsonNode *body)
+{
+	return wag_phone_canonical(wag_json_str(wag_json_obj(body), "phone"));
+}
+
 static WagRequest *
 req_groups(const WagCreds *c, guint page)
 {
@@ -207,9 +221,12 @@ const WagVendor wag_vendor_greenapi = {
 	.default_base = "https://api.green-api.com",
 	.batch_max = 1,
 	.has_communities = FALSE,
+	.has_join_requests = FALSE,
 	.lists_requests = FALSE,
 	.req_status = req_status,
 	.parse_status = parse_status,
+	.req_me = req_me,
+	.parse_me = parse_me,
 	.req_groups = req_groups,
 	.parse_groups = parse_groups,
 	.req_group_info = req_group_info,

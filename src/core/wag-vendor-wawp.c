@@ -80,6 +80,15 @@ waha_id(JsonNode *n)
 	return wag_json_str(o, "_serialized");
 }
 
+/* The session info names the account: {"me": {"id": "...@c.us"}}. */
+static char *
+parse_me(JsonNode *body)
+{
+	JsonObject *o = wag_json_obj(body);
+	JsonObject *me = o && json_object_has_member(o, "me") ? wag_json_obj(json_object_get_member(o, "me")) : NULL;
+	return me && json_object_has_member(me, "id") ? wag_phone_canonical(waha_id(json_object_get_member(me, "id"))) : NULL;
+}
+
 static void
 add_group(GPtrArray *out, const char *fallback_id, JsonObject *o)
 {
@@ -265,9 +274,12 @@ const WagVendor wag_vendor_wawp = {
 	.default_base = "https://api.wawp.net",
 	.batch_max = 50,
 	.has_communities = FALSE,
+	.has_join_requests = TRUE,
 	.lists_requests = TRUE,
 	.req_status = req_status,
 	.parse_status = parse_status,
+	.req_me = req_status,
+	.parse_me = parse_me,
 	.req_groups = req_groups,
 	.parse_groups = parse_groups,
 	.req_group_info = req_group_info,

@@ -61,6 +61,20 @@ parse_status(guint http_status, JsonNode *body, char **detail)
 	return WAG_STATE_UNKNOWN;
 }
 
+/* Not in the docs we rely on [U]: Z-API's device data carries the phone.
+ * If it fails, the admin pre-check is skipped and Z-API's refusal is shown. */
+static WagRequest *
+req_me(const WagCreds *c)
+{
+	return zapi_request(c, "GET", "device");
+}
+
+static char *
+parse_me(JsonNode *body)
+{
+	return wag_phone_canonical(wag_json_str(wag_json_obj(body), "phone"));
+}
+
 static WagRequest *
 req_groups(const WagCreds *c, guint page)
 {
@@ -273,9 +287,12 @@ const WagVendor wag_vendor_zapi = {
 	.default_base = "https://api.z-api.io",
 	.batch_max = 50,
 	.has_communities = TRUE,
+	.has_join_requests = TRUE,
 	.lists_requests = FALSE,
 	.req_status = req_status,
 	.parse_status = parse_status,
+	.req_me = req_me,
+	.parse_me = parse_me,
 	.req_groups = req_groups,
 	.parse_groups = parse_groups,
 	.req_communities = req_communities,

@@ -49,11 +49,16 @@ struct _WagVendor {
 	const char *default_base;
 	guint batch_max;          /* ids per membership call (1 = one call each) */
 	gboolean has_communities;
+	gboolean has_join_requests; /* can approve/reject join requests */
 	gboolean lists_requests;  /* has an endpoint listing pending join requests */
 
 	WagRequest *(*req_status)(const WagCreds *c);
 	/* Reads the status reply whatever its HTTP status; detail gets the vendor's words. */
 	WagInstanceState (*parse_status)(guint http_status, JsonNode *body, char **detail);
+
+	/* Our own number, for the "not an admin" pre-check; NULL result = unknown. */
+	WagRequest *(*req_me)(const WagCreds *c);
+	char *(*parse_me)(JsonNode *body);
 
 	WagRequest *(*req_groups)(const WagCreds *c, guint page);
 	/* Appends WagGroup*; *more asks for the next page. */

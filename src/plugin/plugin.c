@@ -1,5 +1,6 @@
 /* The prpl table and plugin life cycle; everything else lives one file per concern. */
 #include "wag-plugin.h"
+#include "wag-store.h"
 
 static PurplePlugin *wag_plugin_handle;
 static guint wag_log_handler;
@@ -39,12 +40,15 @@ wag_load(PurplePlugin *plugin)
 	wag_plugin_handle = plugin;
 	wag_log_handler = g_log_set_handler(G_LOG_DOMAIN,
 		G_LOG_LEVEL_MASK & ~(G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL), wag_log_to_purple, NULL);
+	wag_cmds_register();
 	return TRUE;
 }
 
 static gboolean
 wag_unload(PurplePlugin *plugin)
 {
+	wag_cmds_unregister();
+	wag_store_flush();
 	if (wag_log_handler)
 		g_log_remove_handler(G_LOG_DOMAIN, wag_log_handler);
 	wag_log_handler = 0;

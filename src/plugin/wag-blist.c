@@ -107,8 +107,8 @@ roomlist_fill(WagConn *conn, PurpleRoomlist *list)
 	purple_roomlist_set_in_progress(list, FALSE);
 }
 
-static void
-sync_done(WagConn *conn)
+void
+wag_blist_place_all(WagConn *conn)
 {
 	g_autoptr(GPtrArray) groups = wag_model_sorted(conn->model);
 	PurpleGroup *plain = NULL;
@@ -125,8 +125,17 @@ sync_done(WagConn *conn)
 		else
 			place_chat(conn, g, plain ? plain : (plain = blist_group(plain_group_name())));
 	}
+}
+
+static void
+sync_done(WagConn *conn)
+{
+	wag_blist_place_all(conn);
 	conn->synced = TRUE;
-	purple_debug_info("wagateway", "%u groups and communities listed\n", groups->len);
+	purple_debug_info("wagateway", "%u groups and communities listed\n",
+	                  g_hash_table_size(conn->model->groups));
+	/* Actions a disconnect or restart interrupted carry on now. */
+	wag_actions_resume(conn);
 	if (conn->roomlist) {
 		roomlist_fill(conn, conn->roomlist);
 		purple_roomlist_unref(conn->roomlist);

@@ -103,6 +103,8 @@ wag_chat_show_roster(WagConn *conn, const char *group)
 	purple_conv_chat_add_users(chat, users, NULL, flags, FALSE);
 	g_list_free(users);
 	g_list_free(flags);
+	if (g->left)
+		wag_chat_write(conv, _("This account is no longer a participant of this group."), TRUE);
 }
 
 typedef struct {
@@ -140,6 +142,7 @@ roster_failed(WagConn *conn, const char *group, const GError *error)
 	purple_debug_warning("wagateway", "%s\n", msg);
 	if (conv)
 		wag_chat_write(conv, msg, TRUE);
+	wag_actions_roster_ready(conn, group, FALSE);
 }
 
 static WagGroup *
@@ -178,6 +181,7 @@ on_group_info(WagReply *reply, gpointer data)
 		c->roster_loaded = TRUE;
 	}
 	wag_chat_show_roster(conn, step->group);
+	wag_actions_roster_ready(conn, step->group, TRUE);
 }
 
 static void
@@ -218,34 +222,54 @@ wag_chat_load_roster(WagConn *conn, const char *group)
 }
 
 void
+wag_chat_open(WagConn *conn, const char *group, gboolean reload)
+{
+	int id = chat_id_for(conn, group);
+	WagGroup *g = wag_model_lookup(conn->model, group);
+
+	if (purple_find_chat(conn->gc, id))
+		return;
+	serv_got_joined_chat(conn->gc, id, group);
+	/* Usable at once; the roster follows when the vendor answers. */
+	wag_chat_show_roster(conn, group);
+	if (reload || !g || !g->roster_loaded)
+		wag_chat_load_roster(conn, group);
+	else
+		wag_actions_roster_ready(conn, group, TRUE);
+}
+
+void
 wag_chat_join(PurpleConnection *gc, GHashTable *components)
 {
 	WagConn *conn = wag_conn(gc);
 	const char *group = g_hash_table_lookup(components, WAG_CHAT_KEY);
 	PurpleConversation *conv;
-	int id;
 
 	if (!conn || !group || !*group) {
 		purple_notify_error(gc, _("WhatsApp groups"), _("No group id given"),
 		                    _("Give the group or community id exactly as the vendor writes it."));
 		return;
 	}
-	id = chat_id_for(conn, group);
-	conv = purple_find_chat(gc, id);
-	if (conv) {
+	conv = wag_chat_find(conn, group);
+	if (conv && !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv))) {
 		purple_conversation_present(conv);
 		return;
 	}
-	serv_got_joined_chat(gc, id, group);
-	/* Usable at once; the roster follows when the vendor answers. */
-	wag_chat_show_roster(conn, group);
-	wag_chat_load_roster(conn, group);
+	/* Re-read on every join: the cache may be older than the group. */
+	wag_chat_open(conn, group, TRUE);
 }
 
 void
 wag_chat_leave(PurpleConnection *gc, int id)
 {
-	/* Closing the window never leaves the WhatsApp group. */
+	WagConn *conn = wag_conn(gc);
+	const char *group = conn ? wag_chat_group_of(conn, id) : NULL;
+	WagGroup *g = group ? wag_model_lookup(conn->model, group) : NULL;
+
+	/* Closing the window never leaves the WhatsApp group by itself; with
+	 * leave_on_close the user is asked first. */
+	if (conn && conn->leave_on_close && group && !(g && (g->is_community || g->left)))
+		wag_actions_confirm_leave(conn, group, TRUE);
 	serv_got_chat_left(gc, id);
 }
 
@@ -256,6 +280,9 @@ wag_chat_send(PurpleConnection *gc, int id, const char *message, PurpleMessageFl
 	const char *group = conn ? wag_chat_group_of(conn, id) : NULL;
 	PurpleConversation *conv = group ? wag_chat_find(conn, group) : NULL;
 
+	/* Bridges (bitlbee) send "/kick ..." as text: run it as the command. */
+	if (conv && wag_cmds_run_text(conv, message))
+		return 0;
 	if (conv)
 		wag_chat_write(conv, _("This account administers the group; it does not send messages. "
 		                       "Type /help for the commands."), TRUE);

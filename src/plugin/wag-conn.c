@@ -10,6 +10,8 @@ conn_free(WagConn *conn)
 		purple_roomlist_set_in_progress(conn->roomlist, FALSE);
 		purple_roomlist_unref(conn->roomlist);
 	}
+	wag_actions_cancel_all(conn);
+	purple_request_close_with_handle(conn->gc);
 	/* No callback runs after this, so nothing can touch the freed struct. */
 	wag_http_shutdown(conn->http);
 	wag_http_unref(conn->http);
@@ -20,6 +22,11 @@ conn_free(WagConn *conn)
 	g_free(conn->token);
 	g_free(conn->client_token);
 	g_free(conn->base);
+	g_free(conn->me);
+	g_ptr_array_free(conn->jobs, TRUE);
+	g_ptr_array_free(conn->prompts, TRUE);
+	g_free(conn->jobs_path);
+	g_free(conn->audit_path);
 	g_free(conn);
 }
 
@@ -34,6 +41,20 @@ fail(WagConn *conn, PurpleConnectionError reason, const char *message)
 {
 	g_autofree char *safe = wag_http_redact(conn->http, message);
 	purple_connection_error_reason(conn->gc, reason, safe);
+}
+
+static void
+on_me(WagReply *reply, gpointer data)
+{
+	WagConn *conn = data;
+
+	if (!reply->error)
+		conn->me = conn->vendor->parse_me(reply->json);
+	if (conn->me)
+		purple_debug_info("wagateway", "this account is %s\n", conn->me);
+	else
+		purple_debug_info("wagateway", "%s does not tell this account's number: "
+		                  "admin checks are left to the vendor\n", conn->vendor->name);
 }
 
 static void
@@ -57,6 +78,8 @@ on_status(WagReply *reply, gpointer data)
 	case WAG_STATE_READY:
 		purple_connection_update_progress(conn->gc, _("Listing groups"), 2, 3);
 		purple_connection_set_state(conn->gc, PURPLE_CONNECTED);
+		if (v->req_me)
+			wag_conn_send(conn, v->req_me(&conn->creds), on_me, conn, NULL);
 		wag_blist_sync(conn);
 		return;
 	case WAG_STATE_BAD_CREDENTIALS:
@@ -126,6 +149,11 @@ wag_conn_login(PurpleAccount *account)
 	conn->chat_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	conn->chat_groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	conn->http = wag_http_new(timeout > 0 ? (guint) timeout : 30);
+	conn->jobs = g_ptr_array_new_with_free_func((GDestroyNotify) wag_job_free);
+	conn->prompts = wag_actions_new_prompts();
+	conn->removals_per_minute = MAX(0, purple_account_get_int(account, "removals_per_minute", 10));
+	conn->leave_on_close = purple_account_get_bool(account, "leave_on_close", FALSE);
+	conn->audit_path = g_build_filename(purple_user_dir(), "wagateway", "audit.log", NULL);
 	purple_connection_set_protocol_data(gc, conn);
 	gc->flags |= PURPLE_CONNECTION_NO_IMAGES | PURPLE_CONNECTION_NO_FONTSIZE | PURPLE_CONNECTION_NO_BGCOLOR;
 
@@ -141,6 +169,14 @@ wag_conn_login(PurpleAccount *account)
 	conn->base = g_strdup(base && *base ? base : conn->vendor->default_base);
 	while (g_str_has_suffix(conn->base, "/"))
 		conn->base[strlen(conn->base) - 1] = '\0';
+	{
+		/* One file per vendor instance; the name keeps only safe characters. */
+		g_autofree char *key = g_strdup_printf("%s-%s", conn->vendor->id, conn->instance);
+		g_autofree char *file = NULL;
+		g_strcanon(key, G_CSET_a_2_z G_CSET_A_2_Z G_CSET_DIGITS "-_", '_');
+		file = g_strconcat(key, ".json", NULL);
+		conn->jobs_path = g_build_filename(purple_user_dir(), "wagateway", "jobs", file, NULL);
+	}
 	conn->creds = (WagCreds) { conn->instance, conn->token, conn->client_token, conn->base };
 	wag_http_add_secret(conn->http, conn->token);
 	wag_http_add_secret(conn->http, conn->client_token);

@@ -1,7 +1,9 @@
 /* Glue between libpurple and the core. One WagConn per PurpleConnection. */
 #pragma once
 #include <purple.h>
+#include "wag-event.h"
 #include "wag-http.h"
+#include "wag-job.h"
 #include "wag-model.h"
 #include "wag-vendor.h"
 #include "wag-i18n.h"
@@ -25,6 +27,16 @@ typedef struct {
 	int next_chat_id;
 	gboolean synced;         /* groups and communities listed */
 	PurpleRoomlist *roomlist; /* waiting for the listing, or NULL */
+	char *me;                /* this account's canonical id, or NULL if the vendor cannot tell */
+	guint removals_per_minute;
+	gboolean leave_on_close;
+	GPtrArray *jobs;         /* WagJob*: the first one runs */
+	gboolean job_busy;       /* a call of the first job is in flight */
+	guint job_timer;         /* drip pause or retry backoff */
+	guint job_retries;
+	GPtrArray *prompts;      /* open requests, freed at close */
+	char *jobs_path;         /* <user dir>/wagateway/jobs/VENDOR-INSTANCE.json */
+	char *audit_path;        /* <user dir>/wagateway/audit.log */
 } WagConn;
 
 static inline WagConn *
@@ -40,6 +52,7 @@ void wag_conn_send(WagConn *conn, WagRequest *req, WagHttpCallback cb, gpointer 
 
 /* wag-blist.c */
 void wag_blist_sync(WagConn *conn);
+void wag_blist_place_all(WagConn *conn);
 PurpleRoomlist *wag_roomlist_get_list(PurpleConnection *gc);
 void wag_roomlist_cancel(PurpleRoomlist *list);
 
@@ -55,3 +68,23 @@ PurpleConversation *wag_chat_find(WagConn *conn, const char *group);
 void wag_chat_write(PurpleConversation *conv, const char *text, gboolean error);
 void wag_chat_load_roster(WagConn *conn, const char *group);
 void wag_chat_show_roster(WagConn *conn, const char *group);
+/* Opens the chat unless it is open; reads the roster if asked or unknown. */
+void wag_chat_open(WagConn *conn, const char *group, gboolean reload);
+
+/* wag-events.c: the one path for membership changes. FALSE: nothing changed. */
+gboolean wag_events_apply(WagConn *conn, const WagEvent *e);
+
+/* wag-cmds.c */
+void wag_cmds_register(void);
+void wag_cmds_unregister(void);
+/* Runs "/command ..." typed as chat text (bridges); FALSE if it names none of ours. */
+gboolean wag_cmds_run_text(PurpleConversation *conv, const char *message);
+
+/* wag-actions.c */
+void wag_actions_start(WagConn *conn, WagAction action, const char *group, GPtrArray *ids, const char *reason);
+void wag_actions_resume(WagConn *conn);
+void wag_actions_roster_ready(WagConn *conn, const char *group, gboolean loaded);
+void wag_actions_cancel_all(WagConn *conn);
+void wag_actions_confirm_leave(WagConn *conn, const char *group, gboolean closing);
+void wag_actions_prompt_join(WagConn *conn, const char *group, const char *who);
+GPtrArray *wag_actions_new_prompts(void);

@@ -24,7 +24,7 @@ typedef struct {
 } EmuFailure;
 
 struct _WagEmu {
-	char *vendor, *instance, *token, *client_token, *state, *base;
+	char *vendor, *instance, *token, *client_token, *state, *base, *me;
 	SoupServer *server;
 	GHashTable *groups;      /* id -> EmuGroup */
 	GPtrArray *group_order;  /* ids, insertion order */
@@ -330,6 +330,17 @@ zapi(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 		                              "You need to restore the session." : "You are not connected.");
 		json_object_set_boolean_member(o, "smartphoneConnected", ok);
 		reply_json(msg, 200, obj_node(o));
+	} else if (strcmp(op, "device") == 0) {
+		JsonObject *o;
+		WANT("GET");
+		if (!emu->me) {
+			reply_error(msg, 404, "Not Found");
+			return;
+		}
+		o = json_object_new();
+		json_object_set_string_member(o, "phone", emu->me);
+		json_object_set_string_member(o, "name", "Administração");
+		reply_json(msg, 200, obj_node(o));
 	} else if (strcmp(op, "groups") == 0 || strcmp(op, "communities") == 0) {
 		gboolean groups = strcmp(op, "groups") == 0;
 		GPtrArray *order = groups ? emu->group_order : emu->community_order;
@@ -472,6 +483,15 @@ green(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 		reply_json(msg, 200, obj_node(o));
 		return;
 	}
+	if (strcmp(op, "getWaSettings") == 0) {
+		JsonObject *o = json_object_new();
+		json_object_set_string_member(o, "avatar", "");
+		if (emu->me)
+			json_object_set_string_member(o, "phone", emu->me);
+		json_object_set_string_member(o, "stateInstance", emu->state);
+		reply_json(msg, 200, obj_node(o));
+		return;
+	}
 	if (!authorized) {
 		reply_error(msg, 400, strcmp(emu->state, "starting") == 0 ?
 		            "instance in starting process try later" : "instance account not authorized");
@@ -589,8 +609,13 @@ wawp(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 		JsonObject *me = json_object_new();
 		json_object_set_string_member(o, "name", "default");
 		json_object_set_string_member(o, "status", emu->state);
-		json_object_set_string_member(me, "id", "5511900000000@c.us");
-		json_object_set_object_member(o, "me", me);
+		if (emu->me) {
+			g_autofree char *id = g_strconcat(emu->me, "@c.us", NULL);
+			json_object_set_string_member(me, "id", id);
+			json_object_set_object_member(o, "me", me);
+		} else {
+			json_object_unref(me);
+		}
 		reply_json(msg, 200, obj_node(o));
 		return;
 	}
@@ -810,6 +835,7 @@ wag_emu_free(WagEmu *emu)
 	g_free(emu->client_token);
 	g_free(emu->state);
 	g_free(emu->base);
+	g_free(emu->me);
 	g_free(emu);
 }
 
@@ -831,6 +857,13 @@ wag_emu_set_state(WagEmu *emu, const char *state)
 {
 	g_free(emu->state);
 	emu->state = g_strdup(state);
+}
+
+void
+wag_emu_set_me(WagEmu *emu, const char *phone)
+{
+	g_free(emu->me);
+	emu->me = g_strdup(phone);
 }
 
 void

@@ -26,6 +26,8 @@ void wag_emu_require_client_token(WagEmu *emu, const char *client_token);
 /* The instance state as the vendor words it: Z-API "connected" | "not connected"
  * | "restore"; Green API stateInstance; Wawp session status. */
 void wag_emu_set_state(WagEmu *emu, const char *state);
+/* The instance's own phone (digits); NULL makes its endpoint fail with 404. */
+void wag_emu_set_me(WagEmu *emu, const char *phone);
 
 /* ids in the vendor's own form; phones as digits (rendered per vendor). */
 void wag_emu_add_group(WagEmu *emu, const char *id, const char *subject);

@@ -72,7 +72,7 @@ def main():
             except OSError:
                 time.sleep(0.1)
         else:
-            print("Bail out! bitlbee did not listen")
+            print("Bail out! bitlbee did not answer on its port")
             return 1
         print("1..2")
         out = irc.say("help purple", "wagateway")

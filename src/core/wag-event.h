@@ -1,0 +1,47 @@
+/* The participant-update event (SPEC "Event schema"): every membership change,
+ * whatever its source (our own command, a relayed webhook, a poll diff),
+ * becomes one of these and is applied by one code path. */
+#pragma once
+#include <json-glib/json-glib.h>
+#include "wag-model.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+	WAG_EVENT_ADDED,
+	WAG_EVENT_REMOVED,
+	WAG_EVENT_LEFT,
+	WAG_EVENT_PROMOTED,
+	WAG_EVENT_DEMOTED,
+	WAG_EVENT_JOIN_REQUESTED,
+	WAG_EVENT_JOIN_REVOKED,
+	WAG_EVENT_LINKED,
+	WAG_EVENT_UNLINKED,
+	WAG_EVENT_LAST
+} WagEventKind;
+
+typedef struct {
+	gint64 id;          /* relay id; 0 for local events */
+	char *vendor;
+	char *instance;
+	char *group;        /* the community for LINKED/UNLINKED */
+	WagEventKind kind;
+	GPtrArray *participants; /* canonical ids, or group ids for LINKED/UNLINKED */
+	char *actor;        /* may be NULL */
+	gint64 at;          /* ms since the epoch */
+} WagEvent;
+
+WagEvent *wag_event_new(WagEventKind kind, const char *group);
+void wag_event_free(WagEvent *e);
+const char *wag_event_kind_name(WagEventKind kind);
+gboolean wag_event_kind_from_name(const char *name, WagEventKind *out);
+JsonNode *wag_event_to_json(const WagEvent *e);
+WagEvent *wag_event_from_json(JsonNode *node, GError **error);
+
+/* Applies e to the model. Returns FALSE when it changed nothing (an echo of
+ * something already applied, or a group we do not know). */
+gboolean wag_model_apply(WagModel *m, const WagEvent *e);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(WagEvent, wag_event_free)
+
+G_END_DECLS
