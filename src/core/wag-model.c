@@ -186,3 +186,26 @@ wag_model_sorted(WagModel *m)
 	g_ptr_array_sort(out, cmp_group);
 	return out;
 }
+
+void
+wag_model_relink(WagModel *m, WagGroup *community)
+{
+	g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func(g_free);
+	GHashTableIter it;
+	gpointer v;
+
+	for (guint i = 0; i < community->subgroups->len; i++)
+		g_ptr_array_add(listed, g_strdup(community->subgroups->pdata[i]));
+	g_hash_table_iter_init(&it, m->groups);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		WagGroup *g = v;
+		if (g_strcmp0(g->community_id, community->id) == 0 &&
+		    !g_ptr_array_find_with_equal_func(listed, g->id, g_str_equal, NULL)) {
+			g_clear_pointer(&g->community_id, g_free);
+		}
+	}
+	for (guint i = 0; i < listed->len; i++)
+		wag_model_link(m, listed->pdata[i], community->id);
+	if (community->announcement_id)
+		wag_model_lookup(m, community->announcement_id)->is_announcement = TRUE;
+}

@@ -48,6 +48,10 @@ WagGroup *wag_model_lookup(WagModel *m, const char *id);
 WagGroup *wag_model_take(WagModel *m, WagGroup *g);
 /* Links group to community (both known or created); NULL community unlinks. */
 void wag_model_link(WagModel *m, const char *group_id, const char *community_id);
+/* After community->subgroups was read afresh: links those groups to it,
+ * unlinks the ones that claimed it but are no longer listed, and marks the
+ * announcement group. */
+void wag_model_relink(WagModel *m, WagGroup *community);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(WagGroup, wag_group_free)
 

@@ -146,6 +146,8 @@ parse_community_info(JsonNode *body, WagGroup *community, GError **error)
 		return FALSE;
 	}
 	community->is_community = TRUE;
+	g_ptr_array_set_size(community->subgroups, 0);
+	g_clear_pointer(&community->announcement_id, g_free);
 	if (wag_json_str(o, "name")) {
 		g_free(community->subject);
 		community->subject = g_strdup(wag_json_str(o, "name"));

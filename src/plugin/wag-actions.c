@@ -376,13 +376,12 @@ static void
 on_jobs_loaded(GObject *source, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(GError) err = NULL;
-	g_autofree char *text = NULL;
-	gsize len = 0;
+	g_autofree char *text = wag_store_load_finish(res, &err);
 	WagConn *conn;
 	g_autoptr(JsonNode) node = NULL;
 	g_autoptr(GPtrArray) jobs = NULL;
 
-	if (!g_file_load_contents_finish(G_FILE(source), res, &text, &len, NULL, &err)) {
+	if (!text) {
 		/* Cancelled means the connection is gone: do not touch it. */
 		if (!g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
 		    !g_error_matches(err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
@@ -390,7 +389,7 @@ on_jobs_loaded(GObject *source, GAsyncResult *res, gpointer data)
 		return;
 	}
 	conn = data;
-	node = wag_json_parse(text, len, NULL);
+	node = wag_json_parse(text, strlen(text), NULL);
 	jobs = wag_jobs_from_json(node);
 	for (guint i = 0; i < jobs->len; i++) {
 		WagJob *job = jobs->pdata[i];
@@ -405,11 +404,8 @@ on_jobs_loaded(GObject *source, GAsyncResult *res, gpointer data)
 void
 wag_actions_resume(WagConn *conn)
 {
-	g_autoptr(GFile) file = g_file_new_for_path(conn->jobs_path);
-
-	/* Flushes writes queued by an earlier connection of this account. */
-	wag_store_flush();
-	g_file_load_contents_async(file, wag_http_get_cancellable(conn->http), on_jobs_loaded, conn);
+	/* Queued behind the writes of an earlier connection of this account. */
+	wag_store_load(conn->jobs_path, wag_http_get_cancellable(conn->http), on_jobs_loaded, conn);
 }
 
 void

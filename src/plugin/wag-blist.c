@@ -160,13 +160,7 @@ on_community(WagReply *reply, gpointer data)
 	g_autoptr(GError) err = NULL;
 
 	if (!reply->error && c && conn->vendor->parse_community_info(reply->json, c, &err)) {
-		g_autoptr(GPtrArray) subs = g_ptr_array_new_with_free_func(g_free);
-		for (guint i = 0; i < c->subgroups->len; i++)
-			g_ptr_array_add(subs, g_strdup(c->subgroups->pdata[i]));
-		for (guint i = 0; i < subs->len; i++)
-			wag_model_link(conn->model, subs->pdata[i], c->id);
-		if (c->announcement_id)
-			wag_model_lookup(conn->model, c->announcement_id)->is_announcement = TRUE;
+		wag_model_relink(conn->model, c);
 	} else {
 		report(conn, reply->error ? reply->error : err);
 	}

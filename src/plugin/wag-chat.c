@@ -196,6 +196,8 @@ on_community_info(WagReply *reply, gpointer data)
 		roster_failed(conn, step->group, reply->error ? reply->error : err);
 		return;
 	}
+	wag_model_relink(conn->model, c);
+	wag_blist_place_all(conn);
 	wag_chat_show_roster(conn, step->group); /* the topic */
 	if (!c->announcement_id) {
 		PurpleConversation *conv = wag_chat_find(conn, step->group);
@@ -203,7 +205,6 @@ on_community_info(WagReply *reply, gpointer data)
 			wag_chat_write(conv, _("This community has no announcement group, so its members cannot be listed."), TRUE);
 		return;
 	}
-	model_group(conn, c->announcement_id)->is_announcement = TRUE;
 	wag_conn_send(conn, conn->vendor->req_group_info(&conn->creds, c->announcement_id),
 	              on_group_info, roster_step(conn, step->group, c->announcement_id), roster_step_free);
 }
@@ -226,8 +227,10 @@ wag_chat_open(WagConn *conn, const char *group, gboolean reload)
 {
 	int id = chat_id_for(conn, group);
 	WagGroup *g = wag_model_lookup(conn->model, group);
+	PurpleConversation *conv = purple_find_chat(conn->gc, id);
 
-	if (purple_find_chat(conn->gc, id))
+	/* A chat from before a reconnect is still there, marked left: rejoin it. */
+	if (conv && !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv)))
 		return;
 	serv_got_joined_chat(conn->gc, id, group);
 	/* Usable at once; the roster follows when the vendor answers. */

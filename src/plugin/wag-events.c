@@ -34,14 +34,14 @@ mirror(WagConn *conn, WagGroup *g, const WagEvent *e)
 		case WAG_EVENT_LEFT:
 			if (!present)
 				break;
+			/* libpurple words it "ID left the room (REASON)"; bitlbee makes it a PART. */
 			if (e->kind == WAG_EVENT_LEFT)
-				line = g_strdup_printf(_("%s left the group."), id);
+				line = g_strdup(_("left the group"));
 			else if (e->actor)
-				line = g_strdup_printf(_("%s was removed by %s."), id, e->actor);
+				line = g_strdup_printf(_("removed by %s"), e->actor);
 			else
-				line = g_strdup_printf(_("%s was removed."), id);
-			purple_conv_chat_remove_user(chat, id, NULL);
-			wag_chat_write(conv, line, FALSE);
+				line = g_strdup(_("removed"));
+			purple_conv_chat_remove_user(chat, id, line);
 			if (conn->me && g_str_equal(id, conn->me))
 				wag_chat_write(conv, _("This account is no longer a participant of this group; "
 				                       "its commands are refused."), TRUE);

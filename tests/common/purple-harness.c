@@ -60,6 +60,8 @@ static void
 debug_print(PurpleDebugLevel level, const char *category, const char *arg_s)
 {
 	g_string_append_printf(debug_log, "%s: %s", category ? category : "", arg_s);
+	if (g_getenv("WAG_TEST_DEBUG"))
+		g_printerr("%s: %s", category ? category : "", arg_s);
 }
 
 static gboolean
@@ -111,6 +113,124 @@ notify_message(PurpleNotifyMsgType type, const char *title, const char *primary,
 
 static PurpleNotifyUiOps notify_ops = { .notify_message = notify_message };
 
+typedef struct {
+	char *primary;
+	GPtrArray *captions;
+	GPtrArray *callbacks;
+	gpointer user_data;
+} Prompt;
+
+static GPtrArray *prompts;
+
+static void
+prompt_free(gpointer p)
+{
+	Prompt *r = p;
+	g_free(r->primary);
+	g_ptr_array_free(r->captions, TRUE);
+	g_ptr_array_free(r->callbacks, TRUE);
+	g_free(r);
+}
+
+static void *
+request_action(const char *title, const char *primary, const char *secondary, int default_action,
+               PurpleAccount *account, const char *who, PurpleConversation *conv, void *user_data,
+               size_t action_count, va_list actions)
+{
+	Prompt *r = g_new0(Prompt, 1);
+	r->primary = g_strdup(primary);
+	r->captions = g_ptr_array_new_with_free_func(g_free);
+	r->callbacks = g_ptr_array_new();
+	r->user_data = user_data;
+	for (size_t i = 0; i < action_count; i++) {
+		const char *caption = va_arg(actions, const char *);
+		GCallback cb = va_arg(actions, GCallback);
+		g_ptr_array_add(r->captions, purple_text_strip_mnemonic(caption));
+		g_ptr_array_add(r->callbacks, cb);
+	}
+	g_ptr_array_add(prompts, r);
+	return r;
+}
+
+static void
+close_request(PurpleRequestType type, void *ui_handle)
+{
+	g_ptr_array_remove(prompts, ui_handle);
+}
+
+static PurpleRequestUiOps request_ops = { .request_action = request_action, .close_request = close_request };
+
+guint
+wag_harness_prompts(void)
+{
+	return prompts->len;
+}
+
+const char *
+wag_harness_prompt_text(void)
+{
+	return prompts->len ? ((Prompt *) prompts->pdata[prompts->len - 1])->primary : NULL;
+}
+
+gboolean
+wag_harness_answer(const char *caption)
+{
+	Prompt *r;
+
+	if (!prompts->len)
+		return FALSE;
+	r = prompts->pdata[prompts->len - 1];
+	for (guint i = 0; i < r->captions->len; i++)
+		if (strstr(r->captions->pdata[i], caption)) {
+			((PurpleRequestActionCb) r->callbacks->pdata[i])(r->user_data, i);
+			/* As a UI does after running the callback. */
+			purple_request_close(PURPLE_REQUEST_ACTION, r);
+			return TRUE;
+		}
+	return FALSE;
+}
+
+void
+wag_harness_command(PurpleConversation *conv, const char *cmdline)
+{
+	char *error = NULL;
+	g_autofree char *escaped = g_markup_escape_text(cmdline, -1);
+	PurpleCmdStatus st = purple_cmd_do_command(conv, cmdline, escaped, &error);
+	if (st != PURPLE_CMD_STATUS_OK)
+		g_error("command \"%s\" was not run (status %d, %s)", cmdline, st, error ? error : "");
+	g_free(error);
+}
+
+void
+wag_harness_say(PurpleConversation *conv, const char *text)
+{
+	purple_conv_chat_send(PURPLE_CONV_CHAT(conv), text);
+}
+
+typedef struct {
+	const char *conv, *needle;
+} LineWait;
+
+static gboolean
+has_line(gpointer data)
+{
+	LineWait *w = data;
+	return wag_harness_count_lines(w->conv, w->needle) > 0;
+}
+
+gboolean
+wag_harness_wait_line(const char *conv, const char *needle, guint timeout_ms)
+{
+	LineWait w = { conv, needle };
+	return wag_harness_wait(has_line, &w, timeout_ms);
+}
+
+void
+wag_harness_clear_lines(void)
+{
+	g_ptr_array_set_size(lines, 0);
+}
+
 void
 wag_harness_init(void)
 {
@@ -121,6 +241,7 @@ wag_harness_init(void)
 	g_assert_nonnull(plugindir);
 	debug_log = g_string_new(NULL);
 	lines = g_ptr_array_new_with_free_func(line_free);
+	prompts = g_ptr_array_new_with_free_func(prompt_free);
 	errors = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	error_reasons = g_hash_table_new(g_direct_hash, g_direct_equal);
 
@@ -129,6 +250,7 @@ wag_harness_init(void)
 	purple_eventloop_set_ui_ops(&loop_ops);
 	purple_conversations_set_ui_ops(&conv_ops);
 	purple_notify_set_ui_ops(&notify_ops);
+	purple_request_set_ui_ops(&request_ops);
 	purple_plugins_add_search_path(plugindir);
 	g_assert_true(purple_core_init("wagtest"));
 	purple_set_blist(purple_blist_new());

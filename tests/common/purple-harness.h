@@ -34,3 +34,17 @@ PurpleConversation *wag_harness_join(PurpleAccount *account, const char *group);
 /* Waits until the chat lists n users. */
 gboolean wag_harness_wait_users(PurpleConversation *conv, guint n, guint timeout_ms);
 PurpleConvChatBuddyFlags wag_harness_flags(PurpleConversation *conv, const char *who);
+
+/* Runs "/cmd args" as Pidgin does (without the slash here). */
+void wag_harness_command(PurpleConversation *conv, const char *cmdline);
+/* Sends chat text as bitlbee does (commands arrive as "/kick ..." text). */
+void wag_harness_say(PurpleConversation *conv, const char *text);
+/* Waits until a line containing needle appears in conv. */
+gboolean wag_harness_wait_line(const char *conv, const char *needle, guint timeout_ms);
+
+/* Open prompts (purple_request_action): their primary text, and answering
+ * one by the caption of a button ("OK", "Cancel", "Accept", "Reject"). */
+guint wag_harness_prompts(void);
+const char *wag_harness_prompt_text(void); /* the newest, or NULL */
+gboolean wag_harness_answer(const char *caption);
+void wag_harness_clear_lines(void);

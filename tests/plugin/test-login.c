@@ -1,89 +1,21 @@
 /* The plugin inside a real headless libpurple core, against the emulated
  * vendors: login, buddy list, room list, rosters, and every failure path. */
-#include "purple-harness.h"
+#include "fixtures.h"
 #include <string.h>
 
-#define INSTANCE "3C5A9F0E1B2D"
-#define TOKEN "tok-8d1f2a9e77c4"
-#define CLIENT_TOKEN "ctk-55aa09bb31"
-
-typedef struct {
-	const char *vendor;
-	const char *group;     /* a plain group */
-	const char *linked;    /* a group linked to the community (Z-API) */
-	const char *community; /* Z-API only */
-	const char *announce;
-	const char *bad_state; /* the vendor's word for "scan the QR code" */
-} VendorCase;
-
-static const VendorCase zapi = { "zapi", "120363019502650977-group", "120363011111111111-group",
-                                 "98372465382764532938", "120363099999999999-group", "not connected" };
-static const VendorCase green = { "greenapi", "120363043968066561@g.us", NULL, NULL, NULL, "notAuthorized" };
-static const VendorCase wawp = { "wawp", "120363055555555555@g.us", NULL, NULL, NULL, "SCAN_QR_CODE" };
-
-static WagEmu *
-emu_for(const VendorCase *vc)
-{
-	WagEmu *emu = wag_emu_new(vc->vendor, INSTANCE, TOKEN);
-
-	wag_emu_add_group(emu, vc->group, "Bairro Vila Nova");
-	wag_emu_add_participant(emu, vc->group, "5511999999999", "superadmin");
-	wag_emu_add_participant(emu, vc->group, "5511988888888", "admin");
-	wag_emu_add_participant(emu, vc->group, "5544999999999", "member");
-	wag_emu_add_participant(emu, vc->group, "5544977777777", "member");
-	if (vc->community) {
-		wag_emu_require_client_token(emu, CLIENT_TOKEN);
-		wag_emu_add_community(emu, vc->community, "Condominio Solar", vc->announce);
-		wag_emu_add_participant(emu, vc->announce, "5511999999999", "superadmin");
-		wag_emu_add_participant(emu, vc->announce, "5521900000001", "member");
-		wag_emu_add_participant(emu, vc->announce, "5521900000002", "member");
-		wag_emu_add_group(emu, vc->linked, "Solar Bloco A");
-		wag_emu_link(emu, vc->community, vc->linked);
-		wag_emu_add_participant(emu, vc->linked, "5521900000001", "admin");
-	}
-	return emu;
-}
 
 static PurpleAccount *
 account_for(WagEmu *emu, const VendorCase *vc, const char *token)
 {
-	return wag_harness_account(emu, vc->vendor, INSTANCE, token,
-	                           "client_token", vc->community ? CLIENT_TOKEN : "", NULL);
-}
-
-static void
-assert_no_secret(const char *text)
-{
-	g_assert_null(strstr(text, TOKEN));
-	g_assert_null(strstr(text, CLIENT_TOKEN));
-}
-
-typedef struct {
-	PurpleAccount *account;
-	const char *id;
-} ChatWait;
-
-static gboolean
-chat_in_blist(gpointer data)
-{
-	ChatWait *w = data;
-	return purple_blist_find_chat(w->account, w->id) != NULL;
-}
-
-static PurpleChat *
-wait_chat(PurpleAccount *account, const char *id)
-{
-	ChatWait w = { account, id };
-	wag_harness_wait(chat_in_blist, &w, 3000);
-	return purple_blist_find_chat(account, id);
+	return fx_account(emu, vc, token, NULL);
 }
 
 static void
 test_login_and_roster(gconstpointer data)
 {
 	const VendorCase *vc = data;
-	WagEmu *emu = emu_for(vc);
-	PurpleAccount *account = account_for(emu, vc, TOKEN);
+	WagEmu *emu = fx_emu(vc);
+	PurpleAccount *account = account_for(emu, vc, FX_TOKEN);
 	PurpleConversation *conv;
 	PurpleChat *chat;
 	WagEmuRequest *status;
@@ -93,18 +25,17 @@ test_login_and_roster(gconstpointer data)
 	                      strcmp(vc->vendor, "greenapi") == 0 ? "getStateInstance" : "session/info");
 	g_assert_nonnull(status);
 	if (vc->community)
-		g_assert_cmpstr(status->client_token, ==, CLIENT_TOKEN);
-
+		g_assert_cmpstr(status->client_token, ==, FX_CLIENT_TOKEN);
 	/* The plain group lands in the account's groups list, with its subject. */
-	chat = wait_chat(account, vc->group);
+	chat = fx_wait_chat(account, vc->group);
 	g_assert_nonnull(chat);
 	g_assert_cmpstr(purple_chat_get_name(chat), ==, "Bairro Vila Nova");
 	g_assert_cmpstr(purple_group_get_name(purple_chat_get_group(chat)), ==, "WhatsApp Groups");
 
 	if (vc->community) {
 		/* A community is a buddy-list group named after it, holding itself and its linked groups. */
-		PurpleChat *c = wait_chat(account, vc->community);
-		PurpleChat *linked = wait_chat(account, vc->linked);
+		PurpleChat *c = fx_wait_chat(account, vc->community);
+		PurpleChat *linked = fx_wait_chat(account, vc->linked);
 		g_assert_nonnull(c);
 		g_assert_nonnull(linked);
 		g_assert_cmpstr(purple_group_get_name(purple_chat_get_group(c)), ==, "Condominio Solar");
@@ -124,7 +55,7 @@ test_login_and_roster(gconstpointer data)
 	if (vc->community) {
 		/* The community chat lists the announcement group's members. */
 		PurpleConversation *cc = wag_harness_join(account, vc->community);
-		g_assert_true(wag_harness_wait_users(cc, 3, 3000));
+		g_assert_true(wag_harness_wait_users(cc, 4, 3000));
 		g_assert_cmpint(wag_harness_flags(cc, "5511999999999"), ==, PURPLE_CBFLAGS_FOUNDER);
 		g_assert_cmpstr(purple_conv_chat_get_topic(PURPLE_CONV_CHAT(cc)), ==, "Condominio Solar");
 	}
@@ -134,7 +65,7 @@ test_login_and_roster(gconstpointer data)
 	wag_harness_spin(50);
 	g_assert_cmpuint(wag_emu_count(emu, NULL, "leave"), ==, 0);
 
-	assert_no_secret(wag_harness_debug_log());
+	fx_assert_no_secret(wag_harness_debug_log());
 	wag_harness_remove_account(account);
 	wag_emu_free(emu);
 }
@@ -149,8 +80,8 @@ static void
 test_roomlist(gconstpointer data)
 {
 	const VendorCase *vc = data;
-	WagEmu *emu = emu_for(vc);
-	PurpleAccount *account = account_for(emu, vc, TOKEN);
+	WagEmu *emu = fx_emu(vc);
+	PurpleAccount *account = account_for(emu, vc, FX_TOKEN);
 	PurpleRoomlist *list;
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
 
@@ -180,7 +111,7 @@ static void
 test_wrong_token(gconstpointer data)
 {
 	const VendorCase *vc = data;
-	WagEmu *emu = emu_for(vc);
+	WagEmu *emu = fx_emu(vc);
 	PurpleAccount *account = account_for(emu, vc, "wrong-token-xyz");
 	PurpleConnectionError reason = 0;
 	const char *desc = wag_harness_wait_error(account, &reason, 3000);
@@ -198,13 +129,13 @@ static void
 test_not_linked(gconstpointer data)
 {
 	const VendorCase *vc = data;
-	WagEmu *emu = emu_for(vc);
+	WagEmu *emu = fx_emu(vc);
 	PurpleAccount *account;
 	PurpleConnectionError reason = 0;
 	const char *desc;
 
 	wag_emu_set_state(emu, vc->bad_state);
-	account = account_for(emu, vc, TOKEN);
+	account = account_for(emu, vc, FX_TOKEN);
 	desc = wag_harness_wait_error(account, &reason, 3000);
 	g_assert_nonnull(desc);
 	/* Fatal: retrying cannot help until someone scans the QR code. */
@@ -218,13 +149,13 @@ static void
 test_vendor_500(gconstpointer data)
 {
 	const VendorCase *vc = data;
-	WagEmu *emu = emu_for(vc);
+	WagEmu *emu = fx_emu(vc);
 	PurpleAccount *account;
 	PurpleConnectionError reason = 0;
 	const char *desc;
 
 	wag_emu_fail_next(emu, "/", 500, "{\"error\": \"Internal Server Error\"}");
-	account = account_for(emu, vc, TOKEN);
+	account = account_for(emu, vc, FX_TOKEN);
 	desc = wag_harness_wait_error(account, &reason, 3000);
 	g_assert_nonnull(desc);
 	/* Transient: the host may reconnect (with its own backoff). */
@@ -239,13 +170,13 @@ static void
 test_timeout(gconstpointer data)
 {
 	const VendorCase *vc = data;
-	WagEmu *emu = emu_for(vc);
+	WagEmu *emu = fx_emu(vc);
 	PurpleAccount *account;
 	PurpleConnectionError reason = 0;
 	const char *desc;
 
 	wag_emu_hang(emu, "/");
-	account = account_for(emu, vc, TOKEN);
+	account = account_for(emu, vc, FX_TOKEN);
 	desc = wag_harness_wait_error(account, &reason, 8000);
 	g_assert_nonnull(desc);
 	g_assert_cmpint(reason, ==, PURPLE_CONNECTION_ERROR_NETWORK_ERROR);
@@ -258,14 +189,13 @@ static void
 test_roster_error_in_chat(gconstpointer data)
 {
 	const VendorCase *vc = data;
-	WagEmu *emu = emu_for(vc);
-	PurpleAccount *account = account_for(emu, vc, TOKEN);
+	WagEmu *emu = fx_emu(vc);
+	PurpleAccount *account = account_for(emu, vc, FX_TOKEN);
 	PurpleConversation *conv;
-	const char *info_path = vc->community ? "group-metadata" :
-	                        strcmp(vc->vendor, "greenapi") == 0 ? "getGroupData" : "/participants";
+	const char *info_path = vc->info_path;
 
 	g_assert_true(wag_harness_wait_connected(account, 3000));
-	wait_chat(account, vc->group);
+	fx_wait_chat(account, vc->group);
 	wag_emu_fail_next(emu, info_path, 429, "{\"error\": \"Too Many Requests\"}");
 	conv = wag_harness_join(account, vc->group);
 	wag_harness_spin(300);
@@ -279,14 +209,13 @@ static void
 test_close_in_flight(gconstpointer data)
 {
 	const VendorCase *vc = data;
-	WagEmu *emu = emu_for(vc);
-	PurpleAccount *account = account_for(emu, vc, TOKEN);
-	const char *info_path = vc->community ? "group-metadata" :
-	                        strcmp(vc->vendor, "greenapi") == 0 ? "getGroupData" : "/participants";
+	WagEmu *emu = fx_emu(vc);
+	PurpleAccount *account = account_for(emu, vc, FX_TOKEN);
+	const char *info_path = vc->info_path;
 	guint before;
 
 	g_assert_true(wag_harness_wait_connected(account, 3000));
-	wait_chat(account, vc->group);
+	fx_wait_chat(account, vc->group);
 	wag_emu_delay(emu, info_path, 300);
 	before = wag_emu_count(emu, NULL, info_path);
 	for (int i = 0; i < 20; i++) {
@@ -323,15 +252,15 @@ relogin(PurpleAccount *account)
 static void
 test_blist_follows_vendor(void)
 {
-	const VendorCase *vc = &zapi;
-	WagEmu *emu = emu_for(vc);
-	PurpleAccount *account = account_for(emu, vc, TOKEN);
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	PurpleAccount *account = account_for(emu, vc, FX_TOKEN);
 	PurpleGroup *mine = purple_group_new("Mine");
 	PurpleChat *group_chat, *linked;
 
 	g_assert_true(wag_harness_wait_connected(account, 3000));
-	group_chat = wait_chat(account, vc->group);
-	linked = wait_chat(account, vc->linked);
+	group_chat = fx_wait_chat(account, vc->group);
+	linked = fx_wait_chat(account, vc->linked);
 	g_assert_nonnull(group_chat);
 	g_assert_cmpstr(purple_group_get_name(purple_chat_get_group(linked)), ==, "Condominio Solar");
 
@@ -385,9 +314,9 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	wag_harness_init();
-	add_vendor_tests(&zapi);
-	add_vendor_tests(&green);
-	add_vendor_tests(&wawp);
+	add_vendor_tests(&fx_zapi);
+	add_vendor_tests(&fx_green);
+	add_vendor_tests(&fx_wawp);
 	g_test_add_func("/plugin/zapi/blist-follows-vendor", test_blist_follows_vendor);
 	return g_test_run();
 }
