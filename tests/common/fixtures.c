@@ -48,15 +48,8 @@ fx_account(WagEmu *emu, const VendorCase *vc, const char *token, ...)
 	key = va_arg(ap, const char *);
 	if (key) {
 		purple_account_disconnect(account);
-		for (; key; key = va_arg(ap, const char *)) {
-			const char *value = va_arg(ap, const char *);
-			if (strcmp(key, "removals_per_minute") == 0 || strcmp(key, "poll_seconds") == 0)
-				purple_account_set_int(account, key, atoi(value));
-			else if (strcmp(key, "leave_on_close") == 0)
-				purple_account_set_bool(account, key, strcmp(value, "true") == 0);
-			else
-				purple_account_set_string(account, key, value);
-		}
+		for (; key; key = va_arg(ap, const char *))
+			wag_harness_set_option(account, key, va_arg(ap, const char *));
 		purple_account_connect(account);
 	}
 	va_end(ap);

@@ -287,6 +287,17 @@ wag_harness_count_lines(const char *conv, const char *needle)
 	return n;
 }
 
+void
+wag_harness_set_option(PurpleAccount *account, const char *key, const char *value)
+{
+	if (strcmp(key, "removals_per_minute") == 0 || strcmp(key, "poll_seconds") == 0)
+		purple_account_set_int(account, key, atoi(value));
+	else if (strcmp(key, "leave_on_close") == 0)
+		purple_account_set_bool(account, key, strcmp(value, "true") == 0);
+	else
+		purple_account_set_string(account, key, value);
+}
+
 PurpleAccount *
 wag_harness_account(WagEmu *emu, const char *vendor, const char *instance, const char *token, ...)
 {
@@ -299,15 +310,8 @@ wag_harness_account(WagEmu *emu, const char *vendor, const char *instance, const
 	purple_account_set_string(account, "vendor", vendor);
 	purple_account_set_string(account, "api_base", wag_emu_base(emu));
 	va_start(ap, token);
-	while ((key = va_arg(ap, const char *))) {
-		const char *value = va_arg(ap, const char *);
-		if (strcmp(key, "removals_per_minute") == 0 || strcmp(key, "poll_seconds") == 0)
-			purple_account_set_int(account, key, atoi(value));
-		else if (strcmp(key, "leave_on_close") == 0)
-			purple_account_set_bool(account, key, strcmp(value, "true") == 0);
-		else
-			purple_account_set_string(account, key, value);
-	}
+	while ((key = va_arg(ap, const char *)))
+		wag_harness_set_option(account, key, va_arg(ap, const char *));
 	va_end(ap);
 	purple_accounts_add(account);
 	g_hash_table_remove(errors, account);

@@ -22,6 +22,8 @@ guint wag_harness_count_lines(const char *conv, const char *needle);
 PurpleAccount *wag_harness_account(WagEmu *emu, const char *vendor, const char *instance,
                                    const char *token, ...) G_GNUC_NULL_TERMINATED;
 void wag_harness_remove_account(PurpleAccount *account);
+/* Sets an account option from text, with the option's own type. */
+void wag_harness_set_option(PurpleAccount *account, const char *key, const char *value);
 
 /* Iterates the main loop until cond(data) or timeout; returns cond's value. */
 gboolean wag_harness_wait(gboolean (*cond)(gpointer), gpointer data, guint timeout_ms);
