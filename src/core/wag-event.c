@@ -106,12 +106,11 @@ wag_event_from_json(JsonNode *node, GError **error)
 		return NULL;
 	}
 	e = wag_event_new(kind, group);
-	e->id = json_object_has_member(o, "id") ? json_object_get_int_member(o, "id") : 0;
+	e->id = wag_json_int(o, "id", 0);
 	e->vendor = g_strdup(wag_json_str(o, "vendor"));
 	e->instance = g_strdup(wag_json_str(o, "instance"));
 	e->actor = g_strdup(wag_json_str(o, "actor"));
-	if (json_object_has_member(o, "at"))
-		e->at = json_object_get_int_member(o, "at");
+	e->at = wag_json_int(o, "at", e->at);
 	for (guint i = 0; i < json_array_get_length(parts); i++) {
 		JsonNode *n = json_array_get_element(parts, i);
 		if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING)

@@ -165,8 +165,8 @@ wag_jobs_from_json(JsonNode *node)
 		job->group = g_strdup(wag_json_str(o, "group"));
 		job->community = wag_json_bool(o, "community", FALSE);
 		job->reason = g_strdup(wag_json_str(o, "reason"));
-		job->total = json_object_has_member(o, "total") ? json_object_get_int_member(o, "total") : 0;
-		job->created = json_object_has_member(o, "created") ? json_object_get_int_member(o, "created") : 0;
+		job->total = (guint) wag_json_int(o, "total", 0);
+		job->created = wag_json_int(o, "created", 0);
 		read_strs(o, "todo", job->todo);
 		read_strs(o, "done", job->done);
 		for (guint i = 0; failed && i < json_array_get_length(failed); i++) {

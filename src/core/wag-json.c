@@ -63,6 +63,25 @@ wag_json_bool(JsonObject *o, const char *member, gboolean fallback)
 	}
 }
 
+gint64
+wag_json_int(JsonObject *o, const char *member, gint64 fallback)
+{
+	JsonNode *n = o ? json_object_get_member(o, member) : NULL;
+	if (!n || !JSON_NODE_HOLDS_VALUE(n))
+		return fallback;
+	switch (json_node_get_value_type(n)) {
+	case G_TYPE_INT64: return json_node_get_int(n);
+	case G_TYPE_DOUBLE: return (gint64) json_node_get_double(n);
+	case G_TYPE_STRING: {
+		const char *s = json_node_get_string(n);
+		char *end = NULL;
+		gint64 v = g_ascii_strtoll(s, &end, 10);
+		return end && end != s && !*end ? v : fallback;
+	}
+	default: return fallback;
+	}
+}
+
 JsonArray *
 wag_json_arr(JsonObject *o, const char *member)
 {

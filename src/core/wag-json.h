@@ -9,6 +9,8 @@ const char *wag_json_str(JsonObject *o, const char *member);
 char *wag_json_dup_id(JsonObject *o, const char *member);
 gboolean wag_json_bool(JsonObject *o, const char *member, gboolean fallback);
 gboolean wag_json_has_bool(JsonObject *o, const char *member);
+/* Numbers, or strings of digits; anything else gives fallback. */
+gint64 wag_json_int(JsonObject *o, const char *member, gint64 fallback);
 JsonObject *wag_json_obj(JsonNode *node);
 JsonArray *wag_json_arr(JsonObject *o, const char *member);
 /* The human text in an error body: error, message, description, invokeStatus.description. */

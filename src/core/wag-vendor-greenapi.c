@@ -214,6 +214,23 @@ parse_action(WagAction action, JsonNode *body, GError **error)
 	                      action == WAG_ACTION_LEAVE ? "leaveGroup" : "removeParticipant", error);
 }
 
+/* Green API sends no membership webhooks at all: every one is noise here,
+ * counted by the relay. Rosters are kept in sync by polling instead. */
+static gboolean
+normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **error)
+{
+	JsonObject *o = wag_json_obj(body);
+	JsonObject *data = o && json_object_has_member(o, "instanceData") ?
+		wag_json_obj(json_object_get_member(o, "instanceData")) : NULL;
+
+	if (!o) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY, _("A Green API webhook is a JSON object."));
+		return FALSE;
+	}
+	*instance = wag_json_dup_id(data, "idInstance");
+	return TRUE;
+}
+
 const WagVendor wag_vendor_greenapi = {
 	.id = "greenapi",
 	.name = "Green API",
@@ -234,4 +251,5 @@ const WagVendor wag_vendor_greenapi = {
 	.is_community_id = is_community_id,
 	.req_action = req_action,
 	.parse_action = parse_action,
+	.normalize_webhook = normalize_webhook,
 };

@@ -267,6 +267,93 @@ parse_requests(JsonNode *body, GPtrArray *out_ids, GError **error)
 	return TRUE;
 }
 
+/* Participants come as [{"id"}], ["..."] or {"0": "..."}; all are accepted. */
+static void
+add_ids(JsonNode *n, WagEvent *e)
+{
+	if (!n)
+		return;
+	if (JSON_NODE_HOLDS_ARRAY(n)) {
+		JsonArray *a = json_node_get_array(n);
+		for (guint i = 0; i < json_array_get_length(a); i++) {
+			JsonNode *item = json_array_get_element(a, i);
+			JsonObject *po = wag_json_obj(item);
+			const char *raw = po ? (wag_json_str(po, "pn") ? wag_json_str(po, "pn")
+			                        : waha_id(json_object_get_member(po, "id"))) : waha_id(item);
+			char *id = wag_phone_canonical(raw);
+			if (id)
+				g_ptr_array_add(e->participants, id);
+		}
+	} else if (JSON_NODE_HOLDS_OBJECT(n)) {
+		JsonObjectIter it;
+		const char *key;
+		JsonNode *val;
+		json_object_iter_init(&it, json_node_get_object(n));
+		while (json_object_iter_next(&it, &key, &val)) {
+			char *id = wag_phone_canonical(waha_id(val));
+			if (id)
+				g_ptr_array_add(e->participants, id);
+		}
+	}
+}
+
+static gboolean
+normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **error)
+{
+	static const struct { const char *word; WagEventKind ev; } kinds[] = {
+		{ "join", WAG_EVENT_ADDED }, { "add", WAG_EVENT_ADDED },
+		{ "leave", WAG_EVENT_LEFT }, { "remove", WAG_EVENT_LEFT }, /* WAHA cannot tell them apart */
+		{ "promote", WAG_EVENT_PROMOTED }, { "demote", WAG_EVENT_DEMOTED },
+		{ "created", WAG_EVENT_JOIN_REQUESTED },
+		{ "revoked", WAG_EVENT_JOIN_REVOKED }, { "rejected", WAG_EVENT_JOIN_REVOKED },
+	};
+	JsonObject *o = wag_json_obj(body);
+	const char *event = wag_json_str(o, "event");
+	JsonObject *p = o && json_object_has_member(o, "payload") ? wag_json_obj(json_object_get_member(o, "payload")) : NULL;
+	JsonObject *grp = p && json_object_has_member(p, "group") ? wag_json_obj(json_object_get_member(p, "group")) : NULL;
+	const char *type, *group;
+	gboolean request;
+	WagEvent *e = NULL;
+
+	if (!o) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY, _("A Wawp webhook is a JSON object."));
+		return FALSE;
+	}
+	*instance = g_strdup(wag_json_str(o, "instance_id") ? wag_json_str(o, "instance_id") : wag_json_str(o, "session"));
+	if (!event || !p || !g_str_has_prefix(event, "group.") || !strstr(event, "participants"))
+		return TRUE;
+	request = g_str_has_suffix(event, "join-request");
+	type = wag_json_str(p, request ? "action" : "type");
+	if (!type)
+		type = wag_json_str(p, "action");
+	group = grp && json_object_has_member(grp, "id") ? waha_id(json_object_get_member(grp, "id")) : NULL;
+	if (!group)
+		group = wag_json_str(p, "chatId");
+	for (guint i = 0; type && group && i < G_N_ELEMENTS(kinds) && !e; i++)
+		if (g_str_equal(type, kinds[i].word) &&
+		    request == (kinds[i].ev == WAG_EVENT_JOIN_REQUESTED || kinds[i].ev == WAG_EVENT_JOIN_REVOKED))
+			e = wag_event_new(kinds[i].ev, group);
+	if (!e)
+		return TRUE;
+	if (request) {
+		char *id = wag_phone_canonical(wag_json_str(p, "requesterPn") ? wag_json_str(p, "requesterPn")
+		                               : json_object_has_member(p, "requesterId") ? waha_id(json_object_get_member(p, "requesterId")) : NULL);
+		if (id)
+			g_ptr_array_add(e->participants, id);
+	} else {
+		add_ids(json_object_get_member(p, "participants"), e);
+	}
+	if (!e->participants->len) {
+		wag_event_free(e);
+		return TRUE;
+	}
+	e->vendor = g_strdup("wawp");
+	e->instance = g_strdup(*instance);
+	e->at = wag_json_int(p, "timestamp", e->at / 1000) * 1000;
+	g_ptr_array_add(events, e);
+	return TRUE;
+}
+
 const WagVendor wag_vendor_wawp = {
 	.id = "wawp",
 	.name = "Wawp",
@@ -289,4 +376,5 @@ const WagVendor wag_vendor_wawp = {
 	.parse_action = parse_action,
 	.req_requests = req_requests,
 	.parse_requests = parse_requests,
+	.normalize_webhook = normalize_webhook,
 };

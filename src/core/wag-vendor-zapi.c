@@ -282,6 +282,71 @@ parse_action(WagAction action, JsonNode *body, GError **error)
 	return wag_check_flag(&wag_vendor_zapi, body, action == WAG_ACTION_UNLINK ? "success" : "value", error);
 }
 
+/* Everything Z-API sends arrives on the one "received" webhook: look at the
+ * notification first, so messages cost one member lookup. */
+static gboolean
+normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **error)
+{
+	static const struct { const char *kind; WagEventKind ev; } kinds[] = {
+		{ "GROUP_PARTICIPANT_ADD", WAG_EVENT_ADDED },
+		{ "GROUP_PARTICIPANT_REMOVE", WAG_EVENT_REMOVED },
+		{ "GROUP_PARTICIPANT_LEAVE", WAG_EVENT_LEFT },
+		{ "GROUP_PARTICIPANT_PROMOTE", WAG_EVENT_PROMOTED },
+		{ "GROUP_PARTICIPANT_DEMOTE", WAG_EVENT_DEMOTED },
+		{ "MEMBERSHIP_APPROVAL_REQUEST", WAG_EVENT_JOIN_REQUESTED },
+		{ "REVOKED_MEMBERSHIP_REQUESTS", WAG_EVENT_JOIN_REVOKED },
+	};
+	JsonObject *o = wag_json_obj(body);
+	const char *kind = wag_json_str(o, "notification");
+	const char *group = wag_json_str(o, "phone");
+	JsonArray *params = wag_json_arr(o, "notificationParameters");
+	g_autofree char *actor = NULL;
+	WagEvent *e = NULL;
+
+	if (!o) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY, _("A Z-API webhook is a JSON object."));
+		return FALSE;
+	}
+	*instance = g_strdup(wag_json_str(o, "instanceId"));
+	if (!kind || !group || !wag_json_bool(o, "isGroup", TRUE))
+		return TRUE; /* messages, receipts, presence: not ours */
+	for (guint i = 0; i < G_N_ELEMENTS(kinds) && !e; i++)
+		if (g_str_equal(kind, kinds[i].kind))
+			e = wag_event_new(kinds[i].ev, group);
+	if (!e)
+		return TRUE;
+	actor = wag_phone_canonical(wag_json_str(o, "participantPhone"));
+	for (guint i = 0; params && i < json_array_get_length(params); i++) {
+		JsonNode *n = json_array_get_element(params, i);
+		char *id = JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING ?
+		           wag_phone_canonical(json_node_get_string(n)) : NULL;
+		if (id)
+			g_ptr_array_add(e->participants, id);
+	}
+	if (e->kind == WAG_EVENT_JOIN_REQUESTED && e->participants->len > 1) {
+		/* non_admin_add names the adder and the requester; which is which is
+		 * not documented: the last one is taken as the requester. */
+		char *last = g_ptr_array_steal_index(e->participants, e->participants->len - 1);
+		g_ptr_array_set_size(e->participants, 0);
+		g_ptr_array_add(e->participants, last);
+	}
+	if (!e->participants->len && actor && (e->kind == WAG_EVENT_LEFT || e->kind == WAG_EVENT_JOIN_REQUESTED ||
+	                                       e->kind == WAG_EVENT_JOIN_REVOKED))
+		g_ptr_array_add(e->participants, g_strdup(actor));
+	if (!e->participants->len) {
+		wag_event_free(e);
+		return TRUE;
+	}
+	if (actor && e->kind != WAG_EVENT_LEFT && e->kind != WAG_EVENT_JOIN_REQUESTED &&
+	    e->kind != WAG_EVENT_JOIN_REVOKED)
+		e->actor = g_steal_pointer(&actor);
+	e->vendor = g_strdup("zapi");
+	e->instance = g_strdup(*instance);
+	e->at = wag_json_int(o, "momment", e->at);
+	g_ptr_array_add(events, e);
+	return TRUE;
+}
+
 const WagVendor wag_vendor_zapi = {
 	.id = "zapi",
 	.name = "Z-API",
@@ -306,4 +371,5 @@ const WagVendor wag_vendor_zapi = {
 	.is_community_id = is_community_id,
 	.req_action = req_action,
 	.parse_action = parse_action,
+	.normalize_webhook = normalize_webhook,
 };

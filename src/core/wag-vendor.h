@@ -3,6 +3,7 @@
 #pragma once
 #include <json-glib/json-glib.h>
 #include "wag-model.h"
+#include "wag-event.h"
 
 G_BEGIN_DECLS
 
@@ -81,6 +82,11 @@ struct _WagVendor {
 	gboolean (*parse_action)(WagAction action, JsonNode *body, GError **error);
 	WagRequest *(*req_requests)(const WagCreds *c, const char *group);
 	gboolean (*parse_requests)(JsonNode *body, GPtrArray *out_ids, GError **error);
+
+	/* A webhook body: appends the participant events it carries (none for
+	 * messages, receipts and other noise) and names the instance it is for.
+	 * FALSE only when the body is not a webhook of this vendor at all. */
+	gboolean (*normalize_webhook)(JsonNode *body, GPtrArray *events, char **instance, GError **error);
 };
 
 const WagVendor *wag_vendor_lookup(const char *id);
