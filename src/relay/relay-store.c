@@ -1,0 +1,307 @@
+#include "relay-store.h"
+#include <sqlite3.h>
+#include <errno.h>
+#include <string.h>
+
+#define BATCH_MAX 512
+
+typedef enum { OP_APPEND, OP_READ, OP_PRUNE, OP_QUIT } OpKind;
+
+typedef struct {
+	OpKind kind;
+	GPtrArray *events;
+	RelayStoredFunc stored;
+	RelayReadFunc read;
+	gpointer data;
+	GDestroyNotify destroy;
+	gint64 after;
+	guint limit;
+	gboolean more;
+	GError *error;
+} Op;
+
+struct _RelayStore {
+	sqlite3 *db;
+	GThread *thread;
+	GAsyncQueue *queue;
+	GMainContext *context;
+	gint64 last_id; /* written by the thread, read under the queue's order */
+};
+
+static void
+op_free(Op *op)
+{
+	if (op->events)
+		g_ptr_array_unref(op->events);
+	if (op->destroy)
+		op->destroy(op->data);
+	g_clear_error(&op->error);
+	g_free(op);
+}
+
+static gboolean
+deliver(gpointer data)
+{
+	Op *op = data;
+	if (op->kind == OP_APPEND && op->stored)
+		op->stored(op->events, op->error, op->data);
+	else if (op->kind == OP_READ && op->read)
+		op->read(op->events, op->more, op->data);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+reply(RelayStore *s, Op *op)
+{
+	/* Same priority for all: the main context runs them in queue order. */
+	g_main_context_invoke_full(s->context, G_PRIORITY_DEFAULT, deliver, op, (GDestroyNotify) op_free);
+}
+
+static gboolean
+exec(sqlite3 *db, const char *sql, GError **error)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return TRUE;
+	g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", sql, msg ? msg : "?");
+	sqlite3_free(msg);
+	return FALSE;
+}
+
+static char *
+participants_json(const WagEvent *e)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) n = NULL;
+	json_builder_begin_array(b);
+	for (guint i = 0; i < e->participants->len; i++)
+		json_builder_add_string_value(b, e->participants->pdata[i]);
+	json_builder_end_array(b);
+	n = json_builder_get_root(b);
+	return json_to_string(n, FALSE);
+}
+
+static void
+commit_batch(RelayStore *s, GPtrArray *ops)
+{
+	sqlite3_stmt *st = NULL;
+	GError *err = NULL;
+	gint64 now = g_get_real_time() / 1000;
+	gint64 id = s->last_id;
+
+	if (!exec(s->db, "BEGIN IMMEDIATE", &err))
+		goto out;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO events (id, received, vendor, instance, grp, kind, participants, actor, at)"
+	                       " VALUES (?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
+		g_set_error(&err, G_IO_ERROR, G_IO_ERROR_FAILED, "prepare: %s", sqlite3_errmsg(s->db));
+		exec(s->db, "ROLLBACK", NULL);
+		goto out;
+	}
+	for (guint i = 0; i < ops->len && !err; i++) {
+		Op *op = ops->pdata[i];
+		for (guint j = 0; j < op->events->len && !err; j++) {
+			WagEvent *e = op->events->pdata[j];
+			g_autofree char *parts = participants_json(e);
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, ++id);
+			sqlite3_bind_int64(st, 2, now);
+			sqlite3_bind_text(st, 3, e->vendor, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 4, e->instance, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 5, e->group, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 6, wag_event_kind_name(e->kind), -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 7, parts, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 8, e->actor, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 9, e->at);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				g_set_error(&err, G_IO_ERROR, G_IO_ERROR_FAILED, "insert: %s", sqlite3_errmsg(s->db));
+			e->id = id;
+		}
+	}
+	sqlite3_finalize(st);
+	if (err || !exec(s->db, "COMMIT", &err)) {
+		exec(s->db, "ROLLBACK", NULL);
+		for (guint i = 0; i < ops->len; i++) {
+			Op *op = ops->pdata[i];
+			for (guint j = 0; j < op->events->len; j++)
+				((WagEvent *) op->events->pdata[j])->id = 0;
+		}
+	} else {
+		s->last_id = id;
+	}
+out:
+	for (guint i = 0; i < ops->len; i++) {
+		Op *op = ops->pdata[i];
+		op->error = err ? g_error_copy(err) : NULL;
+		reply(s, op);
+	}
+	g_clear_error(&err);
+	g_ptr_array_set_size(ops, 0);
+}
+
+static void
+do_read(RelayStore *s, Op *op)
+{
+	sqlite3_stmt *st = NULL;
+
+	op->events = g_ptr_array_new_with_free_func((GDestroyNotify) wag_event_free);
+	if (sqlite3_prepare_v2(s->db, "SELECT id, vendor, instance, grp, kind, participants, actor, at FROM events"
+	                       " WHERE id > ? ORDER BY id LIMIT ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, op->after);
+		sqlite3_bind_int(st, 2, (int) op->limit);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			WagEventKind kind;
+			const char *parts = (const char *) sqlite3_column_text(st, 5);
+			WagEvent *e;
+			g_autoptr(JsonNode) pn = NULL;
+
+			if (!wag_event_kind_from_name((const char *) sqlite3_column_text(st, 4), &kind))
+				continue;
+			e = wag_event_new(kind, (const char *) sqlite3_column_text(st, 3));
+			e->id = sqlite3_column_int64(st, 0);
+			e->vendor = g_strdup((const char *) sqlite3_column_text(st, 1));
+			e->instance = g_strdup((const char *) sqlite3_column_text(st, 2));
+			e->actor = g_strdup((const char *) sqlite3_column_text(st, 6));
+			e->at = sqlite3_column_int64(st, 7);
+			pn = parts ? json_from_string(parts, NULL) : NULL;
+			if (pn && JSON_NODE_HOLDS_ARRAY(pn)) {
+				JsonArray *a = json_node_get_array(pn);
+				for (guint i = 0; i < json_array_get_length(a); i++)
+					g_ptr_array_add(e->participants, g_strdup(json_array_get_string_element(a, i)));
+			}
+			g_ptr_array_add(op->events, e);
+		}
+	}
+	sqlite3_finalize(st);
+	op->more = op->events->len >= op->limit;
+	reply(s, op);
+}
+
+static gpointer
+store_thread(gpointer data)
+{
+	RelayStore *s = data;
+	g_autoptr(GPtrArray) batch = g_ptr_array_new();
+
+	for (;;) {
+		Op *op = g_async_queue_pop(s->queue);
+
+		/* Group commit: every append already waiting joins this transaction. */
+		while (op && op->kind == OP_APPEND && batch->len < BATCH_MAX) {
+			g_ptr_array_add(batch, op);
+			op = g_async_queue_try_pop(s->queue);
+		}
+		if (batch->len)
+			commit_batch(s, batch);
+		if (!op)
+			continue;
+		switch (op->kind) {
+		case OP_READ:
+			do_read(s, op);
+			break;
+		case OP_PRUNE: {
+			sqlite3_stmt *st = NULL;
+			if (sqlite3_prepare_v2(s->db, "DELETE FROM events WHERE received < ?", -1, &st, NULL) == SQLITE_OK) {
+				sqlite3_bind_int64(st, 1, op->after);
+				sqlite3_step(st);
+			}
+			sqlite3_finalize(st);
+			op_free(op);
+			break;
+		}
+		case OP_APPEND: /* the batch was full */
+			g_ptr_array_add(batch, op);
+			break;
+		case OP_QUIT:
+			op_free(op);
+			return NULL;
+		}
+	}
+}
+
+RelayStore *
+relay_store_open(const char *path, GError **error)
+{
+	RelayStore *s = g_new0(RelayStore, 1);
+	sqlite3_stmt *st = NULL;
+	g_autofree char *dir = g_path_get_dirname(path);
+
+	if (g_mkdir_with_parents(dir, 0700) != 0 ||
+	    sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "cannot open database %s: %s", path,
+		            s->db ? sqlite3_errmsg(s->db) : g_strerror(errno));
+		sqlite3_close(s->db);
+		g_free(s);
+		return NULL;
+	}
+	/* WAL + FULL: a commit is on disk (fsync'd) when COMMIT returns. */
+	if (!exec(s->db, "PRAGMA journal_mode=WAL", error) || !exec(s->db, "PRAGMA synchronous=FULL", error) ||
+	    !exec(s->db, "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, received INTEGER NOT NULL,"
+	          " vendor TEXT, instance TEXT, grp TEXT NOT NULL, kind TEXT NOT NULL, participants TEXT NOT NULL,"
+	          " actor TEXT, at INTEGER)", error) ||
+	    !exec(s->db, "CREATE INDEX IF NOT EXISTS events_received ON events (received)", error)) {
+		g_prefix_error(error, "cannot use database %s: ", path);
+		sqlite3_close(s->db);
+		g_free(s);
+		return NULL;
+	}
+	if (sqlite3_prepare_v2(s->db, "SELECT COALESCE(MAX(id), 0) FROM events", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		s->last_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	s->context = g_main_context_ref_thread_default();
+	s->queue = g_async_queue_new();
+	s->thread = g_thread_new("relay-store", store_thread, s);
+	return s;
+}
+
+void
+relay_store_append(RelayStore *s, GPtrArray *events, RelayStoredFunc cb, gpointer data)
+{
+	Op *op = g_new0(Op, 1);
+	op->kind = OP_APPEND;
+	op->events = events;
+	op->stored = cb;
+	op->data = data;
+	g_async_queue_push(s->queue, op);
+}
+
+void
+relay_store_read(RelayStore *s, gint64 after, guint limit, RelayReadFunc cb, gpointer data, GDestroyNotify destroy)
+{
+	Op *op = g_new0(Op, 1);
+	op->kind = OP_READ;
+	op->after = after;
+	op->limit = limit;
+	op->read = cb;
+	op->data = data;
+	op->destroy = destroy;
+	g_async_queue_push(s->queue, op);
+}
+
+void
+relay_store_prune(RelayStore *s, gint64 received_before_ms)
+{
+	Op *op = g_new0(Op, 1);
+	op->kind = OP_PRUNE;
+	op->after = received_before_ms;
+	g_async_queue_push(s->queue, op);
+}
+
+gint64
+relay_store_last_id(RelayStore *s)
+{
+	return s->last_id;
+}
+
+void
+relay_store_close(RelayStore *s)
+{
+	Op *op = g_new0(Op, 1);
+	op->kind = OP_QUIT;
+	g_async_queue_push(s->queue, op);
+	g_thread_join(s->thread);
+	sqlite3_close(s->db);
+	g_async_queue_unref(s->queue);
+	g_main_context_unref(s->context);
+	g_free(s);
+}

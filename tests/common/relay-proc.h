@@ -1,0 +1,45 @@
+/* The real wagateway-relay binary, started by a test on an ephemeral
+ * loopback port with a temporary database. */
+#pragma once
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+#define RP_SECRET "whsec-6f1d2c3b4a5e6f708192"
+#define RP_CLIENT "client-9a8b7c6d5e4f3a2b1c0d"
+
+typedef struct {
+	char *dir;      /* temp dir: config, db, log */
+	char *db;
+	char *log;
+	char *extra;    /* more [relay] lines */
+	int port;
+	char *base;     /* http://127.0.0.1:PORT */
+	GSubprocess *proc;
+} RelayProc;
+
+RelayProc *relay_proc_start(const char *extra_config);
+/* Starts it again on the same database (a new port). */
+void relay_proc_restart(RelayProc *rp);
+void relay_proc_kill9(RelayProc *rp);
+/* SIGTERM; returns the exit status. */
+int relay_proc_stop(RelayProc *rp);
+void relay_proc_free(RelayProc *rp);
+char *relay_proc_log(RelayProc *rp);
+
+/* POST body to /webhook/VENDOR/SECRET; returns the HTTP status. */
+guint relay_post(SoupSession *s, RelayProc *rp, const char *vendor, const char *secret,
+                 const char *content_type, const char *body, const char *hmac);
+char *relay_get(SoupSession *s, RelayProc *rp, const char *path, guint *status);
+
+/* A WebSocket client of /events. */
+typedef struct {
+	SoupWebsocketConnection *ws;
+	GPtrArray *frames; /* char* texts */
+	GError *error;
+	gboolean done;
+	guint status;      /* HTTP status when the upgrade was refused */
+} RelayClient;
+
+RelayClient *relay_client_connect(SoupSession *s, RelayProc *rp, const char *token, gint64 after);
+gboolean relay_client_wait(RelayClient *c, guint frames, guint timeout_ms);
+void relay_client_free(RelayClient *c);
