@@ -36,6 +36,7 @@ test_status_codes(void)
 	g_assert_cmpuint(relay_post(session, rp, "whatsapp", RP_SECRET, JSON, ev, NULL), ==, 404);
 	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, "{not json", NULL), ==, 400);
 	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, "[1,2,3]", NULL), ==, 400);
+	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, "", NULL), ==, 400);
 	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, "text/plain", ev, NULL), ==, 415);
 	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, big, NULL), ==, 413);
 	/* Noise from the vendor: accepted and counted, not stored. */

@@ -1,0 +1,42 @@
+/* libFuzzer target: every vendor's webhook normalizer and the event schema
+ * reader on arbitrary bytes. Must never crash, leak or emit a critical. */
+#include "wag-vendor.h"
+#include "wag-json.h"
+#include <stdint.h>
+
+static void
+fatal_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
+{
+	g_printerr("%s: %s\n", domain ? domain : "", message);
+	abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static gboolean once;
+	g_autoptr(JsonNode) node = NULL;
+
+	if (!once) {
+		g_log_set_default_handler(fatal_log, NULL);
+		g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+		once = TRUE;
+	}
+	node = wag_json_parse((const char *) data, size, NULL);
+	if (!node)
+		return 0;
+	for (guint v = 0; wag_vendors()[v]; v++) {
+		g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func((GDestroyNotify) wag_event_free);
+		g_autofree char *instance = NULL;
+		wag_vendors()[v]->normalize_webhook(node, events, &instance, NULL);
+		for (guint i = 0; i < events->len; i++) {
+			g_autoptr(JsonNode) back = wag_event_to_json(events->pdata[i]);
+			g_autoptr(WagEvent) again = wag_event_from_json(back, NULL);
+			g_assert_nonnull(again); /* what we emit we can read */
+		}
+	}
+	wag_event_free(wag_event_from_json(node, NULL));
+	return 0;
+}
