@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Sustained webhook ingest of wagateway-relay (every webhook a participant
+# event, durably committed before its 200) against nginx answering a static
+# 204, on the same machine in the same run, both loaded by wrk on loopback.
+#   tests/bench/relay-ingest.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]
+# Needs: wrk, nginx (Debian: apt-get install wrk nginx-light).
+set -euo pipefail
+build=${1:-build}
+secs=${2:-10}
+conns=${3:-32}
+relay="$build/src/relay/wagateway-relay"
+for t in wrk nginx; do command -v $t >/dev/null || { echo "needs $t (apt-get install wrk nginx-light)"; exit 2; }; done
+[ -x "$relay" ] || { echo "build first: $relay is missing"; exit 2; }
+
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+np=$(port); rp=$(port)
+secret=bench-secret-0123456789abcdef
+
+# nginx: one worker, like the relay's one event loop.
+mkdir -p "$tmp/nginx"
+cat > "$tmp/nginx.conf" <<NGINX
+worker_processes 1;
+error_log $tmp/nginx/error.log;
+pid $tmp/nginx/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx;
+  server { listen 127.0.0.1:$np; location / { return 204; } }
+}
+NGINX
+nginx -c "$tmp/nginx.conf" -p "$tmp/nginx" -g 'daemon off; user root;' &
+
+printf '[relay]\nwebhook_secret=%s\nclient_token=bench-client-0123456789abcdef\n' "$secret" > "$tmp/relay.conf"
+"$relay" --config "$tmp/relay.conf" --listen "127.0.0.1:$rp" --db "$tmp/events.db" 2> "$tmp/relay.log" &
+sleep 1
+
+# A Z-API participant webhook: each one becomes a stored event.
+cat > "$tmp/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"type":"ReceivedCallback","isGroup":true,"instanceId":"3C5A","phone":"120363019502650977-group",' ..
+  '"participantPhone":"5511999999999","momment":1732300000000,"notification":"GROUP_PARTICIPANT_ADD",' ..
+  '"notificationParameters":["5544999999999"]}'
+LUA
+
+run() { wrk -t2 -c"$conns" -d"${secs}s" -s "$tmp/post.lua" "$1" 2>&1; }
+rps() { awk '/Requests\/sec/ {print $2}'; }
+errors() { awk '/Non-2xx/ {print $5}'; }
+
+nginx_out=$(run "http://127.0.0.1:$np/webhook")
+relay_out=$(run "http://127.0.0.1:$rp/webhook/zapi/$secret")
+stored=$(curl -s "http://127.0.0.1:$rp/metrics" | awk '/^wagateway_relay_webhooks_stored_total/ {print $2}')
+
+n=$(echo "$nginx_out" | rps); r=$(echo "$relay_out" | rps)
+echo "machine: $(nproc) cores, $(uname -r); wrk -t2 -c$conns -d${secs}s, POST ${#secret}-char-secret webhook, loopback"
+echo "nginx (static 204, 1 worker):          $n requests/s"
+echo "wagateway-relay (stored, fsync'd WAL): $r requests/s, $stored webhooks committed, non-2xx: $(echo "$relay_out" | errors)"
+python3 -c "print(f'ratio relay/nginx: {float(\"$r\")/float(\"$n\"):.2f}')"
