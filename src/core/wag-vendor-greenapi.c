@@ -238,6 +238,7 @@ const WagVendor wag_vendor_greenapi = {
 	.default_base = "https://api.green-api.com",
 	.batch_max = 1,
 	.has_communities = FALSE,
+	.has_membership_webhooks = FALSE,
 	.has_join_requests = FALSE,
 	.lists_requests = FALSE,
 	.req_status = req_status,

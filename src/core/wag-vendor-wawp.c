@@ -361,6 +361,7 @@ const WagVendor wag_vendor_wawp = {
 	.default_base = "https://api.wawp.net",
 	.batch_max = 50,
 	.has_communities = FALSE,
+	.has_membership_webhooks = TRUE,
 	.has_join_requests = TRUE,
 	.lists_requests = TRUE,
 	.req_status = req_status,

@@ -354,6 +354,7 @@ const WagVendor wag_vendor_zapi = {
 	.default_base = "https://api.z-api.io",
 	.batch_max = 50,
 	.has_communities = TRUE,
+	.has_membership_webhooks = TRUE,
 	.has_join_requests = TRUE,
 	.lists_requests = FALSE,
 	.req_status = req_status,

@@ -52,6 +52,7 @@ struct _WagVendor {
 	gboolean has_communities;
 	gboolean has_join_requests; /* can approve/reject join requests */
 	gboolean lists_requests;  /* has an endpoint listing pending join requests */
+	gboolean has_membership_webhooks; /* else rosters are polled (poll_seconds) */
 
 	WagRequest *(*req_status)(const WagCreds *c);
 	/* Reads the status reply whatever its HTTP status; detail gets the vendor's words. */

@@ -53,7 +53,8 @@ static void
 place_chat(WagConn *conn, WagGroup *g, PurpleGroup *target)
 {
 	PurpleChat *chat = purple_blist_find_chat(conn->account, g->id);
-	const char *alias = g->subject ? g->subject : g->id;
+	g_autofree char *alias = g->left ? g_strdup_printf(_("%s (no longer a member)"), g->subject ? g->subject : g->id)
+	                                 : g_strdup(g->subject ? g->subject : g->id);
 	PurpleBlistNode *node;
 	const char *placed;
 
@@ -84,6 +85,25 @@ place_chat(WagConn *conn, WagGroup *g, PurpleGroup *target)
 		purple_blist_alias_chat(chat, alias);
 		purple_blist_node_set_string(node, WAG_BLIST_NAMED, alias);
 	}
+}
+
+void
+wag_blist_mark_left(WagConn *conn, WagGroup *g)
+{
+	PurpleChat *chat = purple_blist_find_chat(conn->account, g->id);
+	PurpleBlistNode *node = chat ? PURPLE_BLIST_NODE(chat) : NULL;
+	g_autofree char *alias = NULL;
+
+	if (!node)
+		return;
+	purple_blist_node_set_bool(node, "wagateway-left", TRUE);
+	/* Only a name we gave is changed; the user's own name stays. */
+	if (!purple_blist_node_get_bool(node, WAG_BLIST_AUTO) ||
+	    g_strcmp0(chat->alias, purple_blist_node_get_string(node, WAG_BLIST_NAMED)) != 0)
+		return;
+	alias = g_strdup_printf(_("%s (no longer a member)"), g->subject ? g->subject : g->id);
+	purple_blist_alias_chat(chat, alias);
+	purple_blist_node_set_string(node, WAG_BLIST_NAMED, alias);
 }
 
 static void
@@ -136,6 +156,7 @@ sync_done(WagConn *conn)
 	                  g_hash_table_size(conn->model->groups));
 	/* Actions a disconnect or restart interrupted carry on now. */
 	wag_actions_resume(conn);
+	wag_live_start(conn);
 	if (conn->roomlist) {
 		roomlist_fill(conn, conn->roomlist);
 		purple_roomlist_unref(conn->roomlist);

@@ -258,8 +258,9 @@ wag_chat_join(PurpleConnection *gc, GHashTable *components)
 		purple_conversation_present(conv);
 		return;
 	}
-	/* Re-read on every join: the cache may be older than the group. */
-	wag_chat_open(conn, group, TRUE);
+	/* Without live sync the cache may be older than the group: re-read it.
+	 * With it, the model is current and opening costs no vendor call. */
+	wag_chat_open(conn, group, !(conn->relay || conn->poll_timer));
 }
 
 void

@@ -11,6 +11,7 @@ conn_free(WagConn *conn)
 		purple_roomlist_unref(conn->roomlist);
 	}
 	wag_actions_cancel_all(conn);
+	wag_live_stop(conn);
 	purple_request_close_with_handle(conn->gc);
 	/* No callback runs after this, so nothing can touch the freed struct. */
 	wag_http_shutdown(conn->http);
@@ -27,6 +28,9 @@ conn_free(WagConn *conn)
 	g_ptr_array_free(conn->prompts, TRUE);
 	g_free(conn->jobs_path);
 	g_free(conn->audit_path);
+	g_free(conn->live_path);
+	g_queue_free_full(conn->live_queue, (GDestroyNotify) wag_event_free);
+	g_queue_free_full(conn->poll_queue, g_free);
 	g_free(conn);
 }
 
@@ -151,6 +155,8 @@ wag_conn_login(PurpleAccount *account)
 	conn->http = wag_http_new(timeout > 0 ? (guint) timeout : 30);
 	conn->jobs = g_ptr_array_new_with_free_func((GDestroyNotify) wag_job_free);
 	conn->prompts = wag_actions_new_prompts();
+	conn->live_queue = g_queue_new();
+	conn->poll_queue = g_queue_new();
 	conn->removals_per_minute = MAX(0, purple_account_get_int(account, "removals_per_minute", 10));
 	conn->leave_on_close = purple_account_get_bool(account, "leave_on_close", FALSE);
 	conn->audit_path = g_build_filename(purple_user_dir(), "wagateway", "audit.log", NULL);
@@ -176,6 +182,9 @@ wag_conn_login(PurpleAccount *account)
 		g_strcanon(key, G_CSET_a_2_z G_CSET_A_2_Z G_CSET_DIGITS "-_", '_');
 		file = g_strconcat(key, ".json", NULL);
 		conn->jobs_path = g_build_filename(purple_user_dir(), "wagateway", "jobs", file, NULL);
+		g_free(file);
+		file = g_strconcat(key, ".last", NULL);
+		conn->live_path = g_build_filename(purple_user_dir(), "wagateway", "relay", file, NULL);
 	}
 	conn->creds = (WagCreds) { conn->instance, conn->token, conn->client_token, conn->base };
 	wag_http_add_secret(conn->http, conn->token);

@@ -69,6 +69,12 @@ wag_events_apply(WagConn *conn, const WagEvent *e)
 		return TRUE;
 	}
 	g = wag_model_lookup(conn->model, e->group);
+	if ((e->kind == WAG_EVENT_REMOVED || e->kind == WAG_EVENT_LEFT) && conn->me &&
+	    g_ptr_array_find_with_equal_func(e->participants, conn->me, g_str_equal, NULL)) {
+		/* We are out: commands refuse, the node stays but says so. */
+		g->left = TRUE;
+		wag_blist_mark_left(conn, g);
+	}
 	mirror(conn, g, e);
 	if (e->kind == WAG_EVENT_JOIN_REQUESTED)
 		for (guint i = 0; i < e->participants->len; i++)

@@ -37,6 +37,15 @@ typedef struct {
 	GPtrArray *prompts;      /* open requests, freed at close */
 	char *jobs_path;         /* <user dir>/wagateway/jobs/VENDOR-INSTANCE.json */
 	char *audit_path;        /* <user dir>/wagateway/audit.log */
+	/* live sync (wag-live.c) */
+	gboolean live_started;
+	struct _WagRelayClient *relay;
+	GQueue *live_queue;      /* WagEvent* received, not applied yet */
+	guint live_idle;
+	gint64 live_applied;     /* last event id applied, saved at live_path */
+	char *live_path;         /* <user dir>/wagateway/relay/VENDOR-INSTANCE.last */
+	guint poll_timer, poll_pacer;
+	GQueue *poll_queue;      /* group ids to re-read, one a second */
 } WagConn;
 
 static inline WagConn *
@@ -53,6 +62,7 @@ void wag_conn_send(WagConn *conn, WagRequest *req, WagHttpCallback cb, gpointer 
 /* wag-blist.c */
 void wag_blist_sync(WagConn *conn);
 void wag_blist_place_all(WagConn *conn);
+void wag_blist_mark_left(WagConn *conn, WagGroup *g);
 PurpleRoomlist *wag_roomlist_get_list(PurpleConnection *gc);
 void wag_roomlist_cancel(PurpleRoomlist *list);
 
@@ -73,6 +83,10 @@ void wag_chat_open(WagConn *conn, const char *group, gboolean reload);
 
 /* wag-events.c: the one path for membership changes. FALSE: nothing changed. */
 gboolean wag_events_apply(WagConn *conn, const WagEvent *e);
+
+/* wag-live.c */
+void wag_live_start(WagConn *conn);
+void wag_live_stop(WagConn *conn);
 
 /* wag-cmds.c */
 void wag_cmds_register(void);

@@ -36,13 +36,13 @@ launch(RelayProc *rp)
 	g_autofree char *conf = g_build_filename(rp->dir, "relay.conf", NULL);
 	g_autoptr(GError) err = NULL;
 	const char *bin = g_getenv("WAG_RELAY");
-	g_autofree char *needle = NULL;
 
 	g_assert_nonnull(bin);
 	g_unlink(rp->log);
 	g_subprocess_launcher_set_stderr_file_path(l, rp->log);
 	g_subprocess_launcher_set_child_setup(l, die_with_parent, NULL, NULL);
-	rp->proc = g_subprocess_launcher_spawn(l, &err, bin, "--config", conf, "--listen", "127.0.0.1:0",
+	g_autofree char *listen = g_strdup_printf("127.0.0.1:%d", rp->port); /* a restart keeps its port */
+	rp->proc = g_subprocess_launcher_spawn(l, &err, bin, "--config", conf, "--listen", listen,
 	                                       "--db", rp->db, NULL);
 	g_assert_no_error(err);
 	rp->port = 0;

@@ -18,7 +18,7 @@ typedef struct {
 } RelayProc;
 
 RelayProc *relay_proc_start(const char *extra_config);
-/* Starts it again on the same database (a new port). */
+/* Starts it again on the same database and port. */
 void relay_proc_restart(RelayProc *rp);
 void relay_proc_kill9(RelayProc *rp);
 /* SIGTERM; returns the exit status. */

@@ -740,6 +740,7 @@ handler(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 		rec->body = g_strndup(body->data, body->length);
 	rec->content_type = g_strdup(soup_message_headers_get_one(h, "Content-Type"));
 	rec->client_token = g_strdup(soup_message_headers_get_one(h, "Client-Token"));
+	rec->when = g_get_monotonic_time();
 	g_ptr_array_add(emu->requests, rec);
 
 	for (guint i = 0; i < emu->hangs->len; i++)
@@ -926,6 +927,21 @@ gboolean
 wag_emu_has_participant(WagEmu *emu, const char *group, const char *phone)
 {
 	return find_part(g_hash_table_lookup(emu->groups, group), phone) != NULL;
+}
+
+void
+wag_emu_remove_participant(WagEmu *emu, const char *group, const char *phone)
+{
+	g_assert_true(remove_part(g_hash_table_lookup(emu->groups, group), phone));
+}
+
+void
+wag_emu_set_role(WagEmu *emu, const char *group, const char *phone, const char *role)
+{
+	EmuPart *p = find_part(g_hash_table_lookup(emu->groups, group), phone);
+	g_assert_nonnull(p);
+	g_free(p->role);
+	p->role = g_strdup(role);
 }
 
 void

@@ -15,6 +15,7 @@ typedef struct {
 	char *body;     /* or NULL */
 	char *content_type;
 	char *client_token; /* Client-Token header, or NULL */
+	gint64 when;        /* monotonic µs */
 } WagEmuRequest;
 
 /* vendor: "zapi", "greenapi" or "wawp". Listens on 127.0.0.1, ephemeral port. */
@@ -38,6 +39,8 @@ void wag_emu_add_request(WagEmu *emu, const char *group, const char *phone);
 void wag_emu_add_community(WagEmu *emu, const char *id, const char *name, const char *announcement_group);
 void wag_emu_link(WagEmu *emu, const char *community, const char *group);
 gboolean wag_emu_has_participant(WagEmu *emu, const char *group, const char *phone);
+void wag_emu_remove_participant(WagEmu *emu, const char *group, const char *phone);
+void wag_emu_set_role(WagEmu *emu, const char *group, const char *phone, const char *role);
 
 /* The next call whose path contains `match` gets this reply instead. */
 void wag_emu_fail_next(WagEmu *emu, const char *match, guint status, const char *body);
