@@ -1,0 +1,207 @@
+/* Live-sync figures (not a test: it prints, it does not judge).
+ * 1. Webhook POST to the relay -> roster change in the plugin: latency
+ *    p50/p99 at 1,000 events/s, in a 1,024-member group.
+ * 2. The plugin's cost per applied event in that group, against libpurple's
+ *    own purple_conv_chat_add_user/remove_user for the same users.
+ * Run: tests/bench/live.sh [BUILD_DIR] */
+#include "fixtures.h"
+#include "relay-proc.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define MEMBERS 1024
+#define EVENTS 3000
+#define RATE_PER_10MS 10 /* 1,000 events/s */
+
+static GHashTable *sent_at;   /* phone -> gint64* */
+static GArray *latencies;     /* gint64 µs */
+static SoupSession *http;
+static RelayProc *rp;
+static int next_event;
+
+static void
+on_joined(PurpleConversation *conv, const char *name, PurpleConvChatBuddyFlags flags, gboolean new_arrival, gpointer data)
+{
+	gint64 *t = g_hash_table_lookup(sent_at, name);
+	if (t) {
+		gint64 d = g_get_monotonic_time() - *t;
+		g_array_append_val(latencies, d);
+		g_hash_table_remove(sent_at, name);
+	}
+}
+
+static void
+posted(GObject *source, GAsyncResult *res, gpointer data)
+{
+	g_autoptr(GBytes) b = soup_session_send_and_read_finish(SOUP_SESSION(source), res, NULL);
+	g_object_unref(data);
+}
+
+static void
+post_add(const char *phone)
+{
+	g_autofree char *url = g_strdup_printf("%s/webhook/zapi/%s", rp->base, RP_SECRET);
+	g_autofree char *body = g_strdup_printf("{\"type\": \"ReceivedCallback\", \"isGroup\": true, \"instanceId\": \"%s\","
+		" \"phone\": \"%s\", \"participantPhone\": \"%s\", \"momment\": 1732300000000,"
+		" \"notification\": \"GROUP_PARTICIPANT_ADD\", \"notificationParameters\": [\"%s\"]}",
+		FX_INSTANCE, fx_zapi.group, FX_OWNER, phone);
+	g_autoptr(GBytes) b = g_bytes_new(body, strlen(body));
+	SoupMessage *msg = soup_message_new("POST", url);
+	gint64 *t = g_new(gint64, 1);
+
+	soup_message_set_request_body_from_bytes(msg, "application/json", b);
+	*t = g_get_monotonic_time();
+	g_hash_table_insert(sent_at, g_strdup(phone), t);
+	soup_session_send_and_read_async(http, msg, G_PRIORITY_DEFAULT, NULL, posted, msg);
+}
+
+static gboolean
+tick(gpointer data)
+{
+	for (int i = 0; i < RATE_PER_10MS && next_event < EVENTS; i++, next_event++) {
+		char phone[32];
+		g_snprintf(phone, sizeof phone, "55449300%05d", next_event);
+		post_add(phone);
+	}
+	return next_event < EVENTS ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* Posts the removals from another thread while the main loop is held, so
+ * they reach the plugin as one burst. */
+static gpointer
+burst_thread(gpointer data)
+{
+	g_autoptr(SoupSession) s = soup_session_new();
+	g_autofree char *url = g_strdup_printf("%s/webhook/zapi/%s", rp->base, RP_SECRET);
+
+	for (int i = 0; i < EVENTS; i++) {
+		g_autofree char *body = g_strdup_printf("{\"type\": \"ReceivedCallback\", \"isGroup\": true, \"instanceId\": \"%s\","
+			" \"phone\": \"%s\", \"participantPhone\": \"%s\", \"momment\": 1732300000000,"
+			" \"notification\": \"GROUP_PARTICIPANT_REMOVE\", \"notificationParameters\": [\"55449300%05d\"]}",
+			FX_INSTANCE, fx_zapi.group, FX_OWNER, i);
+		g_autoptr(GBytes) b = g_bytes_new(body, strlen(body));
+		g_autoptr(SoupMessage) msg = soup_message_new("POST", url);
+		g_autoptr(GBytes) reply = NULL;
+		soup_message_set_request_body_from_bytes(msg, "application/json", b);
+		reply = soup_session_send_and_read(s, msg, NULL, NULL);
+	}
+	return NULL;
+}
+
+static gboolean
+burst_applied(gpointer data)
+{
+	return g_list_length(purple_conv_chat_get_users(PURPLE_CONV_CHAT(data))) <= MEMBERS;
+}
+
+static gint
+cmp64(gconstpointer a, gconstpointer b)
+{
+	gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+	return x < y ? -1 : x > y;
+}
+
+static gboolean
+all_seen(gpointer data)
+{
+	return next_event >= EVENTS && g_hash_table_size(sent_at) == 0;
+}
+
+/* Sums "live: applied N events in X us" from the debug log after offset. */
+static void
+applied_cost(gsize from, guint64 *events, guint64 *us)
+{
+	const char *p = wag_harness_debug_log() + from;
+	*events = *us = 0;
+	while ((p = strstr(p, "live: applied "))) {
+		unsigned long n, t;
+		if (sscanf(p, "live: applied %lu events in %lu us", &n, &t) == 2) {
+			*events += n;
+			*us += t;
+		}
+		p++;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu;
+	PurpleAccount *account;
+	PurpleConversation *conv, *ref;
+	g_autofree char *url = NULL;
+	guint64 applied, us;
+	gsize log_from;
+	gint64 t0, libpurple_us;
+	GList *users = NULL, *flags = NULL;
+
+	g_test_init(&argc, &argv, NULL);
+	wag_harness_init();
+	sent_at = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	latencies = g_array_new(FALSE, FALSE, sizeof(gint64));
+	http = soup_session_new_with_options("max-conns-per-host", 64, "max-conns", 64, NULL);
+	rp = relay_proc_start(NULL);
+	emu = fx_emu(vc);
+	for (int i = 0; i < MEMBERS - 4; i++) {
+		char phone[32];
+		g_snprintf(phone, sizeof phone, "55449200%05d", i);
+		wag_emu_add_participant(emu, vc->group, phone, "member");
+	}
+	url = g_strdup_printf("ws://127.0.0.1:%d", rp->port);
+	account = fx_account(emu, vc, FX_TOKEN, "relay_url", url, "relay_token", RP_CLIENT, NULL);
+	conv = fx_join_group(account, vc, vc->group, MEMBERS);
+	wag_harness_spin(500);
+	purple_signal_connect(purple_conversations_get_handle(), "chat-buddy-joined", sent_at,
+	                      PURPLE_CALLBACK(on_joined), NULL);
+
+	/* 1. latency at 1,000 events/s */
+	log_from = strlen(wag_harness_debug_log());
+	g_timeout_add(10, tick, NULL);
+	if (!wag_harness_wait(all_seen, NULL, 60000))
+		g_printerr("warning: %u events never reached the roster\n", g_hash_table_size(sent_at));
+	g_array_sort(latencies, cmp64);
+	applied_cost(log_from, &applied, &us);
+	g_print("events: %d webhooks at 1000/s into a %d-member group (relay on loopback, fsync'd)\n", EVENTS, MEMBERS);
+	g_print("webhook POST -> roster change: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%u measured)\n",
+	        g_array_index(latencies, gint64, latencies->len / 2) / 1000.0,
+	        g_array_index(latencies, gint64, latencies->len * 99 / 100) / 1000.0,
+	        g_array_index(latencies, gint64, latencies->len - 1) / 1000.0, latencies->len);
+
+	g_print("  arriving one at a time: %" G_GUINT64_FORMAT " events applied in %" G_GUINT64_FORMAT " us, "
+	        "%.2f us each (a batch of one: ack and saved id included)\n", applied, us, (double) us / MAX(applied, 1));
+
+	/* 2. cost per applied event in a burst (applied 200 per main-loop iteration) */
+	g_thread_join(g_thread_new("burst", burst_thread, NULL));
+	log_from = strlen(wag_harness_debug_log());
+	if (!wag_harness_wait(burst_applied, conv, 60000))
+		g_printerr("warning: the burst was not applied in full\n");
+	applied_cost(log_from, &applied, &us);
+	g_print("burst: %" G_GUINT64_FORMAT " removals applied in %" G_GUINT64_FORMAT " us: %.2f us per event "
+	        "(model + roster + line)\n", applied, us, (double) us / MAX(applied, 1));
+	ref = purple_conversation_new(PURPLE_CONV_TYPE_CHAT, account, "bench-reference");
+	for (GList *l = purple_conv_chat_get_users(PURPLE_CONV_CHAT(conv)); l; l = l->next) {
+		users = g_list_prepend(users, (gpointer) purple_conv_chat_cb_get_name(l->data));
+		flags = g_list_prepend(flags, GINT_TO_POINTER(0));
+	}
+	purple_conv_chat_add_users(PURPLE_CONV_CHAT(ref), users, NULL, flags, FALSE);
+	for (int i = 0; i < EVENTS; i++) {
+		char phone[32];
+		g_snprintf(phone, sizeof phone, "55449400%05d", i);
+		purple_conv_chat_add_user(PURPLE_CONV_CHAT(ref), phone, NULL, PURPLE_CBFLAGS_NONE, FALSE);
+	}
+	t0 = g_get_monotonic_time();
+	for (int i = 0; i < EVENTS; i++) {
+		char phone[32];
+		g_snprintf(phone, sizeof phone, "55449400%05d", i);
+		purple_conv_chat_remove_user(PURPLE_CONV_CHAT(ref), phone, "removed by " FX_OWNER);
+	}
+	libpurple_us = g_get_monotonic_time() - t0;
+	g_print("libpurple purple_conv_chat_remove_user, same users, same group size: %.2f us per user\n",
+	        (double) libpurple_us / EVENTS);
+	g_print("ratio plugin/libpurple: %.2f\n", ((double) us / MAX(applied, 1)) / ((double) libpurple_us / EVENTS));
+	g_list_free(users);
+	g_list_free(flags);
+	relay_proc_free(rp);
+	return 0;
+}

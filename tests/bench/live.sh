@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Live-sync latency and per-event cost; see bench-live.c. Usage: tests/bench/live.sh [BUILD_DIR]
+set -euo pipefail
+build=${1:-build}
+WAG_PLUGIN_DIR="$build/src/plugin" WAG_RELAY="$build/src/relay/wagateway-relay" \
+  G_MESSAGES_DEBUG= "$build/tests/bench/bench-live" 2>/dev/null | grep -v '^#' 
