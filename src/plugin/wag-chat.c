@@ -64,7 +64,9 @@ wag_chat_write(PurpleConversation *conv, const char *text, gboolean error)
 
 	if (error)
 		flags |= PURPLE_MESSAGE_ERROR;
-	purple_conversation_write(conv, NULL, html, flags, time(NULL));
+	/* Through write_chat, not write_conv: bitlbee shows only the former
+	 * (as a line from "wagateway"); Pidgin shows system lines unnamed. */
+	purple_conv_chat_write(PURPLE_CONV_CHAT(conv), "wagateway", html, flags, time(NULL));
 }
 
 static PurpleConvChatBuddyFlags

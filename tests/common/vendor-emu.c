@@ -733,6 +733,22 @@ handler(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 	GUri *uri = soup_server_message_get_uri(msg);
 	gpointer delay = NULL;
 
+	if (g_str_equal(g_uri_get_path(soup_server_message_get_uri(msg)), "/__requests")) {
+		/* For tests driving a real host in another process: what we received. */
+		JsonArray *a = json_array_new();
+		g_free(rec);
+		for (guint i = 0; i < emu->requests->len; i++) {
+			WagEmuRequest *r = emu->requests->pdata[i];
+			JsonObject *o = json_object_new();
+			json_object_set_string_member(o, "method", r->method);
+			json_object_set_string_member(o, "path", r->path);
+			json_object_set_string_member(o, "body", r->body ? r->body : "");
+			json_object_set_string_member(o, "client_token", r->client_token ? r->client_token : "");
+			json_array_add_object_element(a, o);
+		}
+		reply_json(msg, 200, arr_node(a));
+		return;
+	}
 	rec->method = g_strdup(soup_server_message_get_method(msg));
 	rec->path = g_strdup(g_uri_get_path(uri));
 	rec->query = g_strdup(g_uri_get_query(uri));

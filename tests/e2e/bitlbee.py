@@ -3,9 +3,14 @@
 
 Prints TAP. Skips (with the reason) only when bitlbee is not installed.
 """
-import os, shutil, socket, subprocess, sys, tempfile, time
+import json, os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.request
 
 BITLBEE = shutil.which("bitlbee") or "/usr/sbin/bitlbee"
+EMU = os.environ.get("WAG_EMU")
+RELAY = os.environ.get("WAG_RELAY")
+GROUP = "120363019502650977-group"
+SECRET = "whsec-e2e-0123456789abcdef"
+CLIENT = "client-e2e-0123456789abcdef"
 PLUGIN = os.path.join(os.environ["WAG_PLUGIN_DIR"], "libwagateway.so")
 OPTIONS = ["vendor", "client_token", "api_base", "relay_url", "relay_token",
            "removals_per_minute", "leave_on_close", "poll_seconds"]
@@ -47,6 +52,51 @@ def free_port():
         return s.getsockname()[1]
 
 
+def start_emu(tmp):
+    p = subprocess.Popen([EMU, "zapi"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    port = int(p.stdout.readline().strip().split("=")[1])
+    return p, port
+
+
+def start_relay(tmp):
+    conf = os.path.join(tmp, "relay.conf")
+    log = os.path.join(tmp, "relay.log")
+    with open(conf, "w") as f:
+        f.write(f"[relay]\nwebhook_secret={SECRET}\nclient_token={CLIENT}\n")
+    p = subprocess.Popen([RELAY, "--config", conf, "--listen", "127.0.0.1:0", "--db", os.path.join(tmp, "ev.db")],
+                         stdout=subprocess.DEVNULL, stderr=open(log, "w"))
+    for _ in range(200):
+        m = re.search(r"addr=127\.0\.0\.1:(\d+)", open(log).read())
+        if m:
+            return p, int(m.group(1))
+        time.sleep(0.02)
+    raise RuntimeError("relay did not start")
+
+
+def vendor_requests(port):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/__requests") as r:
+        return json.load(r)
+
+
+def post_webhook(port, body):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/webhook/zapi/{SECRET}", data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(req) as r:
+        return r.status
+
+
+class Tap:
+    def __init__(self, plan):
+        self.n = 0
+        self.failures = 0
+        print(f"1..{plan}", flush=True)
+
+    def check(self, ok, what, detail=""):
+        self.n += 1
+        self.failures += not ok
+        print(("ok" if ok else "not ok") + f" {self.n} {what}" + (f" # {detail}" if detail and not ok else ""), flush=True)
+
+
 def main():
     if not os.path.exists(BITLBEE):
         print("1..0 # SKIP bitlbee is not installed (apt-get install bitlbee-libpurple)")
@@ -61,10 +111,13 @@ def main():
         f.write("[settings]\nRunMode = ForkDaemon\nAuthMode = Open\n"
                 f"ConfigDir = {tmp}/cfg\nPluginDir = {tmp}/plugins\n")
     port = free_port()
-    proc = subprocess.Popen([BITLBEE, "-F", "-n", "-p", str(port), "-i", "127.0.0.1", "-c", conf],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    failures = 0
+    procs = [subprocess.Popen([BITLBEE, "-F", "-n", "-p", str(port), "-i", "127.0.0.1", "-c", conf],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     try:
+        emu, emu_port = start_emu(tmp)
+        procs.append(emu)
+        relay, relay_port = start_relay(tmp)
+        procs.append(relay)
         for _ in range(50):
             try:
                 irc = Irc(port)
@@ -74,23 +127,66 @@ def main():
         else:
             print("Bail out! bitlbee did not answer on its port")
             return 1
-        print("1..2")
+        t = Tap(9)
         out = irc.say("help purple", "wagateway")
-        ok = "wagateway (WhatsApp (API gateway))" in out
-        failures += not ok
-        print(("ok" if ok else "not ok") + " 1 bitlbee lists the wagateway protocol")
-        irc.say("account add wagateway 3C5A9F0E TOKEN", "Account successfully added")
+        t.check("wagateway (WhatsApp (API gateway))" in out, "bitlbee lists the wagateway protocol")
+        irc.say("account add wagateway 3C5A9F0E1B2D tok-8d1f2a9e77c4", "Account successfully added")
         out = irc.say("account wagateway set", "vendor", 5)
         missing = [o for o in OPTIONS if o + " = " not in out]
-        failures += bool(missing)
-        print(("ok" if not missing else "not ok") + " 2 account options are settable in bitlbee"
-              + (f" # missing: {missing}" if missing else ""))
+        t.check(not missing, "account options are settable in bitlbee", f"missing: {missing}")
+
+        for k, v in [("api_base", f"http://127.0.0.1:{emu_port}"), ("client_token", "ctk-55aa09bb31"),
+                     ("relay_url", f"ws://127.0.0.1:{relay_port}"), ("relay_token", CLIENT)]:
+            irc.say(f"account wagateway set {k} {v}", k)
+        out = irc.say("account wagateway on", "Logged in", 10)
+        t.check("Logged in" in out, "the account logs in against the vendor", out[-300:])
+
+        irc.say(f"chat add wagateway {GROUP} #vizinhos", "Chatroom successfully added")
+        irc.send("JOIN #vizinhos")
+        out = irc.read_until("_5544977777777", 10)
+        t.check(all(f"_{p}!" in out for p in ("5511999999999", "5544999999999", "5544977777777")),
+                "joining the channel shows the participants", out[-400:])
+
+        irc.send("KICK #vizinhos _5544999999999 :spam links")
+        out = irc.read_until("Removed 1 of 1.", 10)
+        removes = [r for r in vendor_requests(emu_port) if r["path"].endswith("/remove-participant")]
+        t.check(len(removes) == 1 and removes[0]["body"] == json.dumps(
+                    {"groupId": GROUP, "phones": ["5544999999999"]}, separators=(",", ":"))
+                and removes[0]["client_token"] == "ctk-55aa09bb31",
+                "IRC KICK reaches Z-API's remove-participant", str(removes))
+        t.check("Removed 1 of 1." in out and re.search(r":_5544999999999!\S+ (PART|KICK|QUIT)", out) is not None,
+                "the kicked nick leaves the channel and the outcome is said", out[-400:])
+
+        irc.send("PRIVMSG #vizinhos :/requests")
+        out = irc.read_until("Z-API has no API to list them", 5)
+        t.check("Z-API has no API to list them" in out, "commands typed as channel text run", out[-300:])
+
+        # A join request through the relay becomes a bitlbee question; "no" declines it.
+        post_webhook(relay_port, {"type": "ReceivedCallback", "isGroup": True, "instanceId": "3C5A9F0E1B2D",
+                                  "phone": GROUP, "participantPhone": "5544911111111", "momment": 1732300000000,
+                                  "notification": "MEMBERSHIP_APPROVAL_REQUEST",
+                                  "notificationParameters": ["5544911111111"], "requestMethod": "invite_link"})
+        out = irc.read_until("asks to join", 10)
+        irc.say("no", "Declined", 10)
+        out = irc.read_until("Declined 1 of 1 join requests.", 5)
+        rejects = [r for r in vendor_requests(emu_port) if r["path"].endswith("/reject-participant")]
+        t.check(len(rejects) == 1 and "5544911111111" in rejects[0]["body"],
+                "a relayed join request is asked in bitlbee, and 'no' declines it", str(rejects))
+
+        irc.send("PART #vizinhos")
+        time.sleep(1)
+        leaves = [r for r in vendor_requests(emu_port) if "leave" in r["path"]]
+        t.check(not leaves, "/part does not leave the WhatsApp group", str(leaves))
         irc.send("QUIT")
     finally:
-        proc.terminate()
-        proc.wait(5)
+        for p in procs:
+            p.terminate()
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
         shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failures else 0
+    return 1 if t.failures else 0
 
 
 if __name__ == "__main__":
