@@ -14,7 +14,7 @@ static WagJob *
 job_alloc(void)
 {
 	WagJob *job = g_new0(WagJob, 1);
-	job->todo = g_ptr_array_new_with_free_func(g_free);
+	job->remaining = g_ptr_array_new_with_free_func(g_free);
 	job->done = g_ptr_array_new_with_free_func(g_free);
 	job->failed = g_ptr_array_new_with_free_func(failure_free);
 	return job;
@@ -33,7 +33,7 @@ wag_job_new(WagAction action, const char *group, gboolean community, const char 
 	job->community = community;
 	job->reason = reason && *reason ? g_strdup(reason) : NULL;
 	for (guint i = 0; i < ids->len; i++)
-		g_ptr_array_add(job->todo, g_strdup(ids->pdata[i]));
+		g_ptr_array_add(job->remaining, g_strdup(ids->pdata[i]));
 	job->total = ids->len;
 	return job;
 }
@@ -46,7 +46,7 @@ wag_job_free(WagJob *job)
 	g_free(job->id);
 	g_free(job->group);
 	g_free(job->reason);
-	g_ptr_array_free(job->todo, TRUE);
+	g_ptr_array_free(job->remaining, TRUE);
 	g_ptr_array_free(job->done, TRUE);
 	g_ptr_array_free(job->failed, TRUE);
 	g_free(job);
@@ -61,15 +61,15 @@ wag_job_fail(WagJob *job, const char *id, const char *cause)
 	f->id = g_strdup(id);
 	f->cause = g_strdup(cause);
 	g_ptr_array_add(job->failed, f);
-	if (g_ptr_array_find_with_equal_func(job->todo, id, g_str_equal, &idx))
-		g_ptr_array_remove_index(job->todo, idx);
+	if (g_ptr_array_find_with_equal_func(job->remaining, id, g_str_equal, &idx))
+		g_ptr_array_remove_index(job->remaining, idx);
 }
 
 void
 wag_job_complete(WagJob *job, guint n)
 {
-	for (guint i = 0; i < n && job->todo->len; i++)
-		g_ptr_array_add(job->done, g_ptr_array_steal_index(job->todo, 0));
+	for (guint i = 0; i < n && job->remaining->len; i++)
+		g_ptr_array_add(job->done, g_ptr_array_steal_index(job->remaining, 0));
 }
 
 static void
@@ -108,7 +108,7 @@ wag_jobs_to_json(GPtrArray *jobs)
 		json_builder_add_int_value(b, job->total);
 		json_builder_set_member_name(b, "created");
 		json_builder_add_int_value(b, job->created);
-		add_strs(b, "todo", job->todo);
+		add_strs(b, "remaining", job->remaining);
 		add_strs(b, "done", job->done);
 		json_builder_set_member_name(b, "failed");
 		json_builder_begin_array(b);
@@ -167,7 +167,7 @@ wag_jobs_from_json(JsonNode *node)
 		job->reason = g_strdup(wag_json_str(o, "reason"));
 		job->total = (guint) wag_json_int(o, "total", 0);
 		job->created = wag_json_int(o, "created", 0);
-		read_strs(o, "todo", job->todo);
+		read_strs(o, "remaining", job->remaining);
 		read_strs(o, "done", job->done);
 		for (guint i = 0; failed && i < json_array_get_length(failed); i++) {
 			JsonObject *f = wag_json_obj(json_array_get_element(failed, i));

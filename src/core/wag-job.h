@@ -17,7 +17,7 @@ typedef struct {
 	char *group;
 	gboolean community;
 	char *reason;       /* may be NULL */
-	GPtrArray *todo;    /* ids not confirmed yet, in order */
+	GPtrArray *remaining; /* ids not confirmed yet, in order */
 	GPtrArray *done;    /* ids the vendor confirmed */
 	GPtrArray *failed;  /* WagJobFailure* */
 	guint total;
@@ -31,7 +31,7 @@ WagJob *wag_job_new(WagAction action, const char *group, gboolean community,
                     const char *reason, GPtrArray *ids);
 void wag_job_free(WagJob *job);
 void wag_job_fail(WagJob *job, const char *id, const char *cause);
-/* Moves the first n ids of todo to done. */
+/* Moves the first n remaining ids to done. */
 void wag_job_complete(WagJob *job, guint n);
 JsonNode *wag_jobs_to_json(GPtrArray *jobs);
 /* Skips entries it cannot read. */

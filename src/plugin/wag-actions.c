@@ -193,7 +193,7 @@ on_action(WagReply *reply, gpointer data)
 	WagJob *job = current(conn);
 	g_autoptr(GError) err = NULL;
 	g_autofree char **ids = NULL;
-	guint n = MIN(ctx->n, job->todo->len);
+	guint n = MIN(ctx->n, job->remaining->len);
 
 	conn->job_busy = FALSE;
 	if (reply->error)
@@ -213,7 +213,7 @@ on_action(WagReply *reply, gpointer data)
 	conn->job_retries = 0;
 	ids = g_new0(char *, n + 1);
 	for (guint i = 0; i < n; i++)
-		ids[i] = job->todo->pdata[i];
+		ids[i] = job->remaining->pdata[i];
 	audit(conn, job, (const char *const *) ids, n, err);
 	if (err) {
 		g_autofree char *safe = wag_http_redact(conn->http, err->message);
@@ -226,10 +226,10 @@ on_action(WagReply *reply, gpointer data)
 		apply_success(conn, job, (const char *const *) ids, n);
 		wag_job_complete(job, n);
 		if (job->action == WAG_ACTION_LEAVE)
-			g_ptr_array_set_size(job->todo, 0);
+			g_ptr_array_set_size(job->remaining, 0);
 	}
 	persist(conn);
-	if (!job->todo->len) {
+	if (!job->remaining->len) {
 		finish(conn, job);
 		later(conn, 0);
 		return;
@@ -251,9 +251,9 @@ drop_already_gone(WagConn *conn, WagJob *job)
 
 	if (job->action != WAG_ACTION_REMOVE || !g || !g->roster_loaded)
 		return;
-	for (guint i = 0; i < job->todo->len;) {
-		if (!g_hash_table_contains(g->participants, job->todo->pdata[i])) {
-			g_ptr_array_add(job->done, g_ptr_array_steal_index(job->todo, i));
+	for (guint i = 0; i < job->remaining->len;) {
+		if (!g_hash_table_contains(g->participants, job->remaining->pdata[i])) {
+			g_ptr_array_add(job->done, g_ptr_array_steal_index(job->remaining, i));
 			gone++;
 		} else {
 			i++;
@@ -288,13 +288,13 @@ run_next(WagConn *conn)
 		}
 		job->resumed = FALSE;
 		drop_already_gone(conn, job);
-		if (!job->todo->len) {
+		if (!job->remaining->len) {
 			finish(conn, job);
 			later(conn, 0);
 			return;
 		} else {
 			g_autofree char *msg = g_strdup_printf(_("Resuming after reconnect: %u of %u still to do."),
-			                                       job->todo->len, job->total);
+			                                       job->remaining->len, job->total);
 			report(conn, job->group, msg, FALSE);
 		}
 	}
@@ -307,10 +307,10 @@ run_next(WagConn *conn)
 		n = MAX(conn->vendor->batch_max, 1);
 		break;
 	default:
-		n = job->todo->len; /* leave: none; unlink: all groups in one call */
+		n = job->remaining->len; /* leave: none; unlink: all groups in one call */
 		break;
 	}
-	n = MIN(n, job->todo->len);
+	n = MIN(n, job->remaining->len);
 	target = wag_model_lookup(conn->model, job->group);
 	if (!target) {
 		target = fallback = wag_group_new(job->group, NULL);
@@ -318,12 +318,12 @@ run_next(WagConn *conn)
 	}
 	ids = g_new0(const char *, n + 1);
 	for (guint i = 0; i < n; i++)
-		ids[i] = job->todo->pdata[i];
+		ids[i] = job->remaining->pdata[i];
 	req = conn->vendor->req_action(&conn->creds, job->action, target, ids, n, &err);
 	if (!req) {
 		g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(g_free);
-		for (guint i = 0; i < job->todo->len; i++)
-			g_ptr_array_add(all, g_strdup(job->todo->pdata[i]));
+		for (guint i = 0; i < job->remaining->len; i++)
+			g_ptr_array_add(all, g_strdup(job->remaining->pdata[i]));
 		for (guint i = 0; i < all->len; i++)
 			wag_job_fail(job, all->pdata[i], err->message);
 		finish(conn, job);
@@ -344,7 +344,7 @@ wag_actions_start(WagConn *conn, WagAction action, const char *group, GPtrArray 
 	WagJob *job = wag_job_new(action, group, g && g->is_community, reason, ids);
 
 	if (action == WAG_ACTION_LEAVE) {
-		g_ptr_array_add(job->todo, g_strdup(group));
+		g_ptr_array_add(job->remaining, g_strdup(group));
 		job->total = 1;
 	}
 	g_ptr_array_add(conn->jobs, job);

@@ -13,19 +13,19 @@ typedef struct {
 
 typedef struct {
 	WagConn *conn;
-	GPtrArray *todo; /* community ids still to read; shared, refcounted */
+	GPtrArray *queue; /* community ids still to read; shared, refcounted */
 } CommunityStep;
 
 static void
 community_step_free(gpointer data)
 {
 	CommunityStep *step = data;
-	g_ptr_array_unref(step->todo);
+	g_ptr_array_unref(step->queue);
 	g_free(step);
 }
 
 static void list_page(WagConn *conn, gboolean communities, guint page);
-static void next_community(WagConn *conn, GPtrArray *todo);
+static void next_community(WagConn *conn, GPtrArray *queue);
 
 static const char *
 plain_group_name(void)
@@ -176,7 +176,7 @@ on_community(WagReply *reply, gpointer data)
 {
 	CommunityStep *step = data;
 	WagConn *conn = step->conn;
-	const char *id = g_ptr_array_index(step->todo, step->todo->len - 1);
+	const char *id = g_ptr_array_index(step->queue, step->queue->len - 1);
 	WagGroup *c = wag_model_lookup(conn->model, id);
 	g_autoptr(GError) err = NULL;
 
@@ -185,39 +185,39 @@ on_community(WagReply *reply, gpointer data)
 	} else {
 		report(conn, reply->error ? reply->error : err);
 	}
-	g_ptr_array_remove_index(step->todo, step->todo->len - 1);
-	next_community(conn, step->todo);
+	g_ptr_array_remove_index(step->queue, step->queue->len - 1);
+	next_community(conn, step->queue);
 }
 
 static void
-next_community(WagConn *conn, GPtrArray *todo)
+next_community(WagConn *conn, GPtrArray *queue)
 {
 	CommunityStep *step;
 
-	if (!todo->len) {
+	if (!queue->len) {
 		sync_done(conn);
 		return;
 	}
 	/* One at a time: the vendors rate-limit per instance. */
 	step = g_new0(CommunityStep, 1);
 	step->conn = conn;
-	step->todo = g_ptr_array_ref(todo);
-	wag_conn_send(conn, conn->vendor->req_community_info(&conn->creds, todo->pdata[todo->len - 1]),
+	step->queue = g_ptr_array_ref(queue);
+	wag_conn_send(conn, conn->vendor->req_community_info(&conn->creds, queue->pdata[queue->len - 1]),
 	              on_community, step, community_step_free);
 }
 
 static void
 read_communities(WagConn *conn)
 {
-	g_autoptr(GPtrArray) todo = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) queue = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) groups = wag_model_sorted(conn->model);
 
 	for (guint i = groups->len; i > 0; i--) {
 		WagGroup *g = groups->pdata[i - 1];
 		if (g->is_community)
-			g_ptr_array_add(todo, g_strdup(g->id));
+			g_ptr_array_add(queue, g_strdup(g->id));
 	}
-	next_community(conn, todo);
+	next_community(conn, queue);
 }
 
 static void

@@ -170,8 +170,8 @@ test_job_roundtrip(void)
 	g_assert_cmpstr(j2->reason, ==, "spam");
 	g_assert_cmpuint(j2->total, ==, 5);
 	g_assert_cmpuint(j2->done->len, ==, 2);
-	g_assert_cmpuint(j2->todo->len, ==, 2);
-	g_assert_cmpstr(j2->todo->pdata[0], ==, "5544900000003");
+	g_assert_cmpuint(j2->remaining->len, ==, 2);
+	g_assert_cmpstr(j2->remaining->pdata[0], ==, "5544900000003");
 	g_assert_cmpuint(j2->failed->len, ==, 1);
 	g_assert_cmpstr(((WagJobFailure *) j2->failed->pdata[0])->cause, ==, "Z-API: bad request data (400): Invalid phone");
 	/* A damaged file loses the damaged entries only. */
