@@ -7,7 +7,8 @@
 
 struct _WagHttp {
 	gint ref;
-	SoupSession *session;
+	SoupSession *session;   /* remote hosts: the system's proxy settings */
+	SoupSession *direct;    /* loopback: never a proxy; made on first use */
 	GCancellable *cancellable;
 	GPtrArray *secrets;
 	guint timeout;
@@ -24,6 +25,37 @@ typedef struct {
 	gpointer user_data;
 	GDestroyNotify destroy;
 } Pending;
+
+gboolean
+wag_http_is_loopback(const char *url)
+{
+	g_autoptr(GUri) uri = url ? g_uri_parse(url, G_URI_FLAGS_NONE, NULL) : NULL;
+	const char *host = uri ? g_uri_get_host(uri) : NULL;
+	g_autoptr(GInetAddress) addr = NULL;
+
+	if (!host)
+		return FALSE;
+	if (g_ascii_strcasecmp(host, "localhost") == 0)
+		return TRUE;
+	addr = g_inet_address_new_from_string(host);
+	return addr && g_inet_address_get_is_loopback(addr);
+}
+
+SoupSession *
+wag_http_session_for(const char *url, const char *first_property, ...)
+{
+	SoupSession *s;
+	va_list ap;
+
+	va_start(ap, first_property);
+	s = SOUP_SESSION(g_object_new_valist(SOUP_TYPE_SESSION, first_property, ap));
+	va_end(ap);
+	if (wag_http_is_loopback(url)) {
+		g_autoptr(GProxyResolver) none = g_simple_proxy_resolver_new(NULL, NULL);
+		soup_session_set_proxy_resolver(s, none);
+	}
+	return s;
+}
 
 WagHttp *
 wag_http_new(guint timeout_seconds)
@@ -53,6 +85,7 @@ wag_http_unref(WagHttp *h)
 	if (!h || !g_atomic_int_dec_and_test(&h->ref))
 		return;
 	g_object_unref(h->session);
+	g_clear_object(&h->direct);
 	g_object_unref(h->cancellable);
 	g_ptr_array_free(h->secrets, TRUE);
 	g_free(h);
@@ -214,7 +247,11 @@ wag_http_send(WagHttp *h, const char *base, WagRequest *req, WagHttpCallback cb,
 	p->destroy = destroy;
 	h->in_flight++;
 	g_debug("%s %s", req->method, p->redacted_url);
-	soup_session_send_and_read_async(h->session, msg, G_PRIORITY_DEFAULT, h->cancellable, on_read, p);
+	if (wag_http_is_loopback(url) && !h->direct)
+		h->direct = wag_http_session_for(url, "timeout", h->timeout,
+		                                 "user-agent", "purple-wagateway/" WAG_VERSION, NULL);
+	soup_session_send_and_read_async(wag_http_is_loopback(url) ? h->direct : h->session, msg,
+	                                 G_PRIORITY_DEFAULT, h->cancellable, on_read, p);
 	wag_request_free(req);
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 #include <gio/gio.h>
 #include "wag-vendor.h"
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,12 @@ void wag_http_shutdown(WagHttp *h);
  * NULL) frees user_data in every case. */
 void wag_http_send(WagHttp *h, const char *base, WagRequest *req,
                    WagHttpCallback cb, gpointer user_data, GDestroyNotify destroy);
+
+/* TRUE for 127.0.0.0/8, ::1 and localhost: no proxy is ever asked about
+ * those (proxy auto-discovery can stall a connection for seconds). */
+gboolean wag_http_is_loopback(const char *url);
+/* A session for url: the system proxy settings for remote hosts, none for loopback. */
+SoupSession *wag_http_session_for(const char *url, const char *first_property, ...) G_GNUC_NULL_TERMINATED;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(WagHttp, wag_http_unref)
 

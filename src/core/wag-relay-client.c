@@ -1,6 +1,7 @@
 #include "wag-relay-client.h"
 #include "wag-i18n.h"
 #include "wag-json.h"
+#include "wag-http.h"
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -168,8 +169,8 @@ wag_relay_client_new(const char *url, const char *token, gint64 after,
 	c->url = g_steal_pointer(&http);
 	c->token = g_strdup(token ? token : "");
 	c->last_id = after;
-	c->session = soup_session_new_with_options("timeout", 0, "idle-timeout", 0,
-	                                           "user-agent", "purple-wagateway/" WAG_VERSION, NULL);
+	c->session = wag_http_session_for(c->url, "timeout", 0, "idle-timeout", 0,
+	                                  "user-agent", "purple-wagateway/" WAG_VERSION, NULL);
 	c->cancel = g_cancellable_new();
 	c->on_event = on_event;
 	c->on_state = on_state;

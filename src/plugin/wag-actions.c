@@ -140,7 +140,8 @@ resume_timer(gpointer data)
 static void
 later(WagConn *conn, guint ms)
 {
-	conn->job_timer = ms ? g_timeout_add(ms, resume_timer, conn) : g_idle_add(resume_timer, conn);
+	/* Default priority, not idle: a busy host loop must not starve a queued action. */
+	conn->job_timer = g_timeout_add_full(G_PRIORITY_DEFAULT, ms, resume_timer, conn, NULL);
 }
 
 /* What a confirmed call means for the model and the host. */

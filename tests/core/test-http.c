@@ -235,11 +235,27 @@ test_shutdown_in_flight(void)
 	wag_emu_free(emu);
 }
 
+/* Loopback never goes through a proxy (auto-discovery stalled local calls
+ * by 5 s at a time in bitlbee); remote hosts keep the system's settings. */
+static void
+test_loopback(void)
+{
+	g_assert_true(wag_http_is_loopback("http://127.0.0.1:8719/webhook"));
+	g_assert_true(wag_http_is_loopback("http://127.3.4.5/"));
+	g_assert_true(wag_http_is_loopback("ws://localhost:8719"));
+	g_assert_true(wag_http_is_loopback("http://[::1]:8719/"));
+	g_assert_false(wag_http_is_loopback("https://api.z-api.io/instances"));
+	g_assert_false(wag_http_is_loopback("https://10.0.0.1/"));
+	g_assert_false(wag_http_is_loopback("not a url"));
+	g_assert_false(wag_http_is_loopback(NULL));
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	logged = g_string_new(NULL);
+	g_test_add_func("/core/http/loopback-is-direct", test_loopback);
 	g_test_add_func("/core/http/status-classes", test_status_classes);
 	g_test_add_func("/core/http/not-json", test_not_json);
 	g_test_add_func("/core/http/timeout", test_timeout);

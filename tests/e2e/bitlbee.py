@@ -111,8 +111,9 @@ def main():
         f.write("[settings]\nRunMode = ForkDaemon\nAuthMode = Open\n"
                 f"ConfigDir = {tmp}/cfg\nPluginDir = {tmp}/plugins\n")
     port = free_port()
+    log = open(os.environ["BITLBEE_LOG"], "w") if os.environ.get("BITLBEE_LOG") else subprocess.DEVNULL
     procs = [subprocess.Popen([BITLBEE, "-F", "-n", "-p", str(port), "-i", "127.0.0.1", "-c", conf],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+                              stdout=log, stderr=log)]
     try:
         emu, emu_port = start_emu(tmp)
         procs.append(emu)
@@ -167,17 +168,21 @@ def main():
                                   "notification": "MEMBERSHIP_APPROVAL_REQUEST",
                                   "notificationParameters": ["5544911111111"], "requestMethod": "invite_link"})
         asked = irc.read_until("asks to join", 15)
+        answered = ""
+        t_no = time.time()
         if "asks to join" in asked:
-            irc.say("no", "Declined", 10)
+            answered = irc.say("no", "Declined", 10)
         rejects = []
-        for _ in range(50):
+        for _ in range(100):
             rejects = [r for r in vendor_requests(emu_port) if r["path"].endswith("/reject-participant")]
             if rejects:
                 break
             time.sleep(0.1)
+        print(f"# reject reached the vendor {time.time() - t_no:.1f}s after 'no'", flush=True)
         t.check("asks to join" in asked and len(rejects) == 1 and "5544911111111" in rejects[0]["body"],
                 "a relayed join request is asked in bitlbee, and 'no' declines it",
-                f"asked={'asks to join' in asked} rejects={rejects}")
+                f"after {time.time() - t_no:.1f}s asked={'asks to join' in asked} rejects={rejects} vendor saw: "
+                + " ".join(r['method'] + ' ' + r['path'].rsplit('/', 1)[-1] for r in vendor_requests(emu_port)))
 
         irc.send("PART #vizinhos")
         time.sleep(1)
