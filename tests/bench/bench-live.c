@@ -6,6 +6,7 @@
  * Run: tests/bench/live.sh [BUILD_DIR] */
 #include "fixtures.h"
 #include "relay-proc.h"
+#include "wag-http.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,7 +72,7 @@ tick(gpointer data)
 static gpointer
 burst_thread(gpointer data)
 {
-	g_autoptr(SoupSession) s = soup_session_new();
+	g_autoptr(SoupSession) s = wag_http_session_for(rp->base, "timeout", 30, NULL);
 	g_autofree char *url = g_strdup_printf("%s/webhook/zapi/%s", rp->base, RP_SECRET);
 
 	for (int i = 0; i < EVENTS; i++) {
@@ -140,8 +141,8 @@ main(int argc, char **argv)
 	wag_harness_init();
 	sent_at = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	latencies = g_array_new(FALSE, FALSE, sizeof(gint64));
-	http = soup_session_new_with_options("max-conns-per-host", 64, "max-conns", 64, NULL);
 	rp = relay_proc_start(NULL);
+	http = wag_http_session_for(rp->base, "max-conns-per-host", 64, "max-conns", 64, NULL);
 	emu = fx_emu(vc);
 	for (int i = 0; i < MEMBERS - 4; i++) {
 		char phone[32];
