@@ -24,8 +24,9 @@ struct _WagRelayClient {
 
 static void connect_now(WagRelayClient *c);
 
-guint
-wag_relay_backoff_ms(guint attempt)
+/* Before attempt n (1-based): 1 s doubling to 60 s. */
+static guint
+backoff_ms(guint attempt)
 {
 	guint64 ms = (guint64) BACKOFF_BASE_MS << MIN(attempt ? attempt - 1 : 0, 10);
 	ms = MIN(ms, BACKOFF_MAX_MS);
@@ -58,7 +59,7 @@ retry_cb(gpointer data)
 static void
 retry(WagRelayClient *c, const char *why)
 {
-	guint ms = wag_relay_backoff_ms(++c->attempts);
+	guint ms = backoff_ms(++c->attempts);
 	g_autofree char *msg = g_strdup_printf(_("The relay is not reachable (%s); trying again in %u s."),
 	                                       why, (ms + 999) / 1000);
 	g_clear_object(&c->ws);
@@ -187,12 +188,6 @@ wag_relay_client_ack(WagRelayClient *c, gint64 id)
 		return;
 	text = g_strdup_printf("{\"ack\": %" G_GINT64_FORMAT "}", id);
 	soup_websocket_connection_send_text(c->ws, text);
-}
-
-gint64
-wag_relay_client_last_id(WagRelayClient *c)
-{
-	return c->last_id;
 }
 
 void

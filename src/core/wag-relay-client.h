@@ -24,10 +24,7 @@ WagRelayClient *wag_relay_client_new(const char *url, const char *token, gint64 
                                      WagRelayEventFunc on_event, WagRelayStateFunc on_state, gpointer data);
 /* Tells the relay what was applied. */
 void wag_relay_client_ack(WagRelayClient *c, gint64 id);
-gint64 wag_relay_client_last_id(WagRelayClient *c);
 /* Closes; no callback runs afterwards. */
 void wag_relay_client_free(WagRelayClient *c);
-/* Backoff before attempt n (1-based), jitter included: for tests. */
-guint wag_relay_backoff_ms(guint attempt);
 
 G_END_DECLS

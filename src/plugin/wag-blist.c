@@ -44,6 +44,14 @@ blist_group(const char *name)
 	return g;
 }
 
+/* The name a node gets from us: the subject, marked once we are out. */
+static char *
+node_name(WagGroup *g)
+{
+	const char *subject = g->subject ? g->subject : g->id;
+	return g->left ? g_strdup_printf(_("%s (no longer a member)"), subject) : g_strdup(subject);
+}
+
 /* Where we last put a node: if it is elsewhere now, the user moved it. */
 #define WAG_BLIST_PLACED "wagateway-placed-in"
 /* The name we last gave it: if it differs now, the user renamed it. */
@@ -53,8 +61,7 @@ static void
 place_chat(WagConn *conn, WagGroup *g, PurpleGroup *target)
 {
 	PurpleChat *chat = purple_blist_find_chat(conn->account, g->id);
-	g_autofree char *alias = g->left ? g_strdup_printf(_("%s (no longer a member)"), g->subject ? g->subject : g->id)
-	                                 : g_strdup(g->subject ? g->subject : g->id);
+	g_autofree char *alias = node_name(g);
 	PurpleBlistNode *node;
 	const char *placed;
 
@@ -101,7 +108,7 @@ wag_blist_mark_left(WagConn *conn, WagGroup *g)
 	if (!purple_blist_node_get_bool(node, WAG_BLIST_AUTO) ||
 	    g_strcmp0(chat->alias, purple_blist_node_get_string(node, WAG_BLIST_NAMED)) != 0)
 		return;
-	alias = g_strdup_printf(_("%s (no longer a member)"), g->subject ? g->subject : g->id);
+	alias = node_name(g);
 	purple_blist_alias_chat(chat, alias);
 	purple_blist_node_set_string(node, WAG_BLIST_NAMED, alias);
 }

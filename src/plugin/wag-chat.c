@@ -69,8 +69,8 @@ wag_chat_write(PurpleConversation *conv, const char *text, gboolean error)
 	purple_conv_chat_write(PURPLE_CONV_CHAT(conv), "wagateway", html, flags, time(NULL));
 }
 
-static PurpleConvChatBuddyFlags
-role_flags(WagRole role)
+PurpleConvChatBuddyFlags
+wag_chat_role_flags(WagRole role)
 {
 	switch (role) {
 	case WAG_ROLE_OWNER: return PURPLE_CBFLAGS_FOUNDER;
@@ -99,7 +99,7 @@ wag_chat_show_roster(WagConn *conn, const char *group)
 	for (guint i = people->len; i > 0; i--) {
 		WagParticipant *p = people->pdata[i - 1];
 		users = g_list_prepend(users, p->id);
-		flags = g_list_prepend(flags, GINT_TO_POINTER(role_flags(p->role)));
+		flags = g_list_prepend(flags, GINT_TO_POINTER(wag_chat_role_flags(p->role)));
 	}
 	purple_conv_chat_clear_users(chat);
 	purple_conv_chat_add_users(chat, users, NULL, flags, FALSE);

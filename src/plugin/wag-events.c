@@ -6,10 +6,7 @@ static PurpleConvChatBuddyFlags
 flags_for(WagGroup *g, const char *id)
 {
 	WagParticipant *p = g_hash_table_lookup(g->participants, id);
-	if (!p)
-		return PURPLE_CBFLAGS_NONE;
-	return p->role == WAG_ROLE_OWNER ? PURPLE_CBFLAGS_FOUNDER :
-	       p->role == WAG_ROLE_ADMIN ? PURPLE_CBFLAGS_OP : PURPLE_CBFLAGS_NONE;
+	return p ? wag_chat_role_flags(p->role) : PURPLE_CBFLAGS_NONE;
 }
 
 static void

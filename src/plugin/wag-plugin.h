@@ -78,6 +78,8 @@ PurpleConversation *wag_chat_find(WagConn *conn, const char *group);
 void wag_chat_write(PurpleConversation *conv, const char *text, gboolean error);
 void wag_chat_load_roster(WagConn *conn, const char *group);
 void wag_chat_show_roster(WagConn *conn, const char *group);
+/* Owner = founder, admin = operator. */
+PurpleConvChatBuddyFlags wag_chat_role_flags(WagRole role);
 /* Opens the chat unless it is open; reads the roster if asked or unknown. */
 void wag_chat_open(WagConn *conn, const char *group, gboolean reload);
 

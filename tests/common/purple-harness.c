@@ -270,12 +270,6 @@ wag_harness_debug_log(void)
 	return debug_log->str;
 }
 
-GPtrArray *
-wag_harness_lines(void)
-{
-	return lines;
-}
-
 guint
 wag_harness_count_lines(const char *conv, const char *needle)
 {

@@ -13,7 +13,6 @@ typedef struct {
 void wag_harness_init(void);
 /* Every debug line libpurple and the plugin printed so far. */
 const char *wag_harness_debug_log(void);
-GPtrArray *wag_harness_lines(void); /* of WagSeenLine* */
 /* Lines written in conversation `conv` containing `needle`. */
 guint wag_harness_count_lines(const char *conv, const char *needle);
 

@@ -1011,9 +1011,3 @@ wag_emu_last(WagEmu *emu, const char *method, const char *match)
 			return emu->requests->pdata[i - 1];
 	return NULL;
 }
-
-void
-wag_emu_clear_requests(WagEmu *emu)
-{
-	g_ptr_array_set_size(emu->requests, 0);
-}

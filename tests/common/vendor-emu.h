@@ -54,6 +54,5 @@ GPtrArray *wag_emu_requests(WagEmu *emu); /* of WagEmuRequest* */
 guint wag_emu_count(WagEmu *emu, const char *method, const char *match);
 /* The last such call, or NULL. */
 WagEmuRequest *wag_emu_last(WagEmu *emu, const char *method, const char *match);
-void wag_emu_clear_requests(WagEmu *emu);
 
 G_END_DECLS

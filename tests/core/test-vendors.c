@@ -43,6 +43,12 @@ assert_request(WagRequest *r, const char *method, const char *path, const char *
 	wag_request_free(r);
 }
 
+/* The vendor v reads a status reply (code, json or NULL) as expect. */
+#define STATUS(code, json, expect) do { \
+	g_autoptr(JsonNode) sn = (json) ? parse(json) : NULL; \
+	g_assert_cmpint(v->parse_status(code, sn, &detail), ==, expect); \
+	g_clear_pointer(&detail, g_free); } while (0)
+
 static WagGroup *
 group(const char *id, gboolean community)
 {
@@ -107,10 +113,6 @@ test_zapi_replies(void)
 	char *detail = NULL;
 	gboolean more;
 
-#define STATUS(code, json, expect) do { \
-	g_autoptr(JsonNode) sn = parse(json); \
-	g_assert_cmpint(v->parse_status(code, sn, &detail), ==, expect); \
-	g_clear_pointer(&detail, g_free); } while (0)
 	STATUS(200, "{\"connected\": true, \"error\": \"\", \"smartphoneConnected\": true}", WAG_STATE_READY);
 	STATUS(200, "{\"connected\": \"false\", \"error\": \"You are not connected.\", \"smartphoneConnected\": false}", WAG_STATE_NOT_AUTHORIZED);
 	STATUS(200, "{\"connected\": false, \"error\": \"You need to restore the session.\"}", WAG_STATE_PHONE_OFFLINE);
@@ -177,7 +179,6 @@ test_zapi_replies(void)
 	g_assert_false(v->parse_action(WAG_ACTION_REMOVE, n, &err));
 	g_assert_error(err, WAG_ERROR, WAG_ERROR_BAD_REPLY);
 	g_clear_error(&err);
-#undef STATUS
 }
 
 /* ---- Green API ---- */
@@ -231,10 +232,6 @@ test_green_replies(void)
 	char *detail = NULL;
 	gboolean more = TRUE;
 
-#define STATUS(code, json, expect) do { \
-	g_autoptr(JsonNode) sn = json ? parse(json) : NULL; \
-	g_assert_cmpint(v->parse_status(code, sn, &detail), ==, expect); \
-	g_clear_pointer(&detail, g_free); } while (0)
 	STATUS(200, "{\"stateInstance\": \"authorized\"}", WAG_STATE_READY);
 	STATUS(200, "{\"stateInstance\": \"notAuthorized\"}", WAG_STATE_NOT_AUTHORIZED);
 	STATUS(200, "{\"stateInstance\": \"blocked\"}", WAG_STATE_BLOCKED);
@@ -247,7 +244,6 @@ test_green_replies(void)
 	STATUS(400, "{\"message\": \"instance account not authorized\"}", WAG_STATE_NOT_AUTHORIZED);
 	STATUS(400, "{\"message\": \"instance is starting or not authorized\"}", WAG_STATE_NOT_AUTHORIZED);
 	STATUS(502, NULL, WAG_STATE_UNKNOWN);
-#undef STATUS
 
 	n = parse("[{\"id\": \"79001234567@c.us\", \"name\": \"Ivan\", \"type\": \"user\"},"
 	          " {\"id\": \"120363043968066561@g.us\", \"name\": \"Dacha\", \"type\": \"group\"}]");
@@ -337,17 +333,12 @@ test_wawp_replies(void)
 	char *detail = NULL;
 	gboolean more;
 
-#define STATUS(code, json, expect) do { \
-	g_autoptr(JsonNode) sn = parse(json); \
-	g_assert_cmpint(v->parse_status(code, sn, &detail), ==, expect); \
-	g_clear_pointer(&detail, g_free); } while (0)
 	STATUS(200, "{\"status\": \"WORKING\", \"me\": {\"id\": \"5511@c.us\"}}", WAG_STATE_READY);
 	STATUS(200, "{\"status\": \"SCAN_QR_CODE\"}", WAG_STATE_NOT_AUTHORIZED);
 	STATUS(200, "{\"status\": \"STARTING\"}", WAG_STATE_STARTING);
 	STATUS(200, "{\"status\": \"STOPPED\"}", WAG_STATE_PHONE_OFFLINE);
 	STATUS(401, "{\"status\": 401, \"message\": \"Invalid token\", \"error\": \"unauthorized\"}", WAG_STATE_BAD_CREDENTIALS);
 	STATUS(403, "{\"status\": 403, \"message\": \"Upgrade\", \"error\": \"subscription_required\"}", WAG_STATE_PLAN);
-#undef STATUS
 
 	/* Both shapes WAHA engines use for the group list. */
 	n = parse("[{\"id\": \"120363043968066561@g.us\", \"subject\": \"Vizinhos\"}]");
