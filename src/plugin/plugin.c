@@ -48,6 +48,8 @@ static gboolean
 wag_unload(PurplePlugin *plugin)
 {
 	wag_cmds_unregister();
+	/* The writer thread runs this module's code: let queued writes land
+	 * before the module can be unmapped (unload only, never on a live chat). */
 	wag_store_flush();
 	if (wag_log_handler)
 		g_log_remove_handler(G_LOG_DOMAIN, wag_log_handler);
