@@ -3,6 +3,7 @@
 #include "wag-i18n.h"
 #include "wag-json.h"
 #include <libsoup/soup.h>
+#include <dlfcn.h>
 #include <string.h>
 
 struct _WagHttp {
@@ -293,4 +294,18 @@ fail_soon(WagHttp *h, WagHttpCallback cb, gpointer user_data, GDestroyNotify des
 	f->error = error;
 	h->in_flight++;
 	g_idle_add(fail_idle, f);
+}
+
+/* Hosts load plugins RTLD_LOCAL, so a libsoup 2 pulled in by another plugin
+ * slips past libsoup 3's own check; the clash comes later, when both register
+ * "SoupSession", and takes the whole host down. Asking the dynamic loader
+ * (without loading anything) finds it in any scope. */
+gboolean
+wag_http_soup2_loaded(void)
+{
+	void *h = dlopen("libsoup-2.4.so.1", RTLD_LAZY | RTLD_NOLOAD);
+	if (!h)
+		return FALSE;
+	dlclose(h);
+	return TRUE;
 }

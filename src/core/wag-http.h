@@ -39,6 +39,10 @@ gboolean wag_http_is_loopback(const char *url);
 /* A session for url: the system proxy settings for remote hosts, none for loopback. */
 SoupSession *wag_http_session_for(const char *url, const char *first_property, ...) G_GNUC_NULL_TERMINATED;
 
+/* TRUE when libsoup 2 is mapped into this process: libsoup 3 must not be
+ * used then (both register the same GTypes). */
+gboolean wag_http_soup2_loaded(void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(WagHttp, wag_http_unref)
 
 G_END_DECLS

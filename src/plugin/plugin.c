@@ -34,10 +34,21 @@ wag_log_to_purple(const gchar *domain, GLogLevelFlags level, const gchar *messag
 	purple_debug(l, "wagateway", "%s\n", message);
 }
 
+const char *
+wag_soup2_message(void)
+{
+	return _("Another plugin in this program uses libsoup 2, which cannot share a process "
+	         "with the libsoup 3 this plugin needs (the program would crash). Remove or "
+	         "disable that plugin and restart, or use this account from another client.");
+}
+
 static gboolean
 wag_load(PurplePlugin *plugin)
 {
 	wag_plugin_handle = plugin;
+	/* Keep the protocol listed so that logging in says why it cannot work. */
+	if (wag_http_soup2_loaded())
+		purple_debug_error("wagateway", "%s\n", wag_soup2_message());
 	wag_log_handler = g_log_set_handler(G_LOG_DOMAIN,
 		G_LOG_LEVEL_MASK & ~(G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL), wag_log_to_purple, NULL);
 	wag_cmds_register();

@@ -503,6 +503,14 @@ join_reject(Prompt *p, int action)
 	prompt_done(p);
 }
 
+
+/* bitlbee answers a prompt by finding the English "Accept"/"Reject" in its
+ * button captions: a translated caption would leave the user no answer. */
+static const char *
+caption(const char *msgid)
+{
+	return g_strcmp0(purple_core_get_ui(), "BitlBee") == 0 ? msgid : _(msgid);
+}
 void
 wag_actions_prompt_join(WagConn *conn, const char *group, const char *who)
 {
@@ -513,8 +521,8 @@ wag_actions_prompt_join(WagConn *conn, const char *group, const char *who)
 
 	purple_request_action(conn->gc, _("Join request"), primary, NULL, 0, conn->account, who,
 	                      wag_chat_find(conn, group), p, 2,
-	                      _("_Accept"), G_CALLBACK(join_accept),
-	                      _("_Reject"), G_CALLBACK(join_reject));
+	                      caption(N_("_Accept")), G_CALLBACK(join_accept),
+	                      caption(N_("_Reject")), G_CALLBACK(join_reject));
 }
 
 GPtrArray *

@@ -144,7 +144,14 @@ wag_conn_login(PurpleAccount *account)
 	const char *vendor_id = purple_account_get_string(account, "vendor", "zapi");
 	const char *base = purple_account_get_string(account, "api_base", "");
 	int timeout = purple_prefs_get_int(WAG_PREF_TIMEOUT);
-	WagConn *conn = g_new0(WagConn, 1);
+	WagConn *conn;
+
+	/* Checked per login too: a libsoup 2 plugin may be loaded after us. */
+	if (wag_http_soup2_loaded()) {
+		purple_connection_error_reason(gc, PURPLE_CONNECTION_ERROR_OTHER_ERROR, wag_soup2_message());
+		return;
+	}
+	conn = g_new0(WagConn, 1);
 
 	conn->gc = gc;
 	conn->account = account;

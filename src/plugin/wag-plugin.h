@@ -55,6 +55,9 @@ wag_conn(PurpleConnection *gc)
 }
 
 /* wag-conn.c */
+/* plugin.c: why this process cannot run the plugin (libsoup 2 is loaded). */
+const char *wag_soup2_message(void);
+
 void wag_conn_login(PurpleAccount *account);
 void wag_conn_close(PurpleConnection *gc);
 void wag_conn_send(WagConn *conn, WagRequest *req, WagHttpCallback cb, gpointer data, GDestroyNotify destroy);

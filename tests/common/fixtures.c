@@ -38,7 +38,7 @@ fx_emu(const VendorCase *vc)
 PurpleAccount *
 fx_account(WagEmu *emu, const VendorCase *vc, const char *token, ...)
 {
-	PurpleAccount *account = wag_harness_account(emu, vc->vendor, FX_INSTANCE, token,
+	PurpleAccount *account = wag_harness_account(wag_emu_base(emu), vc->vendor, FX_INSTANCE, token,
 	                                             "client_token", vc->community ? FX_CLIENT_TOKEN : "", NULL);
 	const char *key;
 	va_list ap;

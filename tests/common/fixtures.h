@@ -2,6 +2,7 @@
  * Z-API a community with a linked group), played by the vendor emulator. */
 #pragma once
 #include "purple-harness.h"
+#include "vendor-emu.h"
 
 #define FX_INSTANCE "3C5A9F0E1B2D"
 #define FX_TOKEN "tok-8d1f2a9e77c4"

@@ -293,7 +293,7 @@ wag_harness_set_option(PurpleAccount *account, const char *key, const char *valu
 }
 
 PurpleAccount *
-wag_harness_account(WagEmu *emu, const char *vendor, const char *instance, const char *token, ...)
+wag_harness_account(const char *api_base, const char *vendor, const char *instance, const char *token, ...)
 {
 	PurpleAccount *account = purple_account_new(instance, "prpl-wagateway");
 	const char *key;
@@ -302,7 +302,7 @@ wag_harness_account(WagEmu *emu, const char *vendor, const char *instance, const
 	purple_account_set_password(account, token);
 	purple_account_set_remember_password(account, TRUE);
 	purple_account_set_string(account, "vendor", vendor);
-	purple_account_set_string(account, "api_base", wag_emu_base(emu));
+	purple_account_set_string(account, "api_base", api_base);
 	va_start(ap, token);
 	while ((key = va_arg(ap, const char *)))
 		wag_harness_set_option(account, key, va_arg(ap, const char *));

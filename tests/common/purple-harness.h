@@ -2,7 +2,6 @@
  * nullclient) that loads the plugin from the build directory. */
 #pragma once
 #include <purple.h>
-#include "vendor-emu.h"
 
 typedef struct {
 	char *conv;  /* conversation name */
@@ -16,9 +15,9 @@ const char *wag_harness_debug_log(void);
 /* Lines written in conversation `conv` containing `needle`. */
 guint wag_harness_count_lines(const char *conv, const char *needle);
 
-/* Creates and enables an account against the emulator; extra options as
- * key, value pairs (NULL-terminated), ints and bools written as text. */
-PurpleAccount *wag_harness_account(WagEmu *emu, const char *vendor, const char *instance,
+/* Creates and enables an account against api_base (the emulator); extra options
+ * as key, value pairs (NULL-terminated), ints and bools written as text. */
+PurpleAccount *wag_harness_account(const char *api_base, const char *vendor, const char *instance,
                                    const char *token, ...) G_GNUC_NULL_TERMINATED;
 void wag_harness_remove_account(PurpleAccount *account);
 /* Sets an account option from text, with the option's own type. */
