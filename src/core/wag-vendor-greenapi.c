@@ -234,6 +234,7 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 const WagVendor wag_vendor_greenapi = {
 	.id = "greenapi",
 	.name = "Green API",
+	/* TRANSLATORS: completes "scan the QR code in %s"; keep or adapt the preposition there. */
 	.panel = N_("the Green API console"),
 	.default_base = "https://api.green-api.com",
 	.batch_max = 1,

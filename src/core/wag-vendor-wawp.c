@@ -357,6 +357,7 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 const WagVendor wag_vendor_wawp = {
 	.id = "wawp",
 	.name = "Wawp",
+	/* TRANSLATORS: completes "scan the QR code in %s"; keep or adapt the preposition there. */
 	.panel = N_("the Wawp dashboard"),
 	.default_base = "https://api.wawp.net",
 	.batch_max = 50,

@@ -350,6 +350,7 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 const WagVendor wag_vendor_zapi = {
 	.id = "zapi",
 	.name = "Z-API",
+	/* TRANSLATORS: completes "scan the QR code in %s"; keep or adapt the preposition there. */
 	.panel = N_("the Z-API panel"),
 	.default_base = "https://api.z-api.io",
 	.batch_max = 50,

@@ -351,8 +351,10 @@ wag_actions_start(WagConn *conn, WagAction action, const char *group, GPtrArray 
 	g_ptr_array_add(conn->jobs, job);
 	persist(conn);
 	if (conn->jobs->len > 1) {
-		g_autofree char *msg = g_strdup_printf(_("Queued behind %u other action(s) of this account."),
-		                                       conn->jobs->len - 1);
+		guint ahead = conn->jobs->len - 1;
+		g_autofree char *msg = g_strdup_printf(
+			g_dngettext(GETTEXT_PACKAGE, "Queued behind %u other action of this account.",
+			            "Queued behind %u other actions of this account.", ahead), ahead);
 		report(conn, group, msg, FALSE);
 	}
 	run_next(conn);
