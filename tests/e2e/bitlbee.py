@@ -3,15 +3,13 @@
 
 Prints TAP. Skips (with the reason) only when bitlbee is not installed.
 """
-import json, os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import json, os, re, shutil, socket, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_common import (CLIENT, GROUP, PLUGIN, Tap, free_port, post_webhook, start_emu, start_relay,  # noqa: E402
+                        stop, vendor_requests)
 
 BITLBEE = shutil.which("bitlbee") or "/usr/sbin/bitlbee"
-EMU = os.environ.get("WAG_EMU")
-RELAY = os.environ.get("WAG_RELAY")
-GROUP = "120363019502650977-group"
-SECRET = "whsec-e2e-0123456789abcdef"
-CLIENT = "client-e2e-0123456789abcdef"
-PLUGIN = os.path.join(os.environ["WAG_PLUGIN_DIR"], "libwagateway.so")
 OPTIONS = ["vendor", "client_token", "api_base", "relay_url", "relay_token",
            "removals_per_minute", "leave_on_close", "poll_seconds"]
 
@@ -44,57 +42,6 @@ class Irc:
     def say(self, text, until, seconds=5):
         self.send("PRIVMSG &bitlbee :" + text)
         return self.read_until(until, seconds)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_emu(tmp):
-    p = subprocess.Popen([EMU, "zapi"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    port = int(p.stdout.readline().strip().split("=")[1])
-    return p, port
-
-
-def start_relay(tmp):
-    conf = os.path.join(tmp, "relay.conf")
-    log = os.path.join(tmp, "relay.log")
-    with open(conf, "w") as f:
-        f.write(f"[relay]\nwebhook_secret={SECRET}\nclient_token={CLIENT}\n")
-    p = subprocess.Popen([RELAY, "--config", conf, "--listen", "127.0.0.1:0", "--db", os.path.join(tmp, "ev.db")],
-                         stdout=subprocess.DEVNULL, stderr=open(log, "w"))
-    for _ in range(200):
-        m = re.search(r"addr=127\.0\.0\.1:(\d+)", open(log).read())
-        if m:
-            return p, int(m.group(1))
-        time.sleep(0.02)
-    raise RuntimeError("relay did not start")
-
-
-def vendor_requests(port):
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/__requests") as r:
-        return json.load(r)
-
-
-def post_webhook(port, body):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/webhook/zapi/{SECRET}", data=json.dumps(body).encode(),
-                                 headers={"Content-Type": "application/json"}, method="POST")
-    with urllib.request.urlopen(req) as r:
-        return r.status
-
-
-class Tap:
-    def __init__(self, plan):
-        self.n = 0
-        self.failures = 0
-        print(f"1..{plan}", flush=True)
-
-    def check(self, ok, what, detail=""):
-        self.n += 1
-        self.failures += not ok
-        print(("ok" if ok else "not ok") + f" {self.n} {what}" + (f" # {detail}" if detail and not ok else ""), flush=True)
 
 
 def main():
@@ -190,12 +137,7 @@ def main():
         t.check(not leaves, "/part does not leave the WhatsApp group", str(leaves))
         irc.send("QUIT")
     finally:
-        for p in procs:
-            p.terminate()
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop(procs)
         shutil.rmtree(tmp, ignore_errors=True)
     return 1 if t.failures else 0
 
