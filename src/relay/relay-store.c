@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 #include <errno.h>
 #include <string.h>
+#include <stdatomic.h>
 
 #define BATCH_MAX 512
 
@@ -17,16 +18,26 @@ typedef struct {
 	gint64 after;
 	guint limit;
 	gboolean more;
+	gboolean direct;
 	GError *error;
 } Op;
 
 struct _RelayStore {
 	sqlite3 *db;
+	sqlite3_stmt *begin, *commit, *insert; /* prepared once: every batch uses them */
 	GThread *thread;
 	GAsyncQueue *queue;
 	GMainContext *context;
 	gint64 last_id; /* written by the thread, read under the queue's order */
+	RelayCommittedFunc committed;
+	gpointer committed_data;
+	atomic_bool listening;
 };
+
+typedef struct {
+	RelayStore *store;
+	GPtrArray *events;
+} Committed;
 
 static void
 op_free(Op *op)
@@ -53,8 +64,30 @@ deliver(gpointer data)
 static void
 reply(RelayStore *s, Op *op)
 {
+	if (op->direct) {
+		deliver(op);
+		op_free(op);
+		return;
+	}
 	/* Same priority for all: the main context runs them in queue order. */
 	g_main_context_invoke_full(s->context, G_PRIORITY_DEFAULT, deliver, op, (GDestroyNotify) op_free);
+}
+
+static gboolean
+deliver_committed(gpointer data)
+{
+	Committed *c = data;
+	if (c->store->committed)
+		c->store->committed(c->events, c->store->committed_data);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+committed_free(gpointer data)
+{
+	Committed *c = data;
+	g_ptr_array_unref(c->events);
+	g_free(c);
 }
 
 static gboolean
@@ -68,17 +101,41 @@ exec(sqlite3 *db, const char *sql, GError **error)
 	return FALSE;
 }
 
-static char *
-participants_json(const WagEvent *e)
+/* A JSON array of strings, written directly: this runs for every stored
+ * event inside the commit, where a JsonBuilder's objects cost too much. */
+static void
+participants_json(GString *out, const WagEvent *e)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonNode) n = NULL;
-	json_builder_begin_array(b);
-	for (guint i = 0; i < e->participants->len; i++)
-		json_builder_add_string_value(b, e->participants->pdata[i]);
-	json_builder_end_array(b);
-	n = json_builder_get_root(b);
-	return json_to_string(n, FALSE);
+	g_string_truncate(out, 0);
+	g_string_append_c(out, '[');
+	for (guint i = 0; i < e->participants->len; i++) {
+		const char *p = e->participants->pdata[i];
+		if (i)
+			g_string_append_c(out, ',');
+		g_string_append_c(out, '"');
+		for (; *p; p++) {
+			guchar ch = (guchar) *p;
+			if (ch == '"' || ch == '\\')
+				g_string_append_printf(out, "\\%c", ch);
+			else if (ch < 0x20)
+				g_string_append_printf(out, "\\u%04x", ch);
+			else
+				g_string_append_c(out, (char) ch);
+		}
+		g_string_append_c(out, '"');
+	}
+	g_string_append_c(out, ']');
+}
+
+static gboolean
+step(RelayStore *s, sqlite3_stmt *st, GError **error)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return TRUE;
+	g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", sqlite3_sql(st), sqlite3_errmsg(s->db));
+	return FALSE;
 }
 
 static void
@@ -88,20 +145,16 @@ commit_batch(RelayStore *s, GPtrArray *ops)
 	GError *err = NULL;
 	gint64 now = g_get_real_time() / 1000;
 	gint64 id = s->last_id;
+	g_autoptr(GString) parts = g_string_sized_new(64);
 
-	if (!exec(s->db, "BEGIN IMMEDIATE", &err))
+	if (!step(s, s->begin, &err))
 		goto out;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO events (id, received, vendor, instance, grp, kind, participants, actor, at)"
-	                       " VALUES (?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
-		g_set_error(&err, G_IO_ERROR, G_IO_ERROR_FAILED, "prepare: %s", sqlite3_errmsg(s->db));
-		exec(s->db, "ROLLBACK", NULL);
-		goto out;
-	}
+	st = s->insert;
 	for (guint i = 0; i < ops->len && !err; i++) {
 		Op *op = ops->pdata[i];
 		for (guint j = 0; j < op->events->len && !err; j++) {
 			WagEvent *e = op->events->pdata[j];
-			g_autofree char *parts = participants_json(e);
+			participants_json(parts, e);
 			sqlite3_reset(st);
 			sqlite3_bind_int64(st, 1, ++id);
 			sqlite3_bind_int64(st, 2, now);
@@ -109,7 +162,7 @@ commit_batch(RelayStore *s, GPtrArray *ops)
 			sqlite3_bind_text(st, 4, e->instance, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 5, e->group, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 6, wag_event_kind_name(e->kind), -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 7, parts, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 7, parts->str, (int) parts->len, SQLITE_STATIC);
 			sqlite3_bind_text(st, 8, e->actor, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 9, e->at);
 			if (sqlite3_step(st) != SQLITE_DONE)
@@ -117,8 +170,9 @@ commit_batch(RelayStore *s, GPtrArray *ops)
 			e->id = id;
 		}
 	}
-	sqlite3_finalize(st);
-	if (err || !exec(s->db, "COMMIT", &err)) {
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (err || !step(s, s->commit, &err)) {
 		exec(s->db, "ROLLBACK", NULL);
 		for (guint i = 0; i < ops->len; i++) {
 			Op *op = ops->pdata[i];
@@ -129,10 +183,31 @@ commit_batch(RelayStore *s, GPtrArray *ops)
 		s->last_id = id;
 	}
 out:
-	for (guint i = 0; i < ops->len; i++) {
-		Op *op = ops->pdata[i];
-		op->error = err ? g_error_copy(err) : NULL;
-		reply(s, op);
+	if (!err && !atomic_load(&s->listening)) {
+		/* Nobody follows: no need to wake the main context for them. */
+		for (guint i = 0; i < ops->len; i++)
+			reply(s, ops->pdata[i]);
+	} else if (!err) {
+		/* The events move to one notification, queued behind the replies. */
+		Committed *c = g_new0(Committed, 1);
+		c->store = s;
+		c->events = g_ptr_array_new_with_free_func((GDestroyNotify) wag_event_free);
+		for (guint i = 0; i < ops->len; i++) {
+			GPtrArray *evs = ((Op *) ops->pdata[i])->events;
+			for (guint j = 0; j < evs->len; j++)
+				g_ptr_array_add(c->events, evs->pdata[j]);
+			g_ptr_array_set_free_func(evs, NULL);
+			g_ptr_array_set_size(evs, 0);
+		}
+		for (guint i = 0; i < ops->len; i++)
+			reply(s, ops->pdata[i]);
+		g_main_context_invoke_full(s->context, G_PRIORITY_DEFAULT, deliver_committed, c, committed_free);
+	} else {
+		for (guint i = 0; i < ops->len; i++) {
+			Op *op = ops->pdata[i];
+			op->error = g_error_copy(err);
+			reply(s, op);
+		}
 	}
 	g_clear_error(&err);
 	g_ptr_array_set_size(ops, 0);
@@ -234,12 +309,26 @@ relay_store_open(const char *path, GError **error)
 		return NULL;
 	}
 	/* WAL + FULL: a commit is on disk (fsync'd) when COMMIT returns. */
-	if (!exec(s->db, "PRAGMA journal_mode=WAL", error) || !exec(s->db, "PRAGMA synchronous=FULL", error) ||
+	/* Exclusive first: the only process using the file then keeps the WAL
+	 * index in its own memory and takes no file locks per transaction. */
+	if (!exec(s->db, "PRAGMA locking_mode=EXCLUSIVE", error) ||
+	    !exec(s->db, "PRAGMA journal_mode=WAL", error) || !exec(s->db, "PRAGMA synchronous=FULL", error) ||
 	    !exec(s->db, "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, received INTEGER NOT NULL,"
 	          " vendor TEXT, instance TEXT, grp TEXT NOT NULL, kind TEXT NOT NULL, participants TEXT NOT NULL,"
 	          " actor TEXT, at INTEGER)", error) ||
 	    !exec(s->db, "CREATE INDEX IF NOT EXISTS events_received ON events (received)", error)) {
 		g_prefix_error(error, "cannot use database %s: ", path);
+		sqlite3_close(s->db);
+		g_free(s);
+		return NULL;
+	}
+	if (sqlite3_prepare_v2(s->db, "BEGIN IMMEDIATE", -1, &s->begin, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "COMMIT", -1, &s->commit, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO events (id, received, vendor, instance, grp, kind, participants, actor, at)"
+	                       " VALUES (?,?,?,?,?,?,?,?,?)", -1, &s->insert, NULL) != SQLITE_OK) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot use database %s: %s", path, sqlite3_errmsg(s->db));
+		sqlite3_finalize(s->begin);
+		sqlite3_finalize(s->commit);
 		sqlite3_close(s->db);
 		g_free(s);
 		return NULL;
@@ -263,6 +352,31 @@ relay_store_append(RelayStore *s, GPtrArray *events, RelayStoredFunc cb, gpointe
 	op->stored = cb;
 	op->data = data;
 	g_async_queue_push(s->queue, op);
+}
+
+void
+relay_store_append_direct(RelayStore *s, GPtrArray *events, RelayStoredFunc cb, gpointer data)
+{
+	Op *op = g_new0(Op, 1);
+	op->kind = OP_APPEND;
+	op->events = events;
+	op->stored = cb;
+	op->data = data;
+	op->direct = TRUE;
+	g_async_queue_push(s->queue, op);
+}
+
+void
+relay_store_set_committed(RelayStore *s, RelayCommittedFunc func, gpointer data)
+{
+	s->committed = func;
+	s->committed_data = data;
+}
+
+void
+relay_store_set_listening(RelayStore *s, gboolean listening)
+{
+	atomic_store(&s->listening, listening);
 }
 
 void
@@ -300,6 +414,9 @@ relay_store_close(RelayStore *s)
 	op->kind = OP_QUIT;
 	g_async_queue_push(s->queue, op);
 	g_thread_join(s->thread);
+	sqlite3_finalize(s->begin);
+	sqlite3_finalize(s->commit);
+	sqlite3_finalize(s->insert);
 	sqlite3_close(s->db);
 	g_async_queue_unref(s->queue);
 	g_main_context_unref(s->context);

@@ -1,5 +1,7 @@
 /* wagateway-relay: receives the vendors' webhooks, keeps the participant
  * events durably, and streams them to the plugins that follow it. */
+#include "relay.h"
+#include "relay-ingest.h"
 #include "relay-store.h"
 #include "wag-vendor.h"
 #include "wag-json.h"
@@ -14,17 +16,6 @@
 #define HMAC_HEADER "X-Webhook-Hmac"
 
 typedef struct {
-	char *listen;
-	char *db;
-	char *webhook_secret;
-	char *client_token;
-	char *wawp_hmac_key;
-	char **instances;
-	gsize max_body;
-	guint retention_days;
-} Config;
-
-typedef struct {
 	gint ref;
 	SoupWebsocketConnection *ws;
 	gint64 last_sent;
@@ -34,50 +25,15 @@ typedef struct {
 } Client;
 
 typedef struct {
-	Config cfg;
+	RelayConfig cfg;
 	SoupServer *server;
+	RelayIngest *ingest;
 	RelayStore *store;
 	GMainLoop *loop;
 	GPtrArray *clients;
-	/* metrics */
-	GHashTable *received;   /* vendor -> count */
-	GHashTable *rejected;   /* reason -> count */
-	guint64 stored, ignored, delivered;
+	RelayStats stats;
+	guint64 delivered;
 } Relay;
-
-/* ---- logging: logfmt on stderr, which journald keeps ---- */
-
-static void
-logf_(const char *level, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-
-static void
-logf_(const char *level, const char *fmt, ...)
-{
-	va_list ap;
-	g_autofree char *msg = NULL;
-	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	g_printerr("level=%s %s\n", level, msg);
-}
-
-static void
-count(GHashTable *t, const char *key)
-{
-	gpointer v = g_hash_table_lookup(t, key);
-	g_hash_table_replace(t, g_strdup(key), GSIZE_TO_POINTER(GPOINTER_TO_SIZE(v) + 1));
-}
-
-/* Secrets are compared without an early exit, so timing tells nothing. */
-static gboolean
-secure_equal(const char *a, const char *b)
-{
-	gsize la = a ? strlen(a) : 0, lb = b ? strlen(b) : 0;
-	guchar diff = la != lb;
-	for (gsize i = 0; i < la && lb; i++)
-		diff |= (guchar) a[i] ^ (guchar) b[i % lb];
-	return a && b && diff == 0;
-}
 
 static void
 respond(SoupServerMessage *msg, guint status, const char *text)
@@ -85,14 +41,6 @@ respond(SoupServerMessage *msg, guint status, const char *text)
 	soup_server_message_set_status(msg, status, NULL);
 	if (text)
 		soup_server_message_set_response(msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY, text, strlen(text));
-}
-
-static void
-reject(Relay *r, SoupServerMessage *msg, guint status, const char *reason)
-{
-	count(r->rejected, reason);
-	respond(msg, status, reason);
-	logf_("info", "msg=\"webhook rejected\" status=%u reason=%s", status, reason);
 }
 
 /* ---- streaming to plugins ---- */
@@ -193,8 +141,9 @@ on_ws_closed(SoupWebsocketConnection *ws, gpointer data)
 	Client *c = data;
 
 	c->closed = TRUE;
-	logf_("info", "msg=\"client gone\" last_sent=%" G_GINT64_FORMAT " acked=%" G_GINT64_FORMAT, c->last_sent, c->acked);
+	relay_log("info", "msg=\"client gone\" last_sent=%" G_GINT64_FORMAT " acked=%" G_GINT64_FORMAT, c->last_sent, c->acked);
 	g_ptr_array_remove(r->clients, c);
+	relay_store_set_listening(r->store, r->clients->len > 0);
 }
 
 static void
@@ -215,7 +164,8 @@ on_ws(SoupServer *server, SoupServerMessage *msg, const char *path, SoupWebsocke
 	g_signal_connect(ws, "message", G_CALLBACK(on_ws_message), c);
 	g_signal_connect(ws, "closed", G_CALLBACK(on_ws_closed), c);
 	g_ptr_array_add(r->clients, c);
-	logf_("info", "msg=\"client connected\" after=%" G_GINT64_FORMAT, c->last_sent);
+	relay_store_set_listening(r->store, TRUE);
+	relay_log("info", "msg=\"client connected\" after=%" G_GINT64_FORMAT, c->last_sent);
 	backlog(r, c);
 }
 
@@ -229,7 +179,7 @@ broadcast(Relay *r, GPtrArray *events)
 	}
 }
 
-/* ---- webhooks ---- */
+/* ---- webhooks that reach libsoup (the ingest threads take the usual ones) ---- */
 
 typedef struct {
 	Relay *relay;
@@ -251,16 +201,15 @@ on_stored(GPtrArray *events, const GError *error, gpointer data)
 
 	g_signal_handlers_disconnect_by_func(p->msg, on_disconnected, p);
 	if (error) {
-		logf_("error", "msg=\"store failed\" error=\"%s\"", error->message);
-		count(r->rejected, "store_failed");
+		relay_log("error", "msg=\"store failed\" error=\"%s\"", error->message);
+		relay_reject(&r->stats, REJECT_STORE_FAILED, 503);
 		if (!p->gone)
 			respond(p->msg, 503, "store failed");
 	} else {
-		r->stored++;
+		atomic_fetch_add(&r->stats.stored, 1);
 		/* Committed: only now does the vendor hear 200. */
 		if (!p->gone)
 			respond(p->msg, 200, "ok");
-		broadcast(r, events);
 	}
 	if (!p->gone)
 		soup_server_message_unpause(p->msg);
@@ -268,88 +217,36 @@ on_stored(GPtrArray *events, const GError *error, gpointer data)
 	g_free(p);
 }
 
-static gboolean
-hmac_ok(Relay *r, SoupServerMessage *msg, GBytes *body)
-{
-	const char *given = soup_message_headers_get_one(soup_server_message_get_request_headers(msg), HMAC_HEADER);
-	g_autofree char *want = NULL;
-	g_autofree char *lower = NULL;
-
-	if (!given)
-		return FALSE;
-	want = g_compute_hmac_for_data(G_CHECKSUM_SHA512, (const guchar *) r->cfg.wawp_hmac_key,
-	                               strlen(r->cfg.wawp_hmac_key), g_bytes_get_data(body, NULL), g_bytes_get_size(body));
-	lower = g_ascii_strdown(given, -1);
-	return secure_equal(want, lower);
-}
-
 static void
 webhook(Relay *r, SoupServerMessage *msg, const char *path)
 {
-	g_auto(GStrv) parts = g_strsplit(path, "/", -1); /* "", "webhook", VENDOR, SECRET */
-	const WagVendor *v;
-	SoupMessageBody *req_body;
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
 	g_autoptr(GBytes) body = NULL;
-	const char *ctype;
-	g_autoptr(JsonNode) json = NULL;
-	g_autoptr(GPtrArray) events = NULL;
-	g_autofree char *instance = NULL;
-	g_autoptr(GError) err = NULL;
+	g_autofree char *ctype = NULL;
+	const char *ct = soup_message_headers_get_content_type(h, NULL);
+	GPtrArray *events = NULL;
+	RelayReject reason;
+	RelayWebhook w;
+	guint status;
 	Pending *p;
 
-	if (g_strv_length(parts) != 4) {
-		reject(r, msg, 404, "not_found");
-		return;
-	}
-	v = wag_vendor_lookup(parts[2]);
-	if (!v) {
-		reject(r, msg, 404, "unknown_vendor");
-		return;
-	}
-	count(r->received, v->id);
-	if (!secure_equal(parts[3], r->cfg.webhook_secret)) {
-		reject(r, msg, 401, "bad_secret");
-		return;
-	}
-	if (strcmp(soup_server_message_get_method(msg), "POST") != 0) {
-		reject(r, msg, 405, "method");
-		return;
-	}
-	ctype = soup_message_headers_get_content_type(soup_server_message_get_request_headers(msg), NULL);
-	if (ctype && !g_str_has_suffix(ctype, "/json") && !g_str_has_suffix(ctype, "+json")) {
-		reject(r, msg, 415, "not_json_content_type");
-		return;
-	}
 	if (g_object_get_data(G_OBJECT(msg), "wag-too-large")) {
-		reject(r, msg, 413, "too_large");
+		relay_reject(&r->stats, REJECT_TOO_LARGE, 413);
+		respond(msg, 413, relay_reject_name(REJECT_TOO_LARGE));
 		return;
 	}
-	req_body = soup_server_message_get_request_body(msg);
-	body = soup_message_body_flatten(req_body);
-	if (g_bytes_get_size(body) > r->cfg.max_body) {
-		reject(r, msg, 413, "too_large");
-		return;
-	}
-	if (r->cfg.wawp_hmac_key && *r->cfg.wawp_hmac_key && g_str_equal(v->id, "wawp") && !hmac_ok(r, msg, body)) {
-		reject(r, msg, 401, "bad_hmac");
-		return;
-	}
-	json = wag_json_parse(g_bytes_get_data(body, NULL), g_bytes_get_size(body), NULL);
-	if (!json) {
-		reject(r, msg, 400, "not_json");
-		return;
-	}
-	events = g_ptr_array_new_with_free_func((GDestroyNotify) wag_event_free);
-	if (!v->normalize_webhook(json, events, &instance, &err)) {
-		reject(r, msg, 400, "bad_shape");
-		return;
-	}
-	if (r->cfg.instances && (!instance || !g_strv_contains((const char *const *) r->cfg.instances, instance))) {
-		reject(r, msg, 403, "other_instance");
+	body = soup_message_body_flatten(soup_server_message_get_request_body(msg));
+	ctype = ct ? g_ascii_strdown(ct, -1) : NULL;
+	w = (RelayWebhook) { soup_server_message_get_method(msg), path, ctype,
+	                     soup_message_headers_get_one(h, HMAC_HEADER),
+	                     g_bytes_get_data(body, NULL), g_bytes_get_size(body) };
+	status = relay_webhook_decide(&r->cfg, &r->stats, &w, &events, &reason);
+	if (status != 200) {
+		respond(msg, status, relay_reject_name(reason));
 		return;
 	}
 	if (!events->len) {
-		r->ignored++;
+		g_ptr_array_unref(events);
 		respond(msg, 200, "ignored");
 		return;
 	}
@@ -358,7 +255,14 @@ webhook(Relay *r, SoupServerMessage *msg, const char *path)
 	p->msg = g_object_ref(msg);
 	g_signal_connect(msg, "disconnected", G_CALLBACK(on_disconnected), p);
 	soup_server_message_pause(msg);
-	relay_store_append(r->store, g_steal_pointer(&events), on_stored, p);
+	relay_store_append(r->store, events, on_stored, p);
+}
+
+/* Every commit, from either front end, reaches the followers in id order. */
+static void
+on_committed(GPtrArray *events, gpointer data)
+{
+	broadcast(data, events);
 }
 
 /* ---- the rest of HTTP ---- */
@@ -367,23 +271,24 @@ static void
 metrics(Relay *r, SoupServerMessage *msg)
 {
 	GString *s = g_string_new(NULL);
-	GHashTableIter it;
-	gpointer k, v;
+	const WagVendor *const *v = wag_vendors();
 
 	g_string_append(s, "# TYPE wagateway_relay_webhooks_received_total counter\n");
-	g_hash_table_iter_init(&it, r->received);
-	while (g_hash_table_iter_next(&it, &k, &v))
-		g_string_append_printf(s, "wagateway_relay_webhooks_received_total{vendor=\"%s\"} %" G_GSIZE_FORMAT "\n",
-		                       (char *) k, GPOINTER_TO_SIZE(v));
+	for (guint i = 0; v[i] && i < RELAY_MAX_VENDORS; i++)
+		g_string_append_printf(s, "wagateway_relay_webhooks_received_total{vendor=\"%s\"} %" G_GUINT64_FORMAT "\n",
+		                       v[i]->id, (guint64) atomic_load(&r->stats.received[i]));
 	g_string_append_printf(s, "# TYPE wagateway_relay_webhooks_stored_total counter\n"
 	                       "wagateway_relay_webhooks_stored_total %" G_GUINT64_FORMAT "\n"
 	                       "# TYPE wagateway_relay_webhooks_ignored_total counter\n"
 	                       "wagateway_relay_webhooks_ignored_total %" G_GUINT64_FORMAT "\n"
-	                       "# TYPE wagateway_relay_webhooks_rejected_total counter\n", r->stored, r->ignored);
-	g_hash_table_iter_init(&it, r->rejected);
-	while (g_hash_table_iter_next(&it, &k, &v))
-		g_string_append_printf(s, "wagateway_relay_webhooks_rejected_total{reason=\"%s\"} %" G_GSIZE_FORMAT "\n",
-		                       (char *) k, GPOINTER_TO_SIZE(v));
+	                       "# TYPE wagateway_relay_webhooks_rejected_total counter\n",
+	                       (guint64) atomic_load(&r->stats.stored), (guint64) atomic_load(&r->stats.ignored));
+	for (guint i = 0; i < REJECT_COUNT; i++) {
+		guint64 n = atomic_load(&r->stats.rejected[i]);
+		if (n)
+			g_string_append_printf(s, "wagateway_relay_webhooks_rejected_total{reason=\"%s\"} %" G_GUINT64_FORMAT "\n",
+			                       relay_reject_name(i), n);
+	}
 	g_string_append_printf(s, "# TYPE wagateway_relay_events_delivered_total counter\n"
 	                       "wagateway_relay_events_delivered_total %" G_GUINT64_FORMAT "\n"
 	                       "# TYPE wagateway_relay_clients_connected gauge\n"
@@ -436,17 +341,18 @@ on_got_headers(SoupServerMessage *msg, gpointer data)
 	if (soup_message_headers_get_encoding(h) == SOUP_ENCODING_CONTENT_LENGTH &&
 	    soup_message_headers_get_content_length(h) > (goffset) r->cfg.max_body) {
 		soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Connection", "close");
-		reject(r, msg, 413, "too_large");
+		relay_reject(&r->stats, REJECT_TOO_LARGE, 413);
+		respond(msg, 413, relay_reject_name(REJECT_TOO_LARGE));
 		return;
 	}
 	if (soup_message_headers_get_encoding(h) != SOUP_ENCODING_CONTENT_LENGTH)
 		g_signal_connect(msg, "got-chunk", G_CALLBACK(on_got_chunk), r);
 	if (g_str_equal(path, "/events")) {
 		const char *auth = soup_message_headers_get_one(h, "Authorization");
-		if (!auth || !g_str_has_prefix(auth, "Bearer ") || !secure_equal(auth + 7, r->cfg.client_token)) {
+		if (!auth || !g_str_has_prefix(auth, "Bearer ") || !relay_secure_equal(auth + 7, r->cfg.client_token)) {
 			soup_message_headers_replace(soup_server_message_get_response_headers(msg), "WWW-Authenticate", "Bearer");
 			respond(msg, 401, "bad client token");
-			logf_("info", "msg=\"client refused\" reason=bad_token");
+			relay_log("info", "msg=\"client refused\" reason=bad_token");
 		}
 	}
 }
@@ -460,7 +366,7 @@ on_request_started(SoupServer *server, SoupServerMessage *msg, gpointer data)
 /* ---- setup ---- */
 
 static gboolean
-load_config(Config *cfg, const char *file, GError **error)
+load_config(RelayConfig *cfg, const char *file, GError **error)
 {
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autoptr(GError) e = NULL;
@@ -488,21 +394,25 @@ load_config(Config *cfg, const char *file, GError **error)
 	if (!e && n > 0)
 		cfg->retention_days = (guint) n;
 	g_clear_error(&e);
+	n = g_key_file_get_int64(kf, "relay", "ingest_threads", &e);
+	if (!e && n > 0)
+		cfg->ingest_threads = (guint) MIN(n, 64);
+	g_clear_error(&e);
 	cfg->instances = g_key_file_get_string_list(kf, "relay", "instances", NULL, NULL);
 	return TRUE;
 }
 
-static gboolean
-listen_on(SoupServer *server, const char *spec, GError **error)
+static GInetSocketAddress *
+parse_listen(const char *spec, GError **error)
 {
 	g_autofree char *host = NULL;
 	const char *colon = strrchr(spec, ':');
-	g_autoptr(GSocketAddress) addr = NULL;
+	GSocketAddress *addr;
 	guint64 port;
 
 	if (!colon || !g_ascii_string_to_unsigned(colon + 1, 10, 0, 65535, &port, NULL)) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "listen must be ADDR:PORT, not \"%s\"", spec);
-		return FALSE;
+		return NULL;
 	}
 	host = g_strndup(spec, colon - spec);
 	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
@@ -510,18 +420,30 @@ listen_on(SoupServer *server, const char *spec, GError **error)
 		host[strlen(host) - 1] = '\0';
 	}
 	addr = g_inet_socket_address_new_from_string(host, (guint) port);
-	if (!addr) {
+	if (!addr)
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not an IP address: \"%s\"", host);
-		return FALSE;
-	}
-	return soup_server_listen(server, addr, 0, error);
+	return (GInetSocketAddress *) addr;
+}
+
+/* A connection the ingest threads do not serve themselves. */
+static void
+on_handoff(GSocket *socket, gpointer data)
+{
+	Relay *r = data;
+	g_autoptr(GSocketConnection) conn = g_socket_connection_factory_create_connection(socket);
+	g_autoptr(GSocketAddress) local = g_socket_get_local_address(socket, NULL);
+	g_autoptr(GSocketAddress) remote = g_socket_get_remote_address(socket, NULL);
+	g_autoptr(GError) err = NULL;
+
+	if (!soup_server_accept_iostream(r->server, G_IO_STREAM(conn), local, remote, &err))
+		relay_log("error", "msg=\"cannot serve a connection\" error=\"%s\"", err->message);
 }
 
 static gboolean
 on_signal(gpointer data)
 {
 	Relay *r = data;
-	logf_("info", "msg=\"stopping\"");
+	relay_log("info", "msg=\"stopping\"");
 	g_main_loop_quit(r->loop);
 	return G_SOURCE_REMOVE;
 }
@@ -549,7 +471,7 @@ main(int argc, char **argv)
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("- WhatsApp gateway webhook relay");
 	g_autoptr(GError) err = NULL;
-	GSList *uris;
+	g_autoptr(GInetSocketAddress) addr = NULL;
 
 	setlocale(LC_ALL, "");
 	/* The database and its WAL hold group membership data: owner only. */
@@ -593,21 +515,22 @@ main(int argc, char **argv)
 		return 1;
 	}
 	r.clients = g_ptr_array_new_with_free_func(client_unref);
-	r.received = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	r.rejected = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	relay_store_set_committed(r.store, on_committed, &r);
 	r.server = soup_server_new("server-header", "wagateway-relay", NULL);
 	g_signal_connect(r.server, "request-started", G_CALLBACK(on_request_started), &r);
 	soup_server_add_handler(r.server, NULL, handler, &r, NULL);
 	soup_server_add_websocket_handler(r.server, "/events", NULL, NULL, on_ws, &r, NULL);
-	if (!listen_on(r.server, r.cfg.listen, &err)) {
+	addr = parse_listen(r.cfg.listen, &err);
+	r.ingest = addr ? relay_ingest_start(&r.cfg, &r.stats, r.store, addr, on_handoff, &r, &err) : NULL;
+	if (!r.ingest) {
 		g_printerr("wagateway-relay: cannot listen on %s: %s\n", r.cfg.listen, err->message);
 		return 1;
 	}
-	uris = soup_server_get_uris(r.server);
-	for (GSList *u = uris; u; u = u->next)
-		logf_("info", "msg=\"listening\" addr=%s:%d db=%s last_id=%" G_GINT64_FORMAT, g_uri_get_host(u->data),
-		      g_uri_get_port(u->data), r.cfg.db, relay_store_last_id(r.store));
-	g_slist_free_full(uris, (GDestroyNotify) g_uri_unref);
+	{
+		g_autofree char *host = g_inet_address_to_string(g_inet_socket_address_get_address(addr));
+		relay_log("info", "msg=\"listening\" addr=%s:%u db=%s last_id=%" G_GINT64_FORMAT, host,
+		          relay_ingest_port(r.ingest), r.cfg.db, relay_store_last_id(r.store));
+	}
 
 	r.loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGTERM, on_signal, &r);
@@ -616,8 +539,12 @@ main(int argc, char **argv)
 	g_timeout_add_seconds(3600, prune, &r);
 	g_main_loop_run(r.loop);
 
+	/* Webhooks at the store still get their answer: stop taking new ones,
+	 * let the store finish, then free what the workers left. */
+	relay_ingest_stop(r.ingest);
 	soup_server_disconnect(r.server);
 	relay_store_close(r.store);
-	logf_("info", "msg=\"stopped\"");
+	relay_ingest_free(r.ingest);
+	relay_log("info", "msg=\"stopped\"");
 	return 0;
 }

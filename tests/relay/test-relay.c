@@ -72,6 +72,95 @@ test_status_codes(void)
 	relay_proc_free(rp);
 }
 
+/* Raw bytes on one connection, as vendors' HTTP clients may send them:
+ * pipelined webhooks, a head split in pieces, then a request for libsoup
+ * on the same connection; and a chunked webhook on another. */
+static char *
+raw_exchange(RelayProc *rp, const char *const *pieces, guint responses)
+{
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host(client, "127.0.0.1", (guint16) rp->port, NULL, NULL);
+	GOutputStream *out;
+	GInputStream *in;
+	GString *got = g_string_new(NULL);
+	gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+
+	g_assert_nonnull(conn);
+	out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
+	in = g_io_stream_get_input_stream(G_IO_STREAM(conn));
+	for (guint i = 0; pieces[i]; i++) {
+		g_assert_true(g_output_stream_write_all(out, pieces[i], strlen(pieces[i]), NULL, NULL, NULL));
+		g_usleep(20000); /* each piece its own segment */
+	}
+	g_socket_set_timeout(g_socket_connection_get_socket(conn), 5);
+	while (g_get_monotonic_time() < end) {
+		char buf[4096];
+		guint seen = 0;
+		const char *p = got->str;
+		gssize n;
+		while ((p = strstr(p, "HTTP/1.1 "))) {
+			seen++;
+			p++;
+		}
+		if (seen >= responses && g_str_has_suffix(got->str, responses ? "ok" : ""))
+			break;
+		n = g_input_stream_read(in, buf, sizeof buf, NULL, NULL);
+		if (n <= 0)
+			break;
+		g_string_append_len(got, buf, n);
+	}
+	return g_string_free(got, FALSE);
+}
+
+static void
+test_raw_http(void)
+{
+	RelayProc *rp = relay_proc_start(NULL);
+	g_autofree char *ev1 = zapi_remove("5544911111111");
+	g_autofree char *ev2 = zapi_remove("5544922222222");
+	g_autofree char *ev3 = zapi_remove("5544933333333");
+	g_autofree char *post1 = g_strdup_printf("POST /webhook/zapi/%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+	                                         "Content-Length: %zu\r\n\r\n%s", RP_SECRET, strlen(ev1), ev1);
+	g_autofree char *post2 = g_strdup_printf("POST /webhook/zapi/%s?src=panel HTTP/1.1\r\nHost: x\r\n"
+	                                         "content-type: Application/JSON; charset=utf-8\r\ncontent-length: %zu\r\n\r\n%s",
+	                                         RP_SECRET, strlen(ev2), ev2);
+	g_autofree char *pipelined = g_strconcat(post1, post2, NULL);
+	g_autofree char *head3 = g_strdup_printf("POST /webhook/zapi/%s HTTP/1.1\r\nHost: x\r\nContent-", RP_SECRET);
+	g_autofree char *rest3 = g_strdup_printf("Length: %zu\r\n\r\n", strlen(ev3));
+	const char *health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+	const char *pieces[] = { pipelined, head3, rest3, ev3, health, NULL };
+	g_autofree char *chunked = NULL;
+	g_autofree char *got = raw_exchange(rp, pieces, 4);
+	g_autofree char *got2 = NULL;
+	g_autofree char *metrics = NULL;
+	guint status;
+	const char *p = got;
+
+	/* Four answers, in order: three stored webhooks, then libsoup's /healthz. */
+	for (guint i = 0; i < 3; i++) {
+		p = strstr(p, "HTTP/1.1 200 OK\r\n");
+		g_assert_nonnull(p);
+		p = strstr(p, "\r\n\r\nok");
+		g_assert_nonnull(p);
+	}
+	g_assert_nonnull(strstr(p, "HTTP/1.1 200 OK\r\n"));
+	g_assert_true(g_str_has_suffix(got, "\r\n\r\nok"));
+
+	/* Chunked: not the fast path's business, and still stored. */
+	chunked = g_strdup_printf("POST /webhook/zapi/%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+	                          "Transfer-Encoding: chunked\r\n\r\n%zx\r\n%s\r\n0\r\n\r\n", RP_SECRET, strlen(ev1), ev1);
+	{
+		const char *one[] = { chunked, NULL };
+		got2 = raw_exchange(rp, one, 1);
+	}
+	g_assert_true(g_str_has_prefix(got2, "HTTP/1.1 200 OK\r\n"));
+
+	metrics = relay_get(session, rp, "/metrics", &status);
+	g_assert_nonnull(strstr(metrics, "wagateway_relay_webhooks_stored_total 4\n"));
+	g_assert_cmpint(relay_proc_stop(rp), ==, 0);
+	relay_proc_free(rp);
+}
+
 static void
 test_hmac_and_instances(void)
 {
@@ -260,6 +349,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	session = soup_session_new();
 	g_test_add_func("/relay/status-codes", test_status_codes);
+	g_test_add_func("/relay/raw-http", test_raw_http);
 	g_test_add_func("/relay/hmac-and-instances", test_hmac_and_instances);
 	g_test_add_func("/relay/stream-and-resume", test_stream_and_resume);
 	g_test_add_func("/relay/kill-9-loses-nothing", test_crash_loses_nothing);

@@ -1,0 +1,704 @@
+#define _GNU_SOURCE /* accept4, SO_REUSEPORT */
+#include "relay-ingest.h"
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define HEADERS_MAX 16384
+#define BUF_START 4096
+
+typedef struct _Worker Worker;
+
+typedef struct {
+	Worker *w;
+	int fd;
+	char *buf;      /* what recv(MSG_PEEK) sees of the next request */
+	gsize cap;
+	GString *out;   /* response bytes not sent yet */
+	gsize out_off;
+	gboolean busy;  /* its webhook is at the store: read nothing more */
+	gboolean input; /* bytes arrived while busy (under the worker's lock then) */
+	atomic_bool hup;   /* the peer left or half-closed while busy */
+	gboolean want_out;
+	gboolean close_after;
+	gboolean closed;
+	gboolean gone;  /* dropped at shutdown while busy: freed when the store answers */
+} Conn;
+
+typedef struct {
+	Conn *conn;
+	gboolean ok;
+	gsize sent; /* bytes of the 200 the store's thread already sent */
+} Done;
+
+#define OK_RESPONSE "HTTP/1.1 200 OK\r\nServer: wagateway-relay\r\n" \
+	"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\n\r\nok"
+
+struct _Worker {
+	RelayIngest *in;
+	int ep, listen_fd, wake;
+	GThread *thread;
+	GMutex lock;
+	GQueue done;        /* Done*, pushed by the store thread */
+	GHashTable *conns;  /* every open Conn */
+	GPtrArray *dead;    /* closed this round, freed after it */
+	gboolean recheck;   /* a busy connection got input this round */
+};
+
+struct _RelayIngest {
+	const RelayConfig *cfg;
+	RelayStats *stats;
+	RelayStore *store;
+	RelayHandoffFunc handoff;
+	gpointer handoff_data;
+	GMainContext *context;
+	guint16 port;
+	guint n;
+	Worker *workers;
+	atomic_bool quit;
+};
+
+typedef struct {
+	RelayIngest *in;
+	int fd;
+} Handoff;
+
+static void
+conn_free(Conn *c)
+{
+	if (c->out)
+		g_string_free(c->out, TRUE);
+	g_free(c->buf);
+	g_free(c);
+}
+
+static void
+conn_close(Conn *c)
+{
+	if (c->closed)
+		return;
+	c->closed = TRUE;
+	epoll_ctl(c->w->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	g_hash_table_remove(c->w->conns, c);
+	if (c->busy) {
+		/* Only at shutdown: the store's thread may still write to the
+		 * socket, so it stays open until relay_ingest_free. */
+		g_mutex_lock(&c->w->lock);
+		c->gone = TRUE;
+		g_mutex_unlock(&c->w->lock);
+		return;
+	}
+	close(c->fd);
+	g_ptr_array_add(c->w->dead, c);
+}
+
+static gboolean
+handoff_main(gpointer data)
+{
+	Handoff *h = data;
+	g_autoptr(GSocket) s = g_socket_new_from_fd(h->fd, NULL);
+
+	if (s)
+		h->in->handoff(s, h->in->handoff_data);
+	else
+		close(h->fd);
+	return G_SOURCE_REMOVE;
+}
+
+/* Nothing of the next request has been consumed: libsoup reads it as if it
+ * had accepted the connection itself. */
+static void
+conn_handoff(Conn *c)
+{
+	Handoff *h = g_new0(Handoff, 1);
+
+	epoll_ctl(c->w->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	g_hash_table_remove(c->w->conns, c);
+	h->in = c->w->in;
+	h->fd = c->fd;
+	c->closed = TRUE;
+	g_ptr_array_add(c->w->dead, c);
+	g_main_context_invoke_full(h->in->context, G_PRIORITY_DEFAULT, handoff_main, h, g_free);
+}
+
+static void
+flush(Conn *c)
+{
+	while (c->out_off < c->out->len) {
+		ssize_t n = send(c->fd, c->out->str + c->out_off, c->out->len - c->out_off, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				conn_close(c);
+			} else if (!c->want_out) {
+				/* Asked for only now: an EPOLLOUT watch would wake the
+				 * worker on every ACK. */
+				struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.ptr = c };
+				c->want_out = TRUE;
+				epoll_ctl(c->w->ep, EPOLL_CTL_MOD, c->fd, &ev);
+			}
+			return;
+		}
+		c->out_off += (gsize) n;
+	}
+	g_string_truncate(c->out, 0);
+	c->out_off = 0;
+	if (c->want_out) {
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.ptr = c };
+		c->want_out = FALSE;
+		epoll_ctl(c->w->ep, EPOLL_CTL_MOD, c->fd, &ev);
+	}
+	if (c->close_after)
+		conn_close(c);
+}
+
+static const char *
+status_phrase(guint status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 431: return "Request Header Fields Too Large";
+	default: return "Service Unavailable";
+	}
+}
+
+static void
+respond(Conn *c, guint status, const char *text)
+{
+	if (!c->out)
+		c->out = g_string_sized_new(160);
+	g_string_append_printf(c->out, "HTTP/1.1 %u %s\r\nServer: wagateway-relay\r\n"
+	                       "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n%s\r\n%s",
+	                       status, status_phrase(status), strlen(text),
+	                       c->close_after ? "Connection: close\r\n" : "", text);
+	flush(c);
+}
+
+typedef struct {
+	char method[16];
+	char *path;          /* without the query */
+	char *content_type;  /* media type, lower case */
+	char *hmac;
+	gsize header_len;
+	gint64 content_length; /* -1: none */
+	gboolean unusual;      /* chunked, Expect, odd framing: libsoup's job */
+	gboolean close;
+} Request;
+
+static void
+request_clear(Request *q)
+{
+	g_free(q->path);
+	g_free(q->content_type);
+	g_free(q->hmac);
+}
+
+static gboolean
+header_is(const char *line, gsize name_len, const char *name)
+{
+	return strlen(name) == name_len && g_ascii_strncasecmp(line, name, name_len) == 0;
+}
+
+/* Parses the request line and headers of buf[0, end) (end: after the blank line). */
+static gboolean
+parse_head(const char *buf, gsize end, Request *q)
+{
+	const char *p = buf, *eol = memchr(p, '\r', end);
+	const char *sp1, *sp2, *query;
+	gboolean http10, keep_alive = FALSE;
+
+	if (!eol)
+		return FALSE;
+	sp1 = memchr(p, ' ', eol - p);
+	sp2 = sp1 ? memchr(sp1 + 1, ' ', eol - sp1 - 1) : NULL;
+	if (!sp1 || !sp2 || (gsize) (sp1 - p) >= sizeof q->method)
+		return FALSE;
+	memcpy(q->method, p, sp1 - p);
+	q->method[sp1 - p] = '\0';
+	query = memchr(sp1 + 1, '?', sp2 - sp1 - 1);
+	q->path = g_strndup(sp1 + 1, (query ? query : sp2) - sp1 - 1);
+	if (eol - sp2 - 1 != 8 || strncmp(sp2 + 1, "HTTP/1.", 7) != 0 || (sp2[8] != '0' && sp2[8] != '1'))
+		return FALSE;
+	http10 = sp2[8] == '0';
+	q->content_length = -1;
+	q->header_len = end;
+
+	for (p = eol + 2; p < buf + end - 2; p = eol + 2) {
+		const char *colon, *v, *ve;
+		gsize name_len;
+
+		eol = memchr(p, '\r', buf + end - p);
+		if (!eol || eol[1] != '\n')
+			return FALSE;
+		colon = memchr(p, ':', eol - p);
+		if (!colon)
+			return FALSE;
+		name_len = colon - p;
+		for (v = colon + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
+			;
+		for (ve = eol; ve > v && (ve[-1] == ' ' || ve[-1] == '\t'); ve--)
+			;
+		if (header_is(p, name_len, "Content-Length")) {
+			guint64 n;
+			g_autofree char *s = g_strndup(v, ve - v);
+			if (q->content_length >= 0 || !g_ascii_string_to_unsigned(s, 10, 0, G_MAXINT64, &n, NULL))
+				q->unusual = TRUE;
+			else
+				q->content_length = (gint64) n;
+		} else if (header_is(p, name_len, "Transfer-Encoding") || header_is(p, name_len, "Expect")) {
+			q->unusual = TRUE;
+		} else if (header_is(p, name_len, "Content-Type")) {
+			const char *semi = memchr(v, ';', ve - v);
+			const char *te = semi ? semi : ve;
+			while (te > v && (te[-1] == ' ' || te[-1] == '\t'))
+				te--;
+			g_free(q->content_type);
+			q->content_type = g_ascii_strdown(v, te - v);
+		} else if (header_is(p, name_len, "X-Webhook-Hmac")) {
+			g_free(q->hmac);
+			q->hmac = g_strndup(v, ve - v);
+		} else if (header_is(p, name_len, "Connection")) {
+			g_autofree char *s = g_ascii_strdown(v, ve - v);
+			if (strstr(s, "close"))
+				q->close = TRUE;
+			if (strstr(s, "keep-alive"))
+				keep_alive = TRUE;
+		}
+	}
+	if (http10 && !keep_alive)
+		q->close = TRUE;
+	return TRUE;
+}
+
+static void
+on_stored(GPtrArray *events, const GError *error, gpointer data)
+{
+	Conn *c = data;
+	Worker *w = c->w;
+	Done *d = g_new0(Done, 1);
+	guint64 one = 1;
+	gboolean wake = TRUE;
+
+	/* The store's thread, the commit on disk. The usual 200 is sent from
+	 * here, so that nobody has to be woken for it; the worker learns of it
+	 * at its next wake-up, which the client's next request brings. Under
+	 * the worker's lock: it cannot close the socket meanwhile. */
+	d->conn = c;
+	d->ok = error == NULL;
+	if (error) {
+		relay_log("error", "msg=\"store failed\" error=\"%s\"", error->message);
+		relay_reject(w->in->stats, REJECT_STORE_FAILED, 503);
+	} else {
+		atomic_fetch_add(&w->in->stats->stored, 1);
+	}
+	g_mutex_lock(&w->lock);
+	g_queue_push_tail(&w->done, d);
+	if (d->ok && !c->close_after && !c->gone && !atomic_load(&c->hup)) {
+		ssize_t n = send(c->fd, OK_RESPONSE, strlen(OK_RESPONSE), MSG_NOSIGNAL | MSG_DONTWAIT);
+		d->sent = n > 0 ? (gsize) n : 0;
+		/* A request that came in meanwhile raised its edge already. */
+		wake = d->sent < strlen(OK_RESPONSE) || c->input;
+	}
+	g_mutex_unlock(&w->lock);
+	/* Anything else (an error, a close, a short send) is the worker's. */
+	if (wake && write(w->wake, &one, sizeof one) < 0)
+		relay_log("error", "msg=\"cannot wake an ingest worker\" error=\"%s\"", g_strerror(errno));
+}
+
+static void
+grow(Conn *c, gsize size)
+{
+	c->cap = size;
+	c->buf = g_realloc(c->buf, c->cap);
+}
+
+/* Takes the requests waiting on c, one at a time, until one goes to the
+ * store, the socket is drained, or the connection is handed off or closed.
+ * Each request is first only peeked at, so that anything but a plain
+ * webhook can still go to libsoup untouched, at any request boundary. */
+static void
+process(Conn *c)
+{
+	RelayIngest *in = c->w->in;
+
+	while (!c->busy && !c->closed && (!c->out || c->out->len == 0)) {
+		Request q = { 0 };
+		const char *end;
+		ssize_t n = recv(c->fd, c->buf, c->cap, MSG_PEEK);
+		gsize total;
+		GPtrArray *events = NULL;
+		RelayReject reason;
+		RelayWebhook wh;
+		guint status;
+
+		if (n == 0) {
+			conn_close(c);
+			return;
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				conn_close(c);
+			return;
+		}
+		end = g_strstr_len(c->buf, n, "\r\n\r\n");
+		if (!end) {
+			if ((gsize) n < c->cap)
+				return; /* the rest of the head is on its way */
+			if (c->cap >= HEADERS_MAX) {
+				c->close_after = TRUE;
+				relay_reject(in->stats, REJECT_HEADERS_TOO_LARGE, 431);
+				respond(c, 431, relay_reject_name(REJECT_HEADERS_TOO_LARGE));
+				return;
+			}
+			grow(c, MIN(c->cap * 2, HEADERS_MAX));
+			continue;
+		}
+		if (!parse_head(c->buf, end - c->buf + 4, &q) || q.unusual || q.content_length < 0 ||
+		    strcmp(q.method, "POST") != 0 || !g_str_has_prefix(q.path, "/webhook/")) {
+			request_clear(&q);
+			conn_handoff(c);
+			return;
+		}
+		c->close_after = q.close;
+		if ((gsize) q.content_length > in->cfg->max_body) {
+			/* Refused by its declared length, before reading the body. */
+			request_clear(&q);
+			if (recv(c->fd, c->buf, q.header_len, 0) != (ssize_t) q.header_len) {
+				conn_close(c);
+				return;
+			}
+			c->close_after = TRUE;
+			relay_reject(in->stats, REJECT_TOO_LARGE, 413);
+			respond(c, 413, relay_reject_name(REJECT_TOO_LARGE));
+			return;
+		}
+		total = q.header_len + (gsize) q.content_length;
+		if (total > c->cap) {
+			grow(c, total);
+			request_clear(&q);
+			continue;
+		}
+		if ((gsize) n < total) {
+			request_clear(&q);
+			return; /* the rest of the body is on its way */
+		}
+		/* Consume exactly this request: the bytes are the ones just seen. */
+		if (recv(c->fd, c->buf, total, 0) != (ssize_t) total) {
+			request_clear(&q);
+			conn_close(c);
+			return;
+		}
+		/* A pipelined request already here (or a full buffer, which may
+		 * hide more) raises no new edge later. */
+		c->input = (gsize) n > total || (gsize) n == c->cap;
+		wh = (RelayWebhook) { q.method, q.path, q.content_type, q.hmac, c->buf + q.header_len, (gsize) q.content_length };
+		status = relay_webhook_decide(in->cfg, in->stats, &wh, &events, &reason);
+		request_clear(&q);
+		if (status == 200 && events->len) {
+			c->busy = TRUE;
+			relay_store_append_direct(in->store, events, on_stored, c);
+		} else {
+			if (events)
+				g_ptr_array_unref(events);
+			respond(c, status, status == 200 ? "ignored" : relay_reject_name(reason));
+		}
+	}
+}
+
+/* Takes back the connections whose webhooks the store has finished. */
+static void
+completions(Worker *w)
+{
+	GQueue done = G_QUEUE_INIT;
+	Done *d;
+
+	g_mutex_lock(&w->lock);
+	done = w->done;
+	g_queue_init(&w->done);
+	g_mutex_unlock(&w->lock);
+	while ((d = g_queue_pop_head(&done))) {
+		Conn *c = d->conn;
+		c->busy = FALSE;
+		if (c->gone) {
+			close(c->fd);
+			g_ptr_array_add(w->dead, c);
+		} else if (atomic_load(&c->hup) && !d->sent) {
+			/* Half-closed while waiting: answer, then close. */
+			c->close_after = TRUE;
+			respond(c, d->ok ? 200 : 503, d->ok ? "ok" : "store failed");
+		} else if (atomic_load(&c->hup)) {
+			conn_close(c);
+		} else if (d->sent < strlen(OK_RESPONSE)) {
+			if (d->sent) {
+				/* The rest of the 200 the store's thread began. */
+				if (!c->out)
+					c->out = g_string_sized_new(160);
+				g_string_append(c->out, OK_RESPONSE + d->sent);
+				flush(c);
+			} else {
+				/* Committed (or failed): only now does the vendor hear. */
+				respond(c, d->ok ? 200 : 503, d->ok ? "ok" : "store failed");
+			}
+		}
+		/* Requests that arrived meanwhile raise no new edge. */
+		if (c->input && !c->closed)
+			process(c);
+		c->input = FALSE;
+		g_free(d);
+	}
+}
+
+static void
+accept_all(Worker *w)
+{
+	for (;;) {
+		int one = 1;
+		int fd = accept4(w->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | EPOLLET };
+		Conn *c;
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			return;
+		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		c = g_new0(Conn, 1);
+		c->w = w;
+		c->fd = fd;
+		c->cap = BUF_START;
+		c->buf = g_malloc(c->cap);
+		ev.data.ptr = c;
+		g_hash_table_add(w->conns, c);
+		if (epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+			conn_close(c);
+	}
+}
+
+static void
+conn_event(Conn *c, guint32 events)
+{
+	if (c->closed)
+		return;
+	if (c->busy) {
+		/* The store's thread may be writing to it: no closing now. */
+		if (events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+			atomic_store(&c->hup, TRUE);
+		if (events & EPOLLIN) {
+			/* Either the store sees this and wakes us, or it has answered
+			 * already and the end of this round finds it. */
+			g_mutex_lock(&c->w->lock);
+			c->input = TRUE;
+			g_mutex_unlock(&c->w->lock);
+			c->w->recheck = TRUE;
+		}
+		return;
+	}
+	if ((events & EPOLLOUT) && c->out && c->out->len)
+		flush(c);
+	if (!c->closed)
+		process(c);
+}
+
+static gpointer
+worker_main(gpointer data)
+{
+	Worker *w = data;
+	struct epoll_event evs[64];
+
+	while (!atomic_load(&w->in->quit)) {
+		int n = epoll_wait(w->ep, evs, G_N_ELEMENTS(evs), -1);
+		if (n < 0 && errno != EINTR)
+			break;
+		/* Finished webhooks first: a client's next request may be among
+		 * these events. */
+		completions(w);
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.ptr == &w->listen_fd) {
+				accept_all(w);
+			} else if (evs[i].data.ptr == &w->wake) {
+				guint64 count;
+				if (read(w->wake, &count, sizeof count) < 0 && errno != EAGAIN)
+					relay_log("error", "msg=\"ingest wake-up failed\" error=\"%s\"", g_strerror(errno));
+			} else {
+				conn_event(evs[i].data.ptr, evs[i].events);
+			}
+		}
+		if (w->recheck) {
+			w->recheck = FALSE;
+			completions(w);
+		}
+		g_ptr_array_set_size(w->dead, 0);
+	}
+	return NULL;
+}
+
+static int
+bind_socket(GSocketAddress *addr, gboolean share, GError **error)
+{
+	struct sockaddr_storage ss;
+	int one = 1;
+	int fd;
+
+	if (!g_socket_address_to_native(addr, &ss, sizeof ss, error))
+		return -1;
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    (share && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0) ||
+	    bind(fd, (struct sockaddr *) &ss, g_socket_address_get_native_size(addr)) < 0) {
+		int e = errno;
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e), "%s", g_strerror(e));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+RelayIngest *
+relay_ingest_start(const RelayConfig *cfg, RelayStats *stats, RelayStore *store, GInetSocketAddress *address,
+                   RelayHandoffFunc handoff, gpointer data, GError **error)
+{
+	RelayIngest *in = g_new0(RelayIngest, 1);
+	guint16 port = g_inet_socket_address_get_port(address);
+	GInetAddress *ip = g_inet_socket_address_get_address(address);
+	int probe;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	/* A socket that does not share the port first: a second relay on the
+	 * same port fails here instead of silently splitting the webhooks. */
+	probe = bind_socket(G_SOCKET_ADDRESS(address), FALSE, error);
+	if (probe < 0) {
+		g_free(in);
+		return NULL;
+	}
+	if (getsockname(probe, (struct sockaddr *) &ss, &len) == 0)
+		port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *) &ss)->sin6_port
+		                                      : ((struct sockaddr_in *) &ss)->sin_port);
+	close(probe);
+
+	in->cfg = cfg;
+	in->stats = stats;
+	in->store = store;
+	in->handoff = handoff;
+	in->handoff_data = data;
+	in->context = g_main_context_ref_thread_default();
+	in->port = port;
+	in->n = cfg->ingest_threads ? cfg->ingest_threads : CLAMP(g_get_num_processors(), 1, 4);
+	in->workers = g_new0(Worker, in->n);
+	for (guint i = 0; i < in->n; i++) {
+		Worker *w = &in->workers[i];
+		w->in = in;
+		w->listen_fd = w->wake = w->ep = -1;
+		g_mutex_init(&w->lock);
+		g_queue_init(&w->done);
+		w->conns = g_hash_table_new(NULL, NULL);
+		w->dead = g_ptr_array_new_with_free_func((GDestroyNotify) conn_free);
+	}
+	for (guint i = 0; i < in->n; i++) {
+		Worker *w = &in->workers[i];
+		g_autoptr(GSocketAddress) a = g_inet_socket_address_new(ip, port);
+		struct epoll_event lev = { .events = EPOLLIN, .data.ptr = &w->listen_fd };
+		struct epoll_event wev = { .events = EPOLLIN, .data.ptr = &w->wake };
+
+		w->listen_fd = bind_socket(a, TRUE, error);
+		if (w->listen_fd < 0)
+			goto fail;
+		w->ep = epoll_create1(EPOLL_CLOEXEC);
+		w->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (listen(w->listen_fd, 1024) < 0 || w->ep < 0 || w->wake < 0 ||
+		    epoll_ctl(w->ep, EPOLL_CTL_ADD, w->listen_fd, &lev) < 0 ||
+		    epoll_ctl(w->ep, EPOLL_CTL_ADD, w->wake, &wev) < 0) {
+			int e = errno;
+			g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e), "%s", g_strerror(e));
+			goto fail;
+		}
+	}
+	for (guint i = 0; i < in->n; i++)
+		in->workers[i].thread = g_thread_new("relay-ingest", worker_main, &in->workers[i]);
+	return in;
+
+fail:
+	relay_ingest_stop(in);
+	relay_ingest_free(in);
+	return NULL;
+}
+
+guint16
+relay_ingest_port(RelayIngest *in)
+{
+	return in->port;
+}
+
+void
+relay_ingest_stop(RelayIngest *in)
+{
+	atomic_store(&in->quit, TRUE);
+	for (guint i = 0; i < in->n; i++) {
+		Worker *w = &in->workers[i];
+		guint64 one = 1;
+		if (w->thread) {
+			if (write(w->wake, &one, sizeof one) < 0)
+				relay_log("error", "msg=\"cannot stop an ingest worker\" error=\"%s\"", g_strerror(errno));
+			g_thread_join(w->thread);
+			w->thread = NULL;
+		}
+		if (w->listen_fd >= 0)
+			close(w->listen_fd);
+		w->listen_fd = -1;
+		if (w->conns) {
+			GHashTableIter it;
+			gpointer c;
+			g_autoptr(GPtrArray) open = g_ptr_array_new();
+			g_hash_table_iter_init(&it, w->conns);
+			while (g_hash_table_iter_next(&it, &c, NULL))
+				g_ptr_array_add(open, c);
+			for (guint j = 0; j < open->len; j++)
+				conn_close(open->pdata[j]);
+			g_ptr_array_set_size(w->dead, 0);
+		}
+	}
+}
+
+void
+relay_ingest_free(RelayIngest *in)
+{
+	for (guint i = 0; i < in->n; i++) {
+		Worker *w = &in->workers[i];
+		Done *d;
+		/* The store is closed: every webhook it held has come back here. */
+		while ((d = g_queue_pop_head(&w->done))) {
+			close(d->conn->fd);
+			conn_free(d->conn);
+			g_free(d);
+		}
+		if (w->ep >= 0)
+			close(w->ep);
+		if (w->wake >= 0)
+			close(w->wake);
+		if (w->conns)
+			g_hash_table_unref(w->conns);
+		if (w->dead)
+			g_ptr_array_unref(w->dead);
+		g_mutex_clear(&w->lock);
+	}
+	g_free(in->workers);
+	g_main_context_unref(in->context);
+	g_free(in);
+}

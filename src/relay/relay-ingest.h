@@ -1,0 +1,25 @@
+/* The relay's front door: worker threads, each with its own listening
+ * socket on the one port (SO_REUSEPORT), that take webhooks themselves and
+ * hand every other connection (WebSocket /events, /healthz, /metrics, and
+ * anything unusual, such as chunked bodies) untouched to libsoup on the main
+ * context. A webhook's 200 is sent from its worker once the store has
+ * committed it. */
+#pragma once
+#include "relay.h"
+#include "relay-store.h"
+#include <gio/gio.h>
+
+typedef struct _RelayIngest RelayIngest;
+
+/* Runs on the main context with a connected socket nothing was read from. */
+typedef void (*RelayHandoffFunc)(GSocket *socket, gpointer data);
+
+RelayIngest *relay_ingest_start(const RelayConfig *cfg, RelayStats *stats, RelayStore *store,
+                                GInetSocketAddress *address, RelayHandoffFunc handoff, gpointer data,
+                                GError **error);
+/* The port actually bound (for port 0). */
+guint16 relay_ingest_port(RelayIngest *in);
+/* Stops the workers; webhooks still at the store keep their memory until
+ * relay_ingest_free, which must follow relay_store_close. */
+void relay_ingest_stop(RelayIngest *in);
+void relay_ingest_free(RelayIngest *in);
