@@ -343,27 +343,28 @@ relay_store_open(const char *path, GError **error)
 	return s;
 }
 
-void
-relay_store_append(RelayStore *s, GPtrArray *events, RelayStoredFunc cb, gpointer data)
+static void
+append(RelayStore *s, GPtrArray *events, RelayStoredFunc cb, gpointer data, gboolean direct)
 {
 	Op *op = g_new0(Op, 1);
 	op->kind = OP_APPEND;
 	op->events = events;
 	op->stored = cb;
 	op->data = data;
+	op->direct = direct;
 	g_async_queue_push(s->queue, op);
+}
+
+void
+relay_store_append(RelayStore *s, GPtrArray *events, RelayStoredFunc cb, gpointer data)
+{
+	append(s, events, cb, data, FALSE);
 }
 
 void
 relay_store_append_direct(RelayStore *s, GPtrArray *events, RelayStoredFunc cb, gpointer data)
 {
-	Op *op = g_new0(Op, 1);
-	op->kind = OP_APPEND;
-	op->events = events;
-	op->stored = cb;
-	op->data = data;
-	op->direct = TRUE;
-	g_async_queue_push(s->queue, op);
+	append(s, events, cb, data, TRUE);
 }
 
 void

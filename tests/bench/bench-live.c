@@ -210,6 +210,26 @@ applied_cost(gsize from, guint64 *events, guint64 *us)
 	}
 }
 
+/* Adds the burst's users to chat, then times their removal one by one. */
+static gint64
+time_removals(PurpleConvChat *chat)
+{
+	gint64 t0;
+
+	for (int i = 0; i < EVENTS; i++) {
+		char phone[32];
+		g_snprintf(phone, sizeof phone, "55449300%05d", i);
+		purple_conv_chat_add_user(chat, phone, NULL, PURPLE_CBFLAGS_NONE, FALSE);
+	}
+	t0 = g_get_monotonic_time();
+	for (int i = 0; i < EVENTS; i++) {
+		char phone[32];
+		g_snprintf(phone, sizeof phone, "55449300%05d", i);
+		purple_conv_chat_remove_user(chat, phone, "removed by " FX_OWNER);
+	}
+	return g_get_monotonic_time() - t0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -220,7 +240,7 @@ main(int argc, char **argv)
 	g_autofree char *url = NULL;
 	guint64 applied, us;
 	gsize log_from;
-	gint64 t0, libpurple_us, fresh_us;
+	gint64 libpurple_us, fresh_us;
 	GList *users = NULL, *flags = NULL;
 	GThread *poster;
 
@@ -275,18 +295,7 @@ main(int argc, char **argv)
 	/* libpurple's own cost for the same removals: the same users re-added to
 	 * the same conversation (same sizes, same list behind it), then removed
 	 * in the same order with the same reason. */
-	for (int i = 0; i < EVENTS; i++) {
-		char phone[32];
-		g_snprintf(phone, sizeof phone, "55449300%05d", i);
-		purple_conv_chat_add_user(PURPLE_CONV_CHAT(conv), phone, NULL, PURPLE_CBFLAGS_NONE, FALSE);
-	}
-	t0 = g_get_monotonic_time();
-	for (int i = 0; i < EVENTS; i++) {
-		char phone[32];
-		g_snprintf(phone, sizeof phone, "55449300%05d", i);
-		purple_conv_chat_remove_user(PURPLE_CONV_CHAT(conv), phone, "removed by " FX_OWNER);
-	}
-	libpurple_us = g_get_monotonic_time() - t0;
+	libpurple_us = time_removals(PURPLE_CONV_CHAT(conv));
 	/* And in a new conversation of the same size, for scale: its user list
 	 * is fresh in memory, which makes libpurple's list walk much cheaper. */
 	ref = purple_conversation_new(PURPLE_CONV_TYPE_CHAT, account, "bench-reference");
@@ -295,18 +304,7 @@ main(int argc, char **argv)
 		flags = g_list_prepend(flags, GINT_TO_POINTER(0));
 	}
 	purple_conv_chat_add_users(PURPLE_CONV_CHAT(ref), users, NULL, flags, FALSE);
-	for (int i = 0; i < EVENTS; i++) {
-		char phone[32];
-		g_snprintf(phone, sizeof phone, "55449300%05d", i);
-		purple_conv_chat_add_user(PURPLE_CONV_CHAT(ref), phone, NULL, PURPLE_CBFLAGS_NONE, FALSE);
-	}
-	t0 = g_get_monotonic_time();
-	for (int i = 0; i < EVENTS; i++) {
-		char phone[32];
-		g_snprintf(phone, sizeof phone, "55449300%05d", i);
-		purple_conv_chat_remove_user(PURPLE_CONV_CHAT(ref), phone, "removed by " FX_OWNER);
-	}
-	fresh_us = g_get_monotonic_time() - t0;
+	fresh_us = time_removals(PURPLE_CONV_CHAT(ref));
 	g_print("libpurple purple_conv_chat_remove_user, same users, same conversation, same sizes: %.2f us per user\n",
 	        (double) libpurple_us / EVENTS);
 	g_print("  (in a new conversation of the same size: %.2f us per user)\n", (double) fresh_us / EVENTS);
