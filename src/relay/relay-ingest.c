@@ -284,7 +284,7 @@ parse_head(const char *buf, gsize end, Request *q)
 }
 
 static void
-on_stored(GPtrArray *events, const GError *error, gpointer data)
+on_stored(const GError *error, gpointer data)
 {
 	Conn *c = data;
 	Worker *w = c->w;
@@ -298,12 +298,7 @@ on_stored(GPtrArray *events, const GError *error, gpointer data)
 	 * the worker's lock: it cannot close the socket meanwhile. */
 	d->conn = c;
 	d->ok = error == NULL;
-	if (error) {
-		relay_log("error", "msg=\"store failed\" error=\"%s\"", error->message);
-		relay_reject(w->in->stats, REJECT_STORE_FAILED, 503);
-	} else {
-		atomic_fetch_add(&w->in->stats->stored, 1);
-	}
+	relay_webhook_stored(w->in->stats, error);
 	g_mutex_lock(&w->lock);
 	g_queue_push_tail(&w->done, d);
 	if (d->ok && !c->close_after && !c->gone && !atomic_load(&c->hup)) {

@@ -55,7 +55,7 @@ deliver(gpointer data)
 {
 	Op *op = data;
 	if (op->kind == OP_APPEND && op->stored)
-		op->stored(op->events, op->error, op->data);
+		op->stored(op->error, op->data);
 	else if (op->kind == OP_READ && op->read)
 		op->read(op->events, op->more, op->data);
 	return G_SOURCE_REMOVE;

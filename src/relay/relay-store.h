@@ -8,8 +8,8 @@
 
 typedef struct _RelayStore RelayStore;
 
-/* The outcome of one append (the events themselves go to the committed func). */
-typedef void (*RelayStoredFunc)(GPtrArray *events, const GError *error, gpointer data);
+/* The outcome of one append (its events go to the committed func). */
+typedef void (*RelayStoredFunc)(const GError *error, gpointer data);
 /* Every committed batch, ids set, in id order, on the main context. */
 typedef void (*RelayCommittedFunc)(GPtrArray *events, gpointer data);
 typedef void (*RelayReadFunc)(GPtrArray *events, gboolean more, gpointer data);

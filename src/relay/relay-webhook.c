@@ -44,6 +44,17 @@ relay_reject(RelayStats *stats, RelayReject reason, guint status)
 	relay_log("info", "msg=\"webhook rejected\" status=%u reason=%s", status, reject_names[reason]);
 }
 
+void
+relay_webhook_stored(RelayStats *stats, const GError *error)
+{
+	if (error) {
+		relay_log("error", "msg=\"store failed\" error=\"%s\"", error->message);
+		relay_reject(stats, REJECT_STORE_FAILED, 503);
+	} else {
+		atomic_fetch_add(&stats->stored, 1);
+	}
+}
+
 /* Secrets are compared without an early exit, so timing tells nothing. */
 gboolean
 relay_secure_equal(const char *a, const char *b)

@@ -43,6 +43,13 @@ respond(SoupServerMessage *msg, guint status, const char *text)
 		soup_server_message_set_response(msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY, text, strlen(text));
 }
 
+static void
+refuse(Relay *r, SoupServerMessage *msg, RelayReject reason, guint status)
+{
+	relay_reject(&r->stats, reason, status);
+	respond(msg, status, relay_reject_name(reason));
+}
+
 /* ---- streaming to plugins ---- */
 
 static Client *
@@ -194,25 +201,17 @@ on_disconnected(SoupServerMessage *msg, gpointer data)
 }
 
 static void
-on_stored(GPtrArray *events, const GError *error, gpointer data)
+on_stored(const GError *error, gpointer data)
 {
 	Pending *p = data;
-	Relay *r = p->relay;
 
 	g_signal_handlers_disconnect_by_func(p->msg, on_disconnected, p);
-	if (error) {
-		relay_log("error", "msg=\"store failed\" error=\"%s\"", error->message);
-		relay_reject(&r->stats, REJECT_STORE_FAILED, 503);
-		if (!p->gone)
-			respond(p->msg, 503, "store failed");
-	} else {
-		atomic_fetch_add(&r->stats.stored, 1);
+	relay_webhook_stored(&p->relay->stats, error);
+	if (!p->gone) {
 		/* Committed: only now does the vendor hear 200. */
-		if (!p->gone)
-			respond(p->msg, 200, "ok");
-	}
-	if (!p->gone)
+		respond(p->msg, error ? 503 : 200, error ? "store failed" : "ok");
 		soup_server_message_unpause(p->msg);
+	}
 	g_object_unref(p->msg);
 	g_free(p);
 }
@@ -231,8 +230,7 @@ webhook(Relay *r, SoupServerMessage *msg, const char *path)
 	Pending *p;
 
 	if (g_object_get_data(G_OBJECT(msg), "wag-too-large")) {
-		relay_reject(&r->stats, REJECT_TOO_LARGE, 413);
-		respond(msg, 413, relay_reject_name(REJECT_TOO_LARGE));
+		refuse(r, msg, REJECT_TOO_LARGE, 413);
 		return;
 	}
 	body = soup_message_body_flatten(soup_server_message_get_request_body(msg));
@@ -341,8 +339,7 @@ on_got_headers(SoupServerMessage *msg, gpointer data)
 	if (soup_message_headers_get_encoding(h) == SOUP_ENCODING_CONTENT_LENGTH &&
 	    soup_message_headers_get_content_length(h) > (goffset) r->cfg.max_body) {
 		soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Connection", "close");
-		relay_reject(&r->stats, REJECT_TOO_LARGE, 413);
-		respond(msg, 413, relay_reject_name(REJECT_TOO_LARGE));
+		refuse(r, msg, REJECT_TOO_LARGE, 413);
 		return;
 	}
 	if (soup_message_headers_get_encoding(h) != SOUP_ENCODING_CONTENT_LENGTH)

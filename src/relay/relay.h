@@ -55,6 +55,8 @@ typedef struct {
  * other status *reason names the refusal (logged, and the response text). */
 guint relay_webhook_decide(const RelayConfig *cfg, RelayStats *stats, const RelayWebhook *w,
                            GPtrArray **events, RelayReject *reason);
+/* Counts (and logs, when it failed) a webhook the store has finished. */
+void relay_webhook_stored(RelayStats *stats, const GError *error);
 /* Counts and logs a refusal decided elsewhere (e.g. too large by its header). */
 void relay_reject(RelayStats *stats, RelayReject reason, guint status);
 const char *relay_reject_name(RelayReject reason);
