@@ -505,7 +505,6 @@ join_reject(Prompt *p, int action)
 	prompt_done(p);
 }
 
-
 /* bitlbee answers a prompt by finding the English "Accept"/"Reject" in its
  * button captions: a translated caption would leave the user no answer. */
 static const char *
@@ -513,6 +512,7 @@ caption(const char *msgid)
 {
 	return g_strcmp0(purple_core_get_ui(), "BitlBee") == 0 ? msgid : _(msgid);
 }
+
 void
 wag_actions_prompt_join(WagConn *conn, const char *group, const char *who)
 {
