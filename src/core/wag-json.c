@@ -110,16 +110,3 @@ wag_json_error_text(JsonNode *body)
 	}
 	return NULL;
 }
-
-JsonNode *
-wag_json_parse(const char *data, gsize len, GError **error)
-{
-	JsonParser *p = json_parser_new_immutable();
-	JsonNode *root = NULL;
-
-	/* Empty input parses to no root at all. */
-	if (json_parser_load_from_data(p, data, (gssize) len, error) && json_parser_get_root(p))
-		root = json_node_ref(json_parser_get_root(p));
-	g_object_unref(p);
-	return root;
-}

@@ -17,8 +17,9 @@ typedef struct _Worker Worker;
 typedef struct {
 	Worker *w;
 	int fd;
-	char *buf;      /* what recv(MSG_PEEK) sees of the next request */
-	gsize cap;
+	char *buf;      /* read, not yet answered: the next request(s) */
+	gsize len, cap;
+	gboolean more;  /* the last read filled the buffer: the socket may hold more */
 	GString *out;   /* response bytes not sent yet */
 	gsize out_off;
 	gboolean busy;  /* its webhook is at the store: read nothing more */
@@ -66,6 +67,7 @@ struct _RelayIngest {
 typedef struct {
 	RelayIngest *in;
 	int fd;
+	GBytes *prefix;
 } Handoff;
 
 static void
@@ -97,6 +99,14 @@ conn_close(Conn *c)
 	g_ptr_array_add(c->w->dead, c);
 }
 
+static void
+handoff_free(gpointer data)
+{
+	Handoff *h = data;
+	g_bytes_unref(h->prefix);
+	g_free(h);
+}
+
 static gboolean
 handoff_main(gpointer data)
 {
@@ -104,14 +114,14 @@ handoff_main(gpointer data)
 	g_autoptr(GSocket) s = g_socket_new_from_fd(h->fd, NULL);
 
 	if (s)
-		h->in->handoff(s, h->in->handoff_data);
+		h->in->handoff(s, h->prefix, h->in->handoff_data);
 	else
 		close(h->fd);
 	return G_SOURCE_REMOVE;
 }
 
-/* Nothing of the next request has been consumed: libsoup reads it as if it
- * had accepted the connection itself. */
+/* At a request boundary: libsoup gets the socket and what was read of the
+ * next request, and carries on as if it had accepted the connection. */
 static void
 conn_handoff(Conn *c)
 {
@@ -121,9 +131,10 @@ conn_handoff(Conn *c)
 	g_hash_table_remove(c->w->conns, c);
 	h->in = c->w->in;
 	h->fd = c->fd;
+	h->prefix = g_bytes_new(c->buf, c->len);
 	c->closed = TRUE;
 	g_ptr_array_add(c->w->dead, c);
-	g_main_context_invoke_full(h->in->context, G_PRIORITY_DEFAULT, handoff_main, h, g_free);
+	g_main_context_invoke_full(h->in->context, G_PRIORITY_DEFAULT, handoff_main, h, handoff_free);
 }
 
 static void
@@ -320,10 +331,31 @@ grow(Conn *c, gsize size)
 	c->buf = g_realloc(c->buf, c->cap);
 }
 
+/* Appends what the socket holds to c->buf. FALSE: nothing more for now
+ * (or the connection closed). */
+static gboolean
+fill(Conn *c)
+{
+	for (;;) {
+		gsize room = c->cap - c->len;
+		ssize_t n = recv(c->fd, c->buf + c->len, room, 0);
+
+		if (n > 0) {
+			c->len += (gsize) n;
+			c->more = (gsize) n == room;
+			return TRUE;
+		}
+		c->more = FALSE;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			conn_close(c);
+		return FALSE;
+	}
+}
+
 /* Takes the requests waiting on c, one at a time, until one goes to the
- * store, the socket is drained, or the connection is handed off or closed.
- * Each request is first only peeked at, so that anything but a plain
- * webhook can still go to libsoup untouched, at any request boundary. */
+ * store, the socket is drained, or the connection is handed off or closed. */
 static void
 process(Conn *c)
 {
@@ -331,36 +363,25 @@ process(Conn *c)
 
 	while (!c->busy && !c->closed && (!c->out || c->out->len == 0)) {
 		Request q = { 0 };
-		const char *end;
-		ssize_t n = recv(c->fd, c->buf, c->cap, MSG_PEEK);
+		const char *end = c->len ? g_strstr_len(c->buf, c->len, "\r\n\r\n") : NULL;
 		gsize total;
 		GPtrArray *events = NULL;
 		RelayReject reason;
 		RelayWebhook wh;
 		guint status;
 
-		if (n == 0) {
-			conn_close(c);
-			return;
-		}
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				conn_close(c);
-			return;
-		}
-		end = g_strstr_len(c->buf, n, "\r\n\r\n");
 		if (!end) {
-			if ((gsize) n < c->cap)
-				return; /* the rest of the head is on its way */
-			if (c->cap >= HEADERS_MAX) {
-				c->close_after = TRUE;
-				relay_reject(in->stats, REJECT_HEADERS_TOO_LARGE, 431);
-				respond(c, 431, relay_reject_name(REJECT_HEADERS_TOO_LARGE));
-				return;
+			if (c->len == c->cap) {
+				if (c->cap >= HEADERS_MAX) {
+					c->close_after = TRUE;
+					relay_reject(in->stats, REJECT_HEADERS_TOO_LARGE, 431);
+					respond(c, 431, relay_reject_name(REJECT_HEADERS_TOO_LARGE));
+					return;
+				}
+				grow(c, MIN(c->cap * 2, HEADERS_MAX));
 			}
-			grow(c, MIN(c->cap * 2, HEADERS_MAX));
+			if (!fill(c))
+				return;
 			continue;
 		}
 		if (!parse_head(c->buf, end - c->buf + 4, &q) || q.unusual || q.content_length < 0 ||
@@ -373,37 +394,28 @@ process(Conn *c)
 		if ((gsize) q.content_length > in->cfg->max_body) {
 			/* Refused by its declared length, before reading the body. */
 			request_clear(&q);
-			if (recv(c->fd, c->buf, q.header_len, 0) != (ssize_t) q.header_len) {
-				conn_close(c);
-				return;
-			}
 			c->close_after = TRUE;
 			relay_reject(in->stats, REJECT_TOO_LARGE, 413);
 			respond(c, 413, relay_reject_name(REJECT_TOO_LARGE));
 			return;
 		}
 		total = q.header_len + (gsize) q.content_length;
-		if (total > c->cap) {
-			grow(c, total);
+		if (c->len < total) {
 			request_clear(&q);
+			if (total > c->cap)
+				grow(c, total);
+			if (!fill(c))
+				return; /* the rest of the body is on its way */
 			continue;
 		}
-		if ((gsize) n < total) {
-			request_clear(&q);
-			return; /* the rest of the body is on its way */
-		}
-		/* Consume exactly this request: the bytes are the ones just seen. */
-		if (recv(c->fd, c->buf, total, 0) != (ssize_t) total) {
-			request_clear(&q);
-			conn_close(c);
-			return;
-		}
-		/* A pipelined request already here (or a full buffer, which may
-		 * hide more) raises no new edge later. */
-		c->input = (gsize) n > total || (gsize) n == c->cap;
 		wh = (RelayWebhook) { q.method, q.path, q.content_type, q.hmac, c->buf + q.header_len, (gsize) q.content_length };
 		status = relay_webhook_decide(in->cfg, in->stats, &wh, &events, &reason);
 		request_clear(&q);
+		/* Keep what follows (a pipelined request) at the front. */
+		c->len -= total;
+		memmove(c->buf, c->buf + total, c->len);
+		/* Bytes held, or a socket not drained, raise no new edge later. */
+		c->input = c->len > 0 || c->more;
 		if (status == 200 && events->len) {
 			c->busy = TRUE;
 			relay_store_append_direct(in->store, events, on_stored, c);

@@ -1,8 +1,8 @@
 /* The relay's front door: worker threads, each with its own listening
  * socket on the one port (SO_REUSEPORT), that take webhooks themselves and
  * hand every other connection (WebSocket /events, /healthz, /metrics, and
- * anything unusual, such as chunked bodies) untouched to libsoup on the main
- * context. A webhook's 200 is sent from its worker once the store has
+ * anything unusual, such as chunked bodies) to libsoup on the main context,
+ * together with what they already read of it. A webhook's 200 is sent from its worker once the store has
  * committed it. */
 #pragma once
 #include "relay.h"
@@ -11,8 +11,9 @@
 
 typedef struct _RelayIngest RelayIngest;
 
-/* Runs on the main context with a connected socket nothing was read from. */
-typedef void (*RelayHandoffFunc)(GSocket *socket, gpointer data);
+/* Runs on the main context with a connected socket, at a request boundary;
+ * prefix: what was read from it already (the start of the next request). */
+typedef void (*RelayHandoffFunc)(GSocket *socket, GBytes *prefix, gpointer data);
 
 RelayIngest *relay_ingest_start(const RelayConfig *cfg, RelayStats *stats, RelayStore *store,
                                 GInetSocketAddress *address, RelayHandoffFunc handoff, gpointer data,

@@ -2,6 +2,7 @@
  * events durably, and streams them to the plugins that follow it. */
 #include "relay.h"
 #include "relay-ingest.h"
+#include "relay-prefixed.h"
 #include "relay-store.h"
 #include "wag-vendor.h"
 #include "wag-json.h"
@@ -424,15 +425,16 @@ parse_listen(const char *spec, GError **error)
 
 /* A connection the ingest threads do not serve themselves. */
 static void
-on_handoff(GSocket *socket, gpointer data)
+on_handoff(GSocket *socket, GBytes *prefix, gpointer data)
 {
 	Relay *r = data;
 	g_autoptr(GSocketConnection) conn = g_socket_connection_factory_create_connection(socket);
+	g_autoptr(GIOStream) io = relay_prefixed_stream_new(conn, prefix);
 	g_autoptr(GSocketAddress) local = g_socket_get_local_address(socket, NULL);
 	g_autoptr(GSocketAddress) remote = g_socket_get_remote_address(socket, NULL);
 	g_autoptr(GError) err = NULL;
 
-	if (!soup_server_accept_iostream(r->server, G_IO_STREAM(conn), local, remote, &err))
+	if (!soup_server_accept_iostream(r->server, io, local, remote, &err))
 		relay_log("error", "msg=\"cannot serve a connection\" error=\"%s\"", err->message);
 }
 
