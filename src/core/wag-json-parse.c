@@ -4,9 +4,10 @@
  * was a fifth of the relay's CPU per webhook (tests/bench/relay-ingest.sh).
  * The tree is json-glib's own, so every reader of it stays as it was.
  * Strict, but for one thing JsonParser let through and a sloppy vendor
- * may well send: raw control characters inside strings are kept. Nesting deeper than WAG_JSON_MAX_DEPTH is refused. A NUL (escaped or
- * raw) becomes U+FFFD, since the tree holds C strings; integers beyond 64
- * bits become doubles (JsonParser wrapped them around). */
+ * may well send: raw control characters inside strings are kept. Nesting
+ * deeper than WAG_JSON_MAX_DEPTH is refused. A NUL (escaped or raw) becomes
+ * U+FFFD, since the tree holds C strings; integers beyond 64 bits become
+ * doubles (JsonParser wrapped them around). */
 #include "wag-json.h"
 #include <errno.h>
 #include <string.h>
@@ -137,7 +138,6 @@ read_number(Reader *r)
 {
 	const char *from = r->p;
 	gboolean integer = TRUE;
-	char *end = NULL;
 
 	if (*r->p == '-')
 		r->p++;
@@ -165,12 +165,12 @@ read_number(Reader *r)
 	if (integer) {
 		gint64 v;
 		errno = 0;
-		v = g_ascii_strtoll(r->text->str, &end, 10);
+		v = g_ascii_strtoll(r->text->str, NULL, 10);
 		if (errno == 0)
 			return json_node_init_int(json_node_alloc(), v);
 	}
 	/* Fractions, exponents and integers beyond 64 bits. */
-	return json_node_init_double(json_node_alloc(), g_ascii_strtod(r->text->str, &end));
+	return json_node_init_double(json_node_alloc(), g_ascii_strtod(r->text->str, NULL));
 bad:
 	fail(r, "bad number");
 	return NULL;

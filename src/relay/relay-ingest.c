@@ -392,7 +392,7 @@ process(Conn *c)
 		}
 		c->close_after = q.close;
 		if ((gsize) q.content_length > in->cfg->max_body) {
-			/* Refused by its declared length, before reading the body. */
+			/* Refused by its declared length, without waiting for the body. */
 			request_clear(&q);
 			c->close_after = TRUE;
 			relay_reject(in->stats, REJECT_TOO_LARGE, 413);

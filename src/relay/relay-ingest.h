@@ -2,8 +2,9 @@
  * socket on the one port (SO_REUSEPORT), that take webhooks themselves and
  * hand every other connection (WebSocket /events, /healthz, /metrics, and
  * anything unusual, such as chunked bodies) to libsoup on the main context,
- * together with what they already read of it. A webhook's 200 is sent from its worker once the store has
- * committed it. */
+ * together with what they already read of it. A webhook's 200 is sent by
+ * the store's thread once the store has committed it (or by its worker, if
+ * that send falls short). */
 #pragma once
 #include "relay.h"
 #include "relay-store.h"

@@ -1,4 +1,5 @@
 #include "relay-store.h"
+#include "wag-json.h"
 #include <sqlite3.h>
 #include <errno.h>
 #include <string.h>
@@ -237,7 +238,7 @@ do_read(RelayStore *s, Op *op)
 			e->instance = g_strdup((const char *) sqlite3_column_text(st, 2));
 			e->actor = g_strdup((const char *) sqlite3_column_text(st, 6));
 			e->at = sqlite3_column_int64(st, 7);
-			pn = parts ? json_from_string(parts, NULL) : NULL;
+			pn = parts ? wag_json_parse(parts, strlen(parts), NULL) : NULL;
 			if (pn && JSON_NODE_HOLDS_ARRAY(pn)) {
 				JsonArray *a = json_node_get_array(pn);
 				for (guint i = 0; i < json_array_get_length(a); i++)
