@@ -23,8 +23,8 @@ typedef struct {
 	GString *out;   /* response bytes not sent yet */
 	gsize out_off;
 	gboolean busy;  /* its webhook is at the store: read nothing more */
-	gboolean input; /* bytes arrived while busy (under the worker's lock then) */
-	atomic_bool hup;   /* the peer left or half-closed while busy */
+	gboolean input; /* bytes arrived while busy */
+	gboolean hup;   /* the peer left or half-closed */
 	gboolean want_out;
 	gboolean close_after;
 	gboolean closed;
@@ -34,7 +34,6 @@ typedef struct {
 typedef struct {
 	Conn *conn;
 	gboolean ok;
-	gsize sent; /* bytes of the 200 the store's thread already sent */
 } Done;
 
 #define OK_RESPONSE "HTTP/1.1 200 OK\r\nServer: wagateway-relay\r\n" \
@@ -44,11 +43,10 @@ struct _Worker {
 	RelayIngest *in;
 	int ep, listen_fd, wake;
 	GThread *thread;
-	GMutex lock;
+	GMutex lock;        /* guards done */
 	GQueue done;        /* Done*, pushed by the store thread */
 	GHashTable *conns;  /* every open Conn */
 	GPtrArray *dead;    /* closed this round, freed after it */
-	gboolean recheck;   /* a busy connection got input this round */
 };
 
 struct _RelayIngest {
@@ -88,11 +86,9 @@ conn_close(Conn *c)
 	epoll_ctl(c->w->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	g_hash_table_remove(c->w->conns, c);
 	if (c->busy) {
-		/* Only at shutdown: the store's thread may still write to the
-		 * socket, so it stays open until relay_ingest_free. */
-		g_mutex_lock(&c->w->lock);
+		/* Only at shutdown: the store still holds c, which it hands back
+		 * to relay_ingest_free. */
 		c->gone = TRUE;
-		g_mutex_unlock(&c->w->lock);
 		return;
 	}
 	close(c->fd);
@@ -195,6 +191,20 @@ respond(Conn *c, guint status, const char *text)
 	                       "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n%s\r\n%s",
 	                       status, status_phrase(status), strlen(text),
 	                       c->close_after ? "Connection: close\r\n" : "", text);
+	flush(c);
+}
+
+/* The answer to nearly every webhook: a constant, no formatting. */
+static void
+respond_ok(Conn *c)
+{
+	if (c->close_after) {
+		respond(c, 200, "ok");
+		return;
+	}
+	if (!c->out)
+		c->out = g_string_sized_new(160);
+	g_string_append_len(c->out, OK_RESPONSE, sizeof OK_RESPONSE - 1);
 	flush(c);
 }
 
@@ -301,25 +311,19 @@ on_stored(const GError *error, gpointer data)
 	Worker *w = c->w;
 	Done *d = g_new0(Done, 1);
 	guint64 one = 1;
-	gboolean wake = TRUE;
+	gboolean wake;
 
-	/* The store's thread, the commit on disk. The usual 200 is sent from
-	 * here, so that nobody has to be woken for it; the worker learns of it
-	 * at its next wake-up, which the client's next request brings. Under
-	 * the worker's lock: it cannot close the socket meanwhile. */
+	/* The store's thread, the commit on disk (or failed). The answer is
+	 * the worker's: the store goes on to the next commit at once. One
+	 * wake-up per worker per commit: a queue that was not empty has one
+	 * pending already. */
 	d->conn = c;
 	d->ok = error == NULL;
 	relay_webhook_stored(w->in->stats, error);
 	g_mutex_lock(&w->lock);
+	wake = g_queue_is_empty(&w->done);
 	g_queue_push_tail(&w->done, d);
-	if (d->ok && !c->close_after && !c->gone && !atomic_load(&c->hup)) {
-		ssize_t n = send(c->fd, OK_RESPONSE, strlen(OK_RESPONSE), MSG_NOSIGNAL | MSG_DONTWAIT);
-		d->sent = n > 0 ? (gsize) n : 0;
-		/* A request that came in meanwhile raised its edge already. */
-		wake = d->sent < strlen(OK_RESPONSE) || c->input;
-	}
 	g_mutex_unlock(&w->lock);
-	/* Anything else (an error, a close, a short send) is the worker's. */
 	if (wake && write(w->wake, &one, sizeof one) < 0)
 		relay_log("error", "msg=\"cannot wake an ingest worker\" error=\"%s\"", g_strerror(errno));
 }
@@ -444,24 +448,17 @@ completions(Worker *w)
 		if (c->gone) {
 			close(c->fd);
 			g_ptr_array_add(w->dead, c);
-		} else if (atomic_load(&c->hup) && !d->sent) {
-			/* Half-closed while waiting: answer, then close. */
-			c->close_after = TRUE;
-			respond(c, d->ok ? 200 : 503, d->ok ? "ok" : "store failed");
-		} else if (atomic_load(&c->hup)) {
-			conn_close(c);
-		} else if (d->sent < strlen(OK_RESPONSE)) {
-			if (d->sent) {
-				/* The rest of the 200 the store's thread began. */
-				if (!c->out)
-					c->out = g_string_sized_new(160);
-				g_string_append(c->out, OK_RESPONSE + d->sent);
-				flush(c);
-			} else {
-				/* Committed (or failed): only now does the vendor hear. */
-				respond(c, d->ok ? 200 : 503, d->ok ? "ok" : "store failed");
-			}
+			g_free(d);
+			continue;
 		}
+		/* Only now does the vendor hear; a peer that half-closed while
+		 * waiting still gets its answer, then the close. */
+		if (c->hup)
+			c->close_after = TRUE;
+		if (d->ok)
+			respond_ok(c);
+		else
+			respond(c, 503, "store failed");
 		/* Requests that arrived meanwhile raise no new edge. */
 		if (c->input && !c->closed)
 			process(c);
@@ -502,18 +499,14 @@ conn_event(Conn *c, guint32 events)
 {
 	if (c->closed)
 		return;
+	/* Edge-triggered: a half-close that came with the request is seen
+	 * once, here, and must outlive the request's trip to the store. */
+	if (events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+		c->hup = TRUE;
 	if (c->busy) {
-		/* The store's thread may be writing to it: no closing now. */
-		if (events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP))
-			atomic_store(&c->hup, TRUE);
-		if (events & EPOLLIN) {
-			/* Either the store sees this and wakes us, or it has answered
-			 * already and the end of this round finds it. */
-			g_mutex_lock(&c->w->lock);
+		/* The store holds c: closing waits for its answer. */
+		if (events & EPOLLIN)
 			c->input = TRUE;
-			g_mutex_unlock(&c->w->lock);
-			c->w->recheck = TRUE;
-		}
 		return;
 	}
 	if ((events & EPOLLOUT) && c->out && c->out->len)
@@ -532,23 +525,22 @@ worker_main(gpointer data)
 		int n = epoll_wait(w->ep, evs, G_N_ELEMENTS(evs), -1);
 		if (n < 0 && errno != EINTR)
 			break;
+		/* The wake-up is consumed before the queue is taken: the store
+		 * wakes only on an empty queue, so a completion pushed after the
+		 * take must find the counter reset and raise it again. */
+		for (int i = 0; i < n; i++) {
+			guint64 count;
+			if (evs[i].data.ptr == &w->wake && read(w->wake, &count, sizeof count) < 0 && errno != EAGAIN)
+				relay_log("error", "msg=\"ingest wake-up failed\" error=\"%s\"", g_strerror(errno));
+		}
 		/* Finished webhooks first: a client's next request may be among
 		 * these events. */
 		completions(w);
 		for (int i = 0; i < n; i++) {
-			if (evs[i].data.ptr == &w->listen_fd) {
+			if (evs[i].data.ptr == &w->listen_fd)
 				accept_all(w);
-			} else if (evs[i].data.ptr == &w->wake) {
-				guint64 count;
-				if (read(w->wake, &count, sizeof count) < 0 && errno != EAGAIN)
-					relay_log("error", "msg=\"ingest wake-up failed\" error=\"%s\"", g_strerror(errno));
-			} else {
+			else if (evs[i].data.ptr != &w->wake)
 				conn_event(evs[i].data.ptr, evs[i].events);
-			}
-		}
-		if (w->recheck) {
-			w->recheck = FALSE;
-			completions(w);
 		}
 		g_ptr_array_set_size(w->dead, 0);
 	}

@@ -3,8 +3,8 @@
  * hand every other connection (WebSocket /events, /healthz, /metrics, and
  * anything unusual, such as chunked bodies) to libsoup on the main context,
  * together with what they already read of it. A webhook's 200 is sent by
- * the store's thread once the store has committed it (or by its worker, if
- * that send falls short). */
+ * its worker once the store has committed it: the store's thread touches no
+ * socket and goes straight on to the next commit. */
 #pragma once
 #include "relay.h"
 #include "relay-store.h"

@@ -3,13 +3,15 @@
 # event, durably committed before its 200) against nginx answering a static
 # 204, on the same machine in the same run, both loaded by wrk on loopback.
 # The two alternate for ROUNDS rounds (a shared machine drifts); the ratio
-# reported is the median of the rounds' ratios.
-#   tests/bench/relay-ingest.sh [BUILD_DIR] [SECONDS] [CONNECTIONS] [ROUNDS]
+# reported is the median of the rounds' ratios, for each number of client
+# connections: at 32 the relay is bound by fsync latency (half the
+# connections wait for the commit in progress), at 64 by CPU.
+#   tests/bench/relay-ingest.sh [BUILD_DIR] [SECONDS] ["CONNECTIONS..."] [ROUNDS]
 # Needs: wrk, nginx (Debian: apt-get install wrk nginx-light).
 set -euo pipefail
 build=${1:-build}
 secs=${2:-10}
-conns=${3:-32}
+conns_list=${3:-32 64}
 rounds=${4:-5}
 relay="$build/src/relay/wagateway-relay"
 for t in wrk nginx; do command -v $t >/dev/null || { echo "needs $t (apt-get install wrk nginx-light)"; exit 2; }; done
@@ -54,16 +56,20 @@ run() { wrk -t2 -c"$conns" -d"${secs}s" -s "$tmp/post.lua" "$1" 2>&1; }
 rps() { awk '/Requests\/sec/ {print $2}'; }
 errors() { awk '/Non-2xx/ {n=$5} END {print n ? n : "none"}'; }
 
-echo "machine: $(nproc) cores, $(uname -r); wrk -t2 -c$conns -d${secs}s, POST ${#secret}-char-secret webhook, loopback, $rounds rounds"
-ratios=()
-for i in $(seq "$rounds"); do
-  nginx_out=$(run "http://127.0.0.1:$np/webhook")
-  relay_out=$(run "http://127.0.0.1:$rp/webhook/zapi/$secret")
-  n=$(echo "$nginx_out" | rps); r=$(echo "$relay_out" | rps)
-  ratio=$(python3 -c "print(f'{float(\"$r\")/float(\"$n\"):.2f}')")
-  ratios+=("$ratio")
-  echo "round $i: nginx (static 204, $(nproc) workers) $n requests/s; wagateway-relay (stored, fsync'd WAL) $r requests/s, non-2xx: $(echo "$relay_out" | errors); ratio $ratio"
+echo "machine: $(nproc) cores, $(uname -r); wrk -t2 -d${secs}s, POST ${#secret}-char-secret webhook, loopback, $rounds rounds"
+summary=()
+for conns in $conns_list; do
+  ratios=()
+  for i in $(seq "$rounds"); do
+    nginx_out=$(run "http://127.0.0.1:$np/webhook")
+    relay_out=$(run "http://127.0.0.1:$rp/webhook/zapi/$secret")
+    n=$(echo "$nginx_out" | rps); r=$(echo "$relay_out" | rps)
+    ratio=$(python3 -c "print(f'{float(\"$r\")/float(\"$n\"):.2f}')")
+    ratios+=("$ratio")
+    echo "c$conns round $i: nginx (static 204, $(nproc) workers) $n requests/s; wagateway-relay (stored, fsync'd WAL) $r requests/s, non-2xx: $(echo "$relay_out" | errors); ratio $ratio"
+  done
+  summary+=("$(python3 -c "import statistics, sys; print(f'median ratio relay/nginx at {sys.argv[1]} connections: {statistics.median(map(float, sys.argv[2:])):.2f}')" "$conns" "${ratios[@]}")")
 done
 stored=$(curl -s "http://127.0.0.1:$rp/metrics" | awk '/^wagateway_relay_webhooks_stored_total/ {print $2}')
 echo "webhooks committed by the relay: $stored"
-python3 -c "import statistics, sys; print(f'median ratio relay/nginx: {statistics.median(map(float, sys.argv[1:])):.2f}')" "${ratios[@]}"
+printf '%s\n' "${summary[@]}"

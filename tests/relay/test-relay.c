@@ -112,6 +112,30 @@ raw_exchange(RelayProc *rp, const char *const *pieces, guint responses)
 	return g_string_free(got, FALSE);
 }
 
+/* Sends one request and half-closes at once, as some HTTP clients do;
+ * returns everything read until the relay closes. */
+static char *
+half_closed_exchange(RelayProc *rp, const char *request)
+{
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host(client, "127.0.0.1", (guint16) rp->port, NULL, NULL);
+	GSocket *sock;
+	GString *got = g_string_new(NULL);
+	char buf[4096];
+	gssize n;
+
+	g_assert_nonnull(conn);
+	sock = g_socket_connection_get_socket(conn);
+	g_socket_set_timeout(sock, 5);
+	g_assert_true(g_output_stream_write_all(g_io_stream_get_output_stream(G_IO_STREAM(conn)), request, strlen(request),
+	                                        NULL, NULL, NULL));
+	g_assert_true(g_socket_shutdown(sock, FALSE, TRUE, NULL));
+	while ((n = g_socket_receive(sock, buf, sizeof buf, NULL, NULL)) > 0)
+		g_string_append_len(got, buf, n);
+	g_assert_cmpint(n, ==, 0); /* closed by the relay, not timed out */
+	return g_string_free(got, FALSE);
+}
+
 /* n answers "200 OK" with the body "ok", in a row, and nothing after. */
 static void
 assert_ok_answers(const char *got, guint n)
@@ -172,8 +196,17 @@ test_raw_http(void)
 		assert_ok_answers(got3, 2);
 	}
 
+	/* Half-closed right after its webhook: the client still hears the
+	 * commit, then the relay closes. */
+	{
+		g_autofree char *got4 = half_closed_exchange(rp, post1);
+		g_assert_true(g_str_has_prefix(got4, "HTTP/1.1 200 OK\r\n"));
+		g_assert_nonnull(strstr(got4, "\r\nConnection: close\r\n"));
+		g_assert_true(g_str_has_suffix(got4, "\r\n\r\nok"));
+	}
+
 	metrics = relay_get(session, rp, "/metrics", &status);
-	g_assert_nonnull(strstr(metrics, "wagateway_relay_webhooks_stored_total 5\n"));
+	g_assert_nonnull(strstr(metrics, "wagateway_relay_webhooks_stored_total 6\n"));
 	g_assert_cmpint(relay_proc_stop(rp), ==, 0);
 	relay_proc_free(rp);
 }
