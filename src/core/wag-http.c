@@ -212,6 +212,7 @@ wag_http_send(WagHttp *h, const char *base, WagRequest *req, WagHttpCallback cb,
               GDestroyNotify destroy)
 {
 	g_autofree char *url = g_strconcat(base, req->path, NULL);
+	SoupSession *session = h->session;
 	SoupMessage *msg;
 	Pending *p;
 
@@ -248,11 +249,13 @@ wag_http_send(WagHttp *h, const char *base, WagRequest *req, WagHttpCallback cb,
 	p->destroy = destroy;
 	h->in_flight++;
 	g_debug("%s %s", req->method, p->redacted_url);
-	if (wag_http_is_loopback(url) && !h->direct)
-		h->direct = wag_http_session_for(url, "timeout", h->timeout,
-		                                 "user-agent", "purple-wagateway/" WAG_VERSION, NULL);
-	soup_session_send_and_read_async(wag_http_is_loopback(url) ? h->direct : h->session, msg,
-	                                 G_PRIORITY_DEFAULT, h->cancellable, on_read, p);
+	if (wag_http_is_loopback(url)) {
+		if (!h->direct)
+			h->direct = wag_http_session_for(url, "timeout", h->timeout,
+			                                 "user-agent", "purple-wagateway/" WAG_VERSION, NULL);
+		session = h->direct;
+	}
+	soup_session_send_and_read_async(session, msg, G_PRIORITY_DEFAULT, h->cancellable, on_read, p);
 	wag_request_free(req);
 }
 

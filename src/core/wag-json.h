@@ -15,8 +15,9 @@ JsonObject *wag_json_obj(JsonNode *node);
 JsonArray *wag_json_arr(JsonObject *o, const char *member);
 /* The human text in an error body: error, message, description, invokeStatus.description. */
 char *wag_json_error_text(JsonNode *body);
-/* Strict JSON (wag-json-parse.c). Empty input gives NULL without an error. */
+/* Deeper nesting is refused: no stack to exhaust with a hostile body. */
 #define WAG_JSON_MAX_DEPTH 64
+/* Strict JSON (wag-json-parse.c). Empty input gives NULL without an error. */
 JsonNode *wag_json_parse(const char *data, gsize len, GError **error);
 
 G_END_DECLS

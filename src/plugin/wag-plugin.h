@@ -54,10 +54,10 @@ wag_conn(PurpleConnection *gc)
 	return gc ? purple_connection_get_protocol_data(gc) : NULL;
 }
 
-/* wag-conn.c */
 /* plugin.c: why this process cannot run the plugin (libsoup 2 is loaded). */
 const char *wag_soup2_message(void);
 
+/* wag-conn.c */
 void wag_conn_login(PurpleAccount *account);
 void wag_conn_close(PurpleConnection *gc);
 void wag_conn_send(WagConn *conn, WagRequest *req, WagHttpCallback cb, gpointer data, GDestroyNotify destroy);

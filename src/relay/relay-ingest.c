@@ -288,7 +288,7 @@ parse_head(const char *buf, gsize end, Request *q)
 				te--;
 			g_free(q->content_type);
 			q->content_type = g_ascii_strdown(v, te - v);
-		} else if (header_is(p, name_len, "X-Webhook-Hmac")) {
+		} else if (header_is(p, name_len, RELAY_HMAC_HEADER)) {
 			g_free(q->hmac);
 			q->hmac = g_strndup(v, ve - v);
 		} else if (header_is(p, name_len, "Connection")) {

@@ -22,7 +22,7 @@ void relay_store_set_listening(RelayStore *s, gboolean listening);
 /* Takes events; assigns ids in order when committed. cb runs on the main context. */
 void relay_store_append(RelayStore *s, GPtrArray *events, RelayStoredFunc cb, gpointer data);
 /* The same, but cb runs on the store's own thread right after the commit
- * (for front ends with their own threads); events is empty there. */
+ * (for front ends with their own threads). */
 void relay_store_append_direct(RelayStore *s, GPtrArray *events, RelayStoredFunc cb, gpointer data);
 /* Events with id > after, at most limit; more = there may be further ones. */
 void relay_store_read(RelayStore *s, gint64 after, guint limit, RelayReadFunc cb, gpointer data, GDestroyNotify destroy);

@@ -93,8 +93,8 @@ relay_webhook_decide(const RelayConfig *cfg, RelayStats *stats, const RelayWebho
                      GPtrArray **events, RelayReject *reason)
 {
 	/* path: /webhook/VENDOR/SECRET */
-	const char *vendor = w->path + strlen("/webhook/");
-	const char *slash = strchr(vendor, '/');
+	const char *vendor = g_str_has_prefix(w->path, "/webhook/") ? w->path + strlen("/webhook/") : NULL;
+	const char *slash = vendor ? strchr(vendor, '/') : NULL;
 	g_autofree char *vendor_id = NULL;
 	const WagVendor *const *all = wag_vendors();
 	const WagVendor *v = NULL;
@@ -104,7 +104,7 @@ relay_webhook_decide(const RelayConfig *cfg, RelayStats *stats, const RelayWebho
 	guint index = 0;
 
 	*events = NULL;
-	if (!g_str_has_prefix(w->path, "/webhook/") || !slash || strchr(slash + 1, '/'))
+	if (!slash || strchr(slash + 1, '/'))
 		return refuse(stats, REJECT_NOT_FOUND, 404, reason);
 	vendor_id = g_strndup(vendor, slash - vendor);
 	for (index = 0; all[index]; index++)

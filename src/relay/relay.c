@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 
 #define BACKLOG_PAGE 500
-#define HMAC_HEADER "X-Webhook-Hmac"
 
 typedef struct {
 	gint ref;
@@ -237,7 +236,7 @@ webhook(Relay *r, SoupServerMessage *msg, const char *path)
 	body = soup_message_body_flatten(soup_server_message_get_request_body(msg));
 	ctype = ct ? g_ascii_strdown(ct, -1) : NULL;
 	w = (RelayWebhook) { soup_server_message_get_method(msg), path, ctype,
-	                     soup_message_headers_get_one(h, HMAC_HEADER),
+	                     soup_message_headers_get_one(h, RELAY_HMAC_HEADER),
 	                     g_bytes_get_data(body, NULL), g_bytes_get_size(body) };
 	status = relay_webhook_decide(&r->cfg, &r->stats, &w, &events, &reason);
 	if (status != 200) {

@@ -33,6 +33,8 @@ typedef enum {
 } RelayReject;
 
 #define RELAY_MAX_VENDORS 8
+/* Wawp/WAHA's signature of the raw body. */
+#define RELAY_HMAC_HEADER "X-Webhook-Hmac"
 
 /* Written from several threads; read by /metrics. */
 typedef struct {
@@ -45,7 +47,7 @@ typedef struct {
 	const char *method;
 	const char *path;
 	const char *content_type; /* media type without parameters, or NULL */
-	const char *hmac;         /* X-Webhook-Hmac, or NULL */
+	const char *hmac;         /* RELAY_HMAC_HEADER, or NULL */
 	const char *body;
 	gsize length;
 } RelayWebhook;

@@ -134,7 +134,7 @@ poster_thread(gpointer data)
 				g_array_append_val(post_lat, d);
 				g_string_truncate(conns[i].in, 0);
 				conns[i].sent_at = 0;
-				g_atomic_int_dec_and_test(&in_flight);
+				g_atomic_int_add(&in_flight, -1);
 			}
 		}
 	}

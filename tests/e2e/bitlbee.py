@@ -62,7 +62,7 @@ def main():
     procs = [subprocess.Popen([BITLBEE, "-F", "-n", "-p", str(port), "-i", "127.0.0.1", "-c", conf],
                               stdout=log, stderr=log)]
     try:
-        emu, emu_port = start_emu(tmp)
+        emu, emu_port = start_emu()
         procs.append(emu)
         relay, relay_port = start_relay(tmp)
         procs.append(relay)

@@ -16,7 +16,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_emu(tmp, vendor="zapi"):
+def start_emu(vendor="zapi"):
     p = subprocess.Popen([EMU, vendor], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     port = int(p.stdout.readline().strip().split("=")[1])
     return p, port
@@ -61,7 +61,6 @@ class Tap:
         print(("ok" if ok else "not ok") + f" {self.n} {what}" + (f" # {detail}" if detail and not ok else ""), flush=True)
 
 
-
 def stop(procs):
     for p in procs:
         p.terminate()
@@ -74,12 +73,15 @@ def stop(procs):
 INSTANCE, TOKEN, CLIENT_TOKEN = "3C5A9F0E1B2D", "tok-8d1f2a9e77c4", "ctk-55aa09bb31"
 
 
-def purple_config(confdir, ui, emu_port, autojoin_setting):
+def purple_config(confdir, ui, emu_port, autojoin_setting, prefs):
     """A libpurple user dir as Pidgin or Finch keeps it: the plugin in
-    plugins/, one Z-API account that logs in at start, and the plain group
-    saved as a chat the host joins at sign-on (autojoin_setting)."""
+    plugins/, one Z-API account that logs in at start, the plain group
+    saved as a chat the host joins at sign-on (autojoin_setting), and the
+    host's window layout (prefs, a prefs.xml)."""
     os.makedirs(os.path.join(confdir, "plugins"), exist_ok=True)
     shutil.copy(PLUGIN, os.path.join(confdir, "plugins"))
+    with open(os.path.join(confdir, "prefs.xml"), "w") as f:
+        f.write(prefs)
     with open(os.path.join(confdir, "accounts.xml"), "w") as f:
         f.write(f"""<?xml version='1.0' encoding='UTF-8' ?>
 <account version='1.0'>

@@ -48,13 +48,11 @@ def main():
     procs = []
     t = None
     try:
-        emu, emu_port = start_emu(tmp)
+        emu, emu_port = start_emu()
         procs.append(emu)
         conf = os.path.join(tmp, "purple")
-        purple_config(conf, "gnt-purple", emu_port, "gnt-autojoin")
         # Side by side, wide enough that no line of the chat is cut.
-        with open(os.path.join(conf, "prefs.xml"), "w") as f:
-            f.write(PREFS)
+        purple_config(conf, "gnt-purple", emu_port, "gnt-autojoin", PREFS)
         env = dict(os.environ, HOME=home, TERM="screen-256color", LANG="C.UTF-8")
         env.pop("G_DEBUG", None)  # the host's own warnings are not ours to make fatal
         subprocess.run(tmux + ["-f", "/dev/null", "new-session", "-d", "-s", "finch", "-x", "200", "-y", "50",

@@ -55,14 +55,12 @@ def main():
     procs = []
     t = None
     try:
-        emu, emu_port = start_emu(tmp)
+        emu, emu_port = start_emu()
         procs.append(emu)
         xvfb, display = start_xvfb(tmp)
         procs.append(xvfb)
         conf = os.path.join(tmp, "purple")
-        purple_config(conf, "gtk-gaim", emu_port, "gtk-autojoin")
-        with open(os.path.join(conf, "prefs.xml"), "w") as f:
-            f.write(PREFS)
+        purple_config(conf, "gtk-gaim", emu_port, "gtk-autojoin", PREFS)
         env = dict(os.environ, HOME=home, DISPLAY=display, LANG="C.UTF-8", NO_AT_BRIDGE="1")
         env.pop("DBUS_SESSION_BUS_ADDRESS", None)
         env.pop("G_DEBUG", None)  # the host's own warnings are not ours to make fatal

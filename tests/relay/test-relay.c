@@ -72,27 +72,33 @@ test_status_codes(void)
 	relay_proc_free(rp);
 }
 
-/* Raw bytes on one connection, as vendors' HTTP clients may send them:
- * pipelined webhooks, a head split in pieces, then a request for libsoup
- * on the same connection; and a chunked webhook on another. */
+/* A plain TCP connection to the relay, reads timing out after 5 s. */
+static GSocketConnection *
+raw_connect(RelayProc *rp)
+{
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	GSocketConnection *conn = g_socket_client_connect_to_host(client, "127.0.0.1", (guint16) rp->port, NULL, NULL);
+
+	g_assert_nonnull(conn);
+	g_socket_set_timeout(g_socket_connection_get_socket(conn), 5);
+	return conn;
+}
+
+/* Sends pieces, each its own segment, on one connection and reads until
+ * `responses` answers have come (or 5 s pass). */
 static char *
 raw_exchange(RelayProc *rp, const char *const *pieces, guint responses)
 {
-	g_autoptr(GSocketClient) client = g_socket_client_new();
-	g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host(client, "127.0.0.1", (guint16) rp->port, NULL, NULL);
-	GOutputStream *out;
-	GInputStream *in;
+	g_autoptr(GSocketConnection) conn = raw_connect(rp);
+	GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
+	GInputStream *in = g_io_stream_get_input_stream(G_IO_STREAM(conn));
 	GString *got = g_string_new(NULL);
 	gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
 
-	g_assert_nonnull(conn);
-	out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
-	in = g_io_stream_get_input_stream(G_IO_STREAM(conn));
 	for (guint i = 0; pieces[i]; i++) {
 		g_assert_true(g_output_stream_write_all(out, pieces[i], strlen(pieces[i]), NULL, NULL, NULL));
 		g_usleep(20000); /* each piece its own segment */
 	}
-	g_socket_set_timeout(g_socket_connection_get_socket(conn), 5);
 	while (g_get_monotonic_time() < end) {
 		char buf[4096];
 		guint seen = 0;
@@ -117,16 +123,12 @@ raw_exchange(RelayProc *rp, const char *const *pieces, guint responses)
 static char *
 half_closed_exchange(RelayProc *rp, const char *request)
 {
-	g_autoptr(GSocketClient) client = g_socket_client_new();
-	g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host(client, "127.0.0.1", (guint16) rp->port, NULL, NULL);
-	GSocket *sock;
+	g_autoptr(GSocketConnection) conn = raw_connect(rp);
+	GSocket *sock = g_socket_connection_get_socket(conn);
 	GString *got = g_string_new(NULL);
 	char buf[4096];
 	gssize n;
 
-	g_assert_nonnull(conn);
-	sock = g_socket_connection_get_socket(conn);
-	g_socket_set_timeout(sock, 5);
 	g_assert_true(g_output_stream_write_all(g_io_stream_get_output_stream(G_IO_STREAM(conn)), request, strlen(request),
 	                                        NULL, NULL, NULL));
 	g_assert_true(g_socket_shutdown(sock, FALSE, TRUE, NULL));
@@ -151,6 +153,9 @@ assert_ok_answers(const char *got, guint n)
 	g_assert_cmpstr(p, ==, "");
 }
 
+/* Raw bytes, as vendors' HTTP clients may send them: pipelined webhooks, a
+ * head split in pieces, then a request for libsoup on the same connection;
+ * a chunked webhook; a webhook and a GET in one segment; a half-close. */
 static void
 test_raw_http(void)
 {
