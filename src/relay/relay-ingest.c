@@ -8,6 +8,9 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef WAG_HAVE_LIBURING
+#include <liburing.h>
+#endif
 
 #define HEADERS_MAX 16384
 #define BUF_START 4096
@@ -38,6 +41,9 @@ typedef struct {
 
 #define OK_RESPONSE "HTTP/1.1 200 OK\r\nServer: wagateway-relay\r\n" \
 	"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\n\r\nok"
+#define OK_LEN (sizeof OK_RESPONSE - 1)
+/* The most 200s sent in one io_uring submission. */
+#define RING_ENTRIES 256
 
 struct _Worker {
 	RelayIngest *in;
@@ -47,6 +53,10 @@ struct _Worker {
 	GQueue done;        /* Done*, pushed by the store thread */
 	GHashTable *conns;  /* every open Conn */
 	GPtrArray *dead;    /* closed this round, freed after it */
+#ifdef WAG_HAVE_LIBURING
+	struct io_uring ring;
+	gboolean ring_ok;
+#endif
 };
 
 struct _RelayIngest {
@@ -204,7 +214,7 @@ respond_ok(Conn *c)
 	}
 	if (!c->out)
 		c->out = g_string_sized_new(160);
-	g_string_append_len(c->out, OK_RESPONSE, sizeof OK_RESPONSE - 1);
+	g_string_append_len(c->out, OK_RESPONSE, OK_LEN);
 	flush(c);
 }
 
@@ -431,12 +441,90 @@ process(Conn *c)
 	}
 }
 
+/* After its answer: requests that arrived while c waited raised no new edge. */
+static void
+answered(Conn *c)
+{
+	if (c->input && !c->closed)
+		process(c);
+	c->input = FALSE;
+}
+
+#ifdef WAG_HAVE_LIBURING
+/* The 200s of one commit in one system call. Sent one by one, each send
+ * woke the client, which took the CPU from this thread for one answer
+ * before the next could go (2 context switches per webhook). */
+static void
+answer_batch(Worker *w, Conn **conns, guint n)
+{
+	guint submitted = 0, reaped = 0;
+	gboolean seen[RING_ENTRIES] = { FALSE };
+
+	for (guint i = 0; i < n; i++) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&w->ring);
+		/* Nonblocking: a full socket gives EAGAIN at once, never a wait. */
+		io_uring_prep_send(sqe, conns[i]->fd, OK_RESPONSE, OK_LEN, MSG_NOSIGNAL | MSG_DONTWAIT);
+		io_uring_sqe_set_data64(sqe, i);
+	}
+	while (submitted < n) {
+		int r = io_uring_submit(&w->ring);
+		if (r > 0)
+			submitted += (guint) r;
+		else if (r != -EINTR)
+			break;
+	}
+	while (reaped < submitted) {
+		struct io_uring_cqe *cqe;
+		Conn *c;
+		int res, r = io_uring_wait_cqe(&w->ring, &cqe);
+
+		if (r == -EINTR)
+			continue;
+		if (r < 0)
+			break;
+		c = conns[io_uring_cqe_get_data64(cqe)];
+		seen[io_uring_cqe_get_data64(cqe)] = TRUE;
+		res = cqe->res;
+		io_uring_cqe_seen(&w->ring, cqe);
+		reaped++;
+		if (res == (int) OK_LEN)
+			continue;
+		if (res < 0 && res != -EAGAIN) {
+			conn_close(c);
+			continue;
+		}
+		/* The rest goes the ordinary way, which waits for room. */
+		if (!c->out)
+			c->out = g_string_sized_new(160);
+		g_string_append_len(c->out, OK_RESPONSE + MAX(res, 0), OK_LEN - MAX(res, 0));
+		flush(c);
+	}
+	if (reaped < n) {
+		/* Whether these were sent is unknown: the ring goes first (nothing
+		 * queued in it may reach a reused descriptor), then their
+		 * connections, so no client gets a second answer or none. */
+		relay_log("error", "msg=\"io_uring failed, answering one by one from now on\" unanswered=%u", n - reaped);
+		io_uring_queue_exit(&w->ring);
+		w->ring_ok = FALSE;
+		for (guint i = 0; i < n; i++)
+			if (!seen[i])
+				conn_close(conns[i]);
+	}
+	for (guint i = 0; i < n; i++)
+		answered(conns[i]);
+}
+#endif
+
 /* Takes back the connections whose webhooks the store has finished. */
 static void
 completions(Worker *w)
 {
 	GQueue done = G_QUEUE_INIT;
 	Done *d;
+#ifdef WAG_HAVE_LIBURING
+	Conn *batch[RING_ENTRIES];
+	guint n = 0;
+#endif
 
 	g_mutex_lock(&w->lock);
 	done = w->done;
@@ -444,27 +532,39 @@ completions(Worker *w)
 	g_mutex_unlock(&w->lock);
 	while ((d = g_queue_pop_head(&done))) {
 		Conn *c = d->conn;
+		gboolean ok = d->ok;
+
+		g_free(d);
 		c->busy = FALSE;
 		if (c->gone) {
 			close(c->fd);
 			g_ptr_array_add(w->dead, c);
-			g_free(d);
 			continue;
 		}
 		/* Only now does the vendor hear; a peer that half-closed while
 		 * waiting still gets its answer, then the close. */
 		if (c->hup)
 			c->close_after = TRUE;
-		if (d->ok)
+#ifdef WAG_HAVE_LIBURING
+		if (ok && w->ring_ok && !c->close_after && (!c->out || !c->out->len)) {
+			batch[n++] = c;
+			if (n == RING_ENTRIES) {
+				answer_batch(w, batch, n);
+				n = 0;
+			}
+			continue;
+		}
+#endif
+		if (ok)
 			respond_ok(c);
 		else
 			respond(c, 503, "store failed");
-		/* Requests that arrived meanwhile raise no new edge. */
-		if (c->input && !c->closed)
-			process(c);
-		c->input = FALSE;
-		g_free(d);
+		answered(c);
 	}
+#ifdef WAG_HAVE_LIBURING
+	if (n)
+		answer_batch(w, batch, n);
+#endif
 }
 
 static void
@@ -621,6 +721,15 @@ relay_ingest_start(const RelayConfig *cfg, RelayStats *stats, RelayStore *store,
 			goto fail;
 		w->ep = epoll_create1(EPOLL_CLOEXEC);
 		w->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+#ifdef WAG_HAVE_LIBURING
+		/* Refused by some sandboxes (seccomp): then send() it is. */
+		if (!cfg->no_io_uring) {
+			int r = io_uring_queue_init(RING_ENTRIES, &w->ring, 0);
+			w->ring_ok = r == 0;
+			if (r < 0 && i == 0)
+				relay_log("info", "msg=\"io_uring unavailable, answering one by one\" error=\"%s\"", g_strerror(-r));
+		}
+#endif
 		if (listen(w->listen_fd, 1024) < 0 || w->ep < 0 || w->wake < 0 ||
 		    epoll_ctl(w->ep, EPOLL_CTL_ADD, w->listen_fd, &lev) < 0 ||
 		    epoll_ctl(w->ep, EPOLL_CTL_ADD, w->wake, &wev) < 0) {
@@ -643,6 +752,16 @@ guint16
 relay_ingest_port(RelayIngest *in)
 {
 	return in->port;
+}
+
+const char *
+relay_ingest_answers(RelayIngest *in)
+{
+#ifdef WAG_HAVE_LIBURING
+	if (in->workers[0].ring_ok)
+		return "io_uring";
+#endif
+	return "send";
 }
 
 void
@@ -691,6 +810,10 @@ relay_ingest_free(RelayIngest *in)
 			close(w->ep);
 		if (w->wake >= 0)
 			close(w->wake);
+#ifdef WAG_HAVE_LIBURING
+		if (w->ring_ok)
+			io_uring_queue_exit(&w->ring);
+#endif
 		if (w->conns)
 			g_hash_table_unref(w->conns);
 		if (w->dead)

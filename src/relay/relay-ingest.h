@@ -21,6 +21,9 @@ RelayIngest *relay_ingest_start(const RelayConfig *cfg, RelayStats *stats, Relay
                                 GError **error);
 /* The port actually bound (for port 0). */
 guint16 relay_ingest_port(RelayIngest *in);
+/* How the workers send the 200s of a commit: "io_uring" (one system call
+ * for all of them) or "send" (one each). */
+const char *relay_ingest_answers(RelayIngest *in);
 /* Stops the workers; webhooks still at the store keep their memory until
  * relay_ingest_free, which must follow relay_store_close. */
 void relay_ingest_stop(RelayIngest *in);

@@ -395,6 +395,10 @@ load_config(RelayConfig *cfg, const char *file, GError **error)
 	if (!e && n > 0)
 		cfg->ingest_threads = (guint) MIN(n, 64);
 	g_clear_error(&e);
+	if (g_key_file_has_key(kf, "relay", "ingest_io_uring", NULL) &&
+	    !g_key_file_get_boolean(kf, "relay", "ingest_io_uring", &e) && !e)
+		cfg->no_io_uring = TRUE;
+	g_clear_error(&e);
 	cfg->instances = g_key_file_get_string_list(kf, "relay", "instances", NULL, NULL);
 	return TRUE;
 }
@@ -526,8 +530,8 @@ main(int argc, char **argv)
 	}
 	{
 		g_autofree char *host = g_inet_address_to_string(g_inet_socket_address_get_address(addr));
-		relay_log("info", "msg=\"listening\" addr=%s:%u db=%s last_id=%" G_GINT64_FORMAT, host,
-		          relay_ingest_port(r.ingest), r.cfg.db, relay_store_last_id(r.store));
+		relay_log("info", "msg=\"listening\" addr=%s:%u db=%s last_id=%" G_GINT64_FORMAT " answers=%s", host,
+		          relay_ingest_port(r.ingest), r.cfg.db, relay_store_last_id(r.store), relay_ingest_answers(r.ingest));
 	}
 
 	r.loop = g_main_loop_new(NULL, FALSE);

@@ -14,6 +14,7 @@ typedef struct {
 	gsize max_body;
 	guint retention_days;
 	guint ingest_threads;
+	gboolean no_io_uring; /* ingest_io_uring=false */
 } RelayConfig;
 
 typedef enum {
