@@ -32,12 +32,14 @@ typedef struct {
 	gboolean close_after;
 	gboolean closed;
 	gboolean gone;  /* dropped at shutdown while busy: freed when the store answers */
+	/* While busy: the webhook's events (also the store's), and the link
+	 * that hands c back to its worker. Both live here, so that the worker
+	 * allocates and frees them: frees from the store's thread cost the
+	 * allocator more than the rest of the webhook's memory together. */
+	GPtrArray *events;
+	GList done_link;
+	gboolean stored_ok;
 } Conn;
-
-typedef struct {
-	Conn *conn;
-	gboolean ok;
-} Done;
 
 #define OK_RESPONSE "HTTP/1.1 200 OK\r\nServer: wagateway-relay\r\n" \
 	"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\n\r\nok"
@@ -50,7 +52,7 @@ struct _Worker {
 	int ep, listen_fd, wake;
 	GThread *thread;
 	GMutex lock;        /* guards done */
-	GQueue done;        /* Done*, pushed by the store thread */
+	GQueue done;        /* Conn* (done_link), pushed by the store thread */
 	GHashTable *conns;  /* every open Conn */
 	GPtrArray *dead;    /* closed this round, freed after it */
 #ifdef WAG_HAVE_LIBURING
@@ -81,6 +83,8 @@ typedef struct {
 static void
 conn_free(Conn *c)
 {
+	if (c->events)
+		g_ptr_array_unref(c->events);
 	if (c->out)
 		g_string_free(c->out, TRUE);
 	g_free(c->buf);
@@ -319,7 +323,6 @@ on_stored(const GError *error, gpointer data)
 {
 	Conn *c = data;
 	Worker *w = c->w;
-	Done *d = g_new0(Done, 1);
 	guint64 one = 1;
 	gboolean wake;
 
@@ -327,12 +330,12 @@ on_stored(const GError *error, gpointer data)
 	 * the worker's: the store goes on to the next commit at once. One
 	 * wake-up per worker per commit: a queue that was not empty has one
 	 * pending already. */
-	d->conn = c;
-	d->ok = error == NULL;
+	c->stored_ok = error == NULL;
 	relay_webhook_stored(w->in->stats, error);
 	g_mutex_lock(&w->lock);
 	wake = g_queue_is_empty(&w->done);
-	g_queue_push_tail(&w->done, d);
+	c->done_link.data = c;
+	g_queue_push_tail_link(&w->done, &c->done_link);
 	g_mutex_unlock(&w->lock);
 	if (wake && write(w->wake, &one, sizeof one) < 0)
 		relay_log("error", "msg=\"cannot wake an ingest worker\" error=\"%s\"", g_strerror(errno));
@@ -432,6 +435,7 @@ process(Conn *c)
 		c->input = c->len > 0 || c->more;
 		if (status == 200 && events->len) {
 			c->busy = TRUE;
+			c->events = g_ptr_array_ref(events);
 			relay_store_append_direct(in->store, events, on_stored, c);
 		} else {
 			if (events)
@@ -520,7 +524,7 @@ static void
 completions(Worker *w)
 {
 	GQueue done = G_QUEUE_INIT;
-	Done *d;
+	GList *l;
 #ifdef WAG_HAVE_LIBURING
 	Conn *batch[RING_ENTRIES];
 	guint n = 0;
@@ -530,11 +534,11 @@ completions(Worker *w)
 	done = w->done;
 	g_queue_init(&w->done);
 	g_mutex_unlock(&w->lock);
-	while ((d = g_queue_pop_head(&done))) {
-		Conn *c = d->conn;
-		gboolean ok = d->ok;
+	while ((l = g_queue_pop_head_link(&done))) {
+		Conn *c = l->data;
+		gboolean ok = c->stored_ok;
 
-		g_free(d);
+		g_clear_pointer(&c->events, g_ptr_array_unref);
 		c->busy = FALSE;
 		if (c->gone) {
 			close(c->fd);
@@ -799,12 +803,12 @@ relay_ingest_free(RelayIngest *in)
 {
 	for (guint i = 0; i < in->n; i++) {
 		Worker *w = &in->workers[i];
-		Done *d;
+		GList *l;
 		/* The store is closed: every webhook it held has come back here. */
-		while ((d = g_queue_pop_head(&w->done))) {
-			close(d->conn->fd);
-			conn_free(d->conn);
-			g_free(d);
+		while ((l = g_queue_pop_head_link(&w->done))) {
+			Conn *c = l->data;
+			close(c->fd);
+			conn_free(c);
 		}
 		if (w->ep >= 0)
 			close(w->ep);
