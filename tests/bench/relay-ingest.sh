@@ -5,13 +5,13 @@
 # The two alternate for ROUNDS rounds (a shared machine drifts); the ratio
 # reported is the median of the rounds' ratios, for each number of client
 # connections: at 32 the relay is bound by fsync latency (half the
-# connections wait for the commit in progress), at 64 by CPU.
+# connections wait for the commit in progress), from 64 on by CPU.
 #   tests/bench/relay-ingest.sh [BUILD_DIR] [SECONDS] ["CONNECTIONS..."] [ROUNDS]
 # Needs: wrk, nginx (Debian: apt-get install wrk nginx-light).
 set -euo pipefail
 build=${1:-build}
 secs=${2:-10}
-conns_list=${3:-32 64}
+conns_list=${3:-32 64 128}
 rounds=${4:-5}
 relay="$build/src/relay/wagateway-relay"
 for t in wrk nginx; do command -v $t >/dev/null || { echo "needs $t (apt-get install wrk nginx-light)"; exit 2; }; done
@@ -56,7 +56,8 @@ run() { wrk -t2 -c"$conns" -d"${secs}s" -s "$tmp/post.lua" "$1" 2>&1; }
 rps() { awk '/Requests\/sec/ {print $2}'; }
 errors() { awk '/Non-2xx/ {n=$5} END {print n ? n : "none"}'; }
 
-echo "machine: $(nproc) cores, $(uname -r); wrk -t2 -d${secs}s, POST ${#secret}-char-secret webhook, loopback, $rounds rounds"
+answers=$(grep -o 'answers=[a-z_]*' "$tmp/relay.log" || echo 'answers=?')
+echo "machine: $(nproc) cores, $(uname -r); wrk -t2 -d${secs}s, POST ${#secret}-char-secret webhook, loopback, $rounds rounds; relay $answers"
 summary=()
 for conns in $conns_list; do
   ratios=()
