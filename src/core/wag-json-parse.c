@@ -124,6 +124,16 @@ read_string(Reader *r)
 	}
 }
 
+/* Consumes c when it comes next. */
+static gboolean
+next_is(Reader *r, char c)
+{
+	if (r->p >= r->end || *r->p != c)
+		return FALSE;
+	r->p++;
+	return TRUE;
+}
+
 static gboolean
 digits(Reader *r)
 {
@@ -141,13 +151,10 @@ read_number(Reader *r)
 
 	if (*r->p == '-')
 		r->p++;
-	if (r->p < r->end && *r->p == '0')
-		r->p++;
-	else if (r->p >= r->end || *r->p < '1' || *r->p > '9' || !digits(r))
+	if (!next_is(r, '0') && (r->p >= r->end || *r->p < '1' || *r->p > '9' || !digits(r)))
 		goto bad;
-	if (r->p < r->end && *r->p == '.') {
+	if (next_is(r, '.')) {
 		integer = FALSE;
-		r->p++;
 		if (!digits(r))
 			goto bad;
 	}
@@ -195,10 +202,8 @@ read_object(Reader *r)
 	json_object_unref(o);
 	r->p++;
 	skip_ws(r);
-	if (r->p < r->end && *r->p == '}') {
-		r->p++;
+	if (next_is(r, '}'))
 		return node;
-	}
 	for (;;) {
 		char small[64];
 		g_autofree char *big = NULL;
@@ -217,25 +222,21 @@ read_object(Reader *r)
 		else
 			name = big = g_strndup(r->text->str, r->text->len);
 		skip_ws(r);
-		if (r->p >= r->end || *r->p != ':') {
+		if (!next_is(r, ':')) {
 			fail(r, "expected ':'");
 			break;
 		}
-		r->p++;
 		if (!(value = read_value(r)))
 			break;
 		/* A repeated name: the last one counts, as with JsonParser. */
 		json_object_set_member(o, name, value);
 		skip_ws(r);
-		if (r->p < r->end && *r->p == ',') {
-			r->p++;
+		if (next_is(r, ',')) {
 			skip_ws(r);
 			continue;
 		}
-		if (r->p < r->end && *r->p == '}') {
-			r->p++;
+		if (next_is(r, '}'))
 			return node;
-		}
 		fail(r, "expected ',' or '}'");
 		break;
 	}
@@ -252,24 +253,18 @@ read_array(Reader *r)
 	json_array_unref(a);
 	r->p++;
 	skip_ws(r);
-	if (r->p < r->end && *r->p == ']') {
-		r->p++;
+	if (next_is(r, ']'))
 		return node;
-	}
 	for (;;) {
 		JsonNode *value = read_value(r);
 		if (!value)
 			break;
 		json_array_add_element(a, value);
 		skip_ws(r);
-		if (r->p < r->end && *r->p == ',') {
-			r->p++;
+		if (next_is(r, ','))
 			continue;
-		}
-		if (r->p < r->end && *r->p == ']') {
-			r->p++;
+		if (next_is(r, ']'))
 			return node;
-		}
 		fail(r, "expected ',' or ']'");
 		break;
 	}
