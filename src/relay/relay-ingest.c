@@ -725,15 +725,6 @@ relay_ingest_start(const RelayConfig *cfg, RelayStats *stats, RelayStore *store,
 			goto fail;
 		w->ep = epoll_create1(EPOLL_CLOEXEC);
 		w->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-#ifdef WAG_HAVE_LIBURING
-		/* Refused by some sandboxes (seccomp): then send() it is. */
-		if (!cfg->no_io_uring) {
-			int r = io_uring_queue_init(RING_ENTRIES, &w->ring, 0);
-			w->ring_ok = r == 0;
-			if (r < 0 && i == 0)
-				relay_log("info", "msg=\"io_uring unavailable, answering one by one\" error=\"%s\"", g_strerror(-r));
-		}
-#endif
 		if (listen(w->listen_fd, 1024) < 0 || w->ep < 0 || w->wake < 0 ||
 		    epoll_ctl(w->ep, EPOLL_CTL_ADD, w->listen_fd, &lev) < 0 ||
 		    epoll_ctl(w->ep, EPOLL_CTL_ADD, w->wake, &wev) < 0) {
@@ -742,6 +733,23 @@ relay_ingest_start(const RelayConfig *cfg, RelayStats *stats, RelayStore *store,
 			goto fail;
 		}
 	}
+#ifdef WAG_HAVE_LIBURING
+	/* Refused by some sandboxes (seccomp), or by a low RLIMIT_MEMLOCK on
+	 * kernels before 5.12: then every worker uses send(), so the log's
+	 * answers= holds for all of them. */
+	for (guint i = 0; i < in->n && !cfg->no_io_uring; i++) {
+		int r = io_uring_queue_init(RING_ENTRIES, &in->workers[i].ring, 0);
+		in->workers[i].ring_ok = r == 0;
+		if (r < 0) {
+			relay_log("info", "msg=\"io_uring unavailable, answering one by one\" error=\"%s\"", g_strerror(-r));
+			for (guint j = 0; j < i; j++) {
+				io_uring_queue_exit(&in->workers[j].ring);
+				in->workers[j].ring_ok = FALSE;
+			}
+			break;
+		}
+	}
+#endif
 	for (guint i = 0; i < in->n; i++)
 		in->workers[i].thread = g_thread_new("relay-ingest", worker_main, &in->workers[i]);
 	return in;
