@@ -134,11 +134,37 @@ req_group_info(const WagCreds *c, const char *group)
 	return wawp_request(c, "GET", group, "/participants", NULL);
 }
 
+/* The participant's role, in whichever spelling the engine uses:
+ * v2 `role` ("superadmin" | "admin" | "participant" | "left"), NOWEB `admin`
+ * ("superadmin" | "admin" | null), or the booleans `isSuperAdmin`/`isAdmin`
+ * of Wawp's own page and of WEBJS. Returns FALSE for a participant who left. */
+static gboolean
+participant_role(JsonObject *p, WagRole *out)
+{
+	const char *role = wag_json_str(p, "role");
+	const char *admin = wag_json_str(p, "admin");
+
+	if (g_strcmp0(role, "left") == 0)
+		return FALSE;
+	if (g_strcmp0(role, "superadmin") == 0 || g_strcmp0(admin, "superadmin") == 0 ||
+	    wag_json_bool(p, "isSuperAdmin", FALSE))
+		*out = WAG_ROLE_OWNER;
+	else if (g_strcmp0(role, "admin") == 0 || g_strcmp0(admin, "admin") == 0 ||
+	         wag_json_bool(p, "isAdmin", FALSE))
+		*out = WAG_ROLE_ADMIN;
+	else
+		*out = WAG_ROLE_MEMBER;
+	return TRUE;
+}
+
 static gboolean
 parse_group_info(JsonNode *body, WagGroup *g, GError **error)
 {
 	JsonArray *a = body && JSON_NODE_HOLDS_ARRAY(body) ? json_node_get_array(body) : NULL;
 
+	/* Some engines wrap the list: {"participants": [...]}. */
+	if (!a)
+		a = wag_json_arr(wag_json_obj(body), "participants");
 	if (!a) {
 		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
 		            _("%s sent participants in an unknown shape."), wag_vendor_wawp.name);
@@ -148,23 +174,19 @@ parse_group_info(JsonNode *body, WagGroup *g, GError **error)
 	g_clear_pointer(&g->owner, g_free);
 	for (guint i = 0; i < json_array_get_length(a); i++) {
 		JsonObject *p = wag_json_obj(json_array_get_element(a, i));
-		const char *role = wag_json_str(p, "role");
 		const char *raw = p ? waha_id(json_object_get_member(p, "id")) : NULL;
 		g_autofree char *id = NULL;
-		WagRole r = WAG_ROLE_MEMBER;
+		WagRole r;
 
 		/* A lid with a known phone number is shown as the phone. */
 		if (raw && g_str_has_suffix(raw, "@lid") && wag_json_str(p, "pn"))
 			raw = wag_json_str(p, "pn");
 		id = wag_phone_canonical(raw);
-		if (!id || g_strcmp0(role, "left") == 0)
+		if (!id || !participant_role(p, &r))
 			continue;
-		if (g_strcmp0(role, "superadmin") == 0) {
-			r = WAG_ROLE_OWNER;
-			if (!g->owner)
-				g->owner = g_strdup(id);
-		} else if (g_strcmp0(role, "admin") == 0)
-			r = WAG_ROLE_ADMIN;
+		/* The creator (super admin) is the owner. */
+		if (r == WAG_ROLE_OWNER && !g->owner)
+			g->owner = g_strdup(id);
 		wag_group_add_participant(g, id, r);
 	}
 	g->roster_loaded = TRUE;

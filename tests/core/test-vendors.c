@@ -380,6 +380,56 @@ test_wawp_replies(void)
 	g_assert_cmpstr(ids->pdata[2], ==, "5544933333333");
 }
 
+/* The role in every documented spelling; the creator becomes the owner. */
+static void
+test_wawp_rosters(void)
+{
+	static const struct { const char *source, *json; } shapes[] = {
+		/* source: Wawp, https://api.wawp.net/en/docs/v2/groups/{id}/participants: "Every
+		 * participant object in the response includes critical boolean flags: isAdmin and
+		 * isSuperAdmin (Creator)" (the page shows no example: ids as elsewhere on Wawp) */
+		{ "wawp", "[{\"id\": \"5511999999999@c.us\", \"isAdmin\": true, \"isSuperAdmin\": true},"
+		          " {\"id\": \"5511988888888@c.us\", \"isAdmin\": true, \"isSuperAdmin\": false},"
+		          " {\"id\": \"5544999999999@c.us\", \"isAdmin\": false, \"isSuperAdmin\": false}]" },
+		/* source: WAHA WEBJS engine (whatsapp-web.js GroupParticipant: id is a ContactId
+		 * {server, user, _serialized}; isAdmin, isSuperAdmin) */
+		{ "webjs", "[{\"id\": {\"server\": \"c.us\", \"user\": \"5511999999999\", \"_serialized\": \"5511999999999@c.us\"}, \"isAdmin\": true, \"isSuperAdmin\": true},"
+		           " {\"id\": {\"server\": \"c.us\", \"user\": \"5511988888888\", \"_serialized\": \"5511988888888@c.us\"}, \"isAdmin\": true, \"isSuperAdmin\": false},"
+		           " {\"id\": {\"server\": \"c.us\", \"user\": \"5544999999999\", \"_serialized\": \"5544999999999@c.us\"}, \"isAdmin\": false, \"isSuperAdmin\": false}]" },
+		/* source: WAHA NOWEB engine (Baileys GroupParticipant: {id, admin?: 'admin' |
+		 * 'superadmin' | null}, src/Types/GroupMetadata.ts) */
+		{ "noweb", "[{\"id\": \"5511999999999@s.whatsapp.net\", \"admin\": \"superadmin\"},"
+		           " {\"id\": \"5511988888888@s.whatsapp.net\", \"admin\": \"admin\"},"
+		           " {\"id\": \"5544999999999@s.whatsapp.net\", \"admin\": null}]" },
+		/* source: WAHA GOWS engine, v2 participants (ToGroupParticipants in
+		 * src/core/engines/gows/groups.gows.ts: {id, pn, role: superadmin|admin|participant}) */
+		{ "v2", "[{\"id\": \"5511999999999@c.us\", \"pn\": \"5511999999999@c.us\", \"role\": \"superadmin\"},"
+		        " {\"id\": \"99887766554433@lid\", \"pn\": \"5511988888888@c.us\", \"role\": \"admin\"},"
+		        " {\"id\": \"5544999999999@c.us\", \"pn\": null, \"role\": \"participant\"},"
+		        " {\"id\": \"5544900000000@c.us\", \"role\": \"left\"}]" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(shapes); i++) {
+		g_autoptr(WagGroup) g = group("120363043968066561@g.us", FALSE);
+		g_autoptr(JsonNode) n = parse(shapes[i].json);
+		g_autoptr(GError) err = NULL;
+		WagParticipant *p;
+
+		g_test_message("shape %s", shapes[i].source);
+		g_assert_true(wag_vendor_wawp.parse_group_info(n, g, &err));
+		g_assert_no_error(err);
+		g_assert_cmpuint(g_hash_table_size(g->participants), ==, 3);
+		g_assert_cmpstr(g->owner, ==, "5511999999999");
+		p = g_hash_table_lookup(g->participants, "5511999999999");
+		g_assert_cmpint(p->role, ==, WAG_ROLE_OWNER);
+		p = g_hash_table_lookup(g->participants, "5511988888888");
+		g_assert_nonnull(p);
+		g_assert_cmpint(p->role, ==, WAG_ROLE_ADMIN);
+		p = g_hash_table_lookup(g->participants, "5544999999999");
+		g_assert_cmpint(p->role, ==, WAG_ROLE_MEMBER);
+	}
+}
+
 static void
 test_registry(void)
 {
@@ -483,6 +533,7 @@ main(int argc, char **argv)
 	g_test_add_func("/core/greenapi/replies", test_green_replies);
 	g_test_add_func("/core/wawp/requests", test_wawp_requests);
 	g_test_add_func("/core/wawp/replies", test_wawp_replies);
+	g_test_add_func("/core/wawp/rosters", test_wawp_rosters);
 	g_test_add_func("/core/vendors/registry", test_registry);
 	g_test_add_func("/core/phones", test_phones);
 	g_test_add_func("/core/errors/classification", test_errors);
