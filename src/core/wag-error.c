@@ -18,10 +18,28 @@ code_for_status(guint status)
 	}
 }
 
+char *
+wag_error_cap_text(const char *text, gsize max_chars)
+{
+	g_autofree char *valid = NULL;
+	const char *cut;
+
+	if (!text)
+		return NULL;
+	valid = g_utf8_make_valid(text, -1);
+	if (g_utf8_strlen(valid, -1) <= (glong) max_chars)
+		return g_steal_pointer(&valid);
+	cut = g_utf8_offset_to_pointer(valid, (glong) max_chars);
+	valid[cut - valid] = '\0';
+	return g_strconcat(valid, "...", NULL);
+}
+
 GError *
-wag_error_from_status(const char *vendor, guint status, const char *vendor_text)
+wag_error_from_status(const char *vendor, guint status, const char *vendor_text_in)
 {
 	WagErrorCode code = code_for_status(status);
+	/* A hostile or broken vendor can put megabytes in its error field. */
+	g_autofree char *vendor_text = wag_error_cap_text(vendor_text_in, WAG_ERROR_TEXT_MAX);
 	const char *cause;
 
 	switch (code) {

@@ -22,6 +22,8 @@ typedef enum {
 	WAG_ERROR_REFUSED,      /* 2xx with a false flag */
 	WAG_ERROR_UNSUPPORTED,  /* the vendor has no API for this */
 	WAG_ERROR_OTHER,        /* any other HTTP status */
+	WAG_ERROR_NOT_ADMIN,    /* the vendor says this account is not an admin of the group */
+	WAG_ERROR_TOO_LARGE,    /* the reply is over the client's size cap */
 } WagErrorCode;
 
 /* Builds the error for a non-2xx reply; vendor_text may be NULL. */
@@ -29,5 +31,10 @@ GError *wag_error_from_status(const char *vendor, guint status, const char *vend
 
 /* Whether retrying the same call later can succeed (429, 5xx, timeout, network). */
 gboolean wag_error_is_transient(const GError *error);
+
+/* Vendor text as shown to users: at most max_chars characters (invalid
+ * UTF-8 replaced), cut with "..." when longer. NULL gives NULL. */
+char *wag_error_cap_text(const char *text, gsize max_chars);
+#define WAG_ERROR_TEXT_MAX 300
 
 G_END_DECLS

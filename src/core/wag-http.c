@@ -14,6 +14,7 @@ struct _WagHttp {
 	GPtrArray *secrets;
 	guint timeout;
 	guint in_flight;
+	gsize max_reply;
 	gboolean shut_down;
 };
 
@@ -25,7 +26,16 @@ typedef struct {
 	WagHttpCallback cb;
 	gpointer user_data;
 	GDestroyNotify destroy;
+	WagRequestClassify classify;
+	GCancellable *cancellable; /* this call's: the deadline cancels it alone */
+	gulong parent_handler;     /* forwards the connection's cancellation */
+	guint deadline;            /* source bounding the whole call */
+	gboolean timed_out;
+	GInputStream *stream;
+	GByteArray *body;
 } Pending;
+
+#define READ_CHUNK 65536
 
 gboolean
 wag_http_is_loopback(const char *url)
@@ -64,6 +74,7 @@ wag_http_new(guint timeout_seconds)
 	WagHttp *h = g_new0(WagHttp, 1);
 	h->ref = 1;
 	h->timeout = timeout_seconds;
+	h->max_reply = WAG_HTTP_MAX_REPLY_DEFAULT;
 	h->session = soup_session_new_with_options(
 		"timeout", timeout_seconds,
 		"user-agent", "purple-wagateway/" WAG_VERSION,
@@ -111,6 +122,18 @@ wag_http_redact(WagHttp *h, const char *text)
 	return g_string_free(s, FALSE);
 }
 
+void
+wag_http_set_max_reply(WagHttp *h, gsize bytes)
+{
+	h->max_reply = bytes ? bytes : WAG_HTTP_MAX_REPLY_DEFAULT;
+}
+
+gsize
+wag_http_get_max_reply(WagHttp *h)
+{
+	return h->max_reply;
+}
+
 GCancellable *
 wag_http_get_cancellable(WagHttp *h)
 {
@@ -135,6 +158,13 @@ pending_free(Pending *p)
 {
 	if (p->destroy)
 		p->destroy(p->user_data);
+	if (p->deadline)
+		g_source_remove(p->deadline);
+	g_cancellable_disconnect(p->http->cancellable, p->parent_handler);
+	g_clear_object(&p->cancellable);
+	g_clear_object(&p->stream);
+	if (p->body)
+		g_byte_array_unref(p->body);
 	p->http->in_flight--;
 	wag_http_unref(p->http);
 	g_clear_object(&p->msg);
@@ -149,34 +179,60 @@ transport_error(Pending *p, GError *err)
 	WagHttp *h = p->http;
 	g_autofree char *msg = wag_http_redact(h, err->message);
 
-	if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+	if (p->timed_out || g_error_matches(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
 		return g_error_new(WAG_ERROR, WAG_ERROR_TIMEOUT,
 		                   _("%s: no answer within %u seconds (timeout)."), p->vendor_name, h->timeout);
 	return g_error_new(WAG_ERROR, WAG_ERROR_NETWORK, _("%s: cannot reach the service: %s"),
 	                   p->vendor_name, msg);
 }
 
-static void
-on_read(GObject *source, GAsyncResult *res, gpointer data)
+/* A 2xx whose body is nothing but the vendor's complaint ({"error": "..."},
+ * or a lone {"message": "..."}): a refusal, in the vendor's words. */
+static char *
+refusal_words(JsonNode *json)
 {
-	Pending *p = data;
+	static const char *const wordy[] = { "error", "message", "status", "statusCode", "code", "description" };
+	JsonObject *o = wag_json_obj(json);
+	const char *err = wag_json_str(o, "error");
+	JsonObjectIter it;
+	const char *key;
+
+	if (!o)
+		return NULL;
+	if (json_object_get_size(o) == 1 && wag_json_str(o, "message") && *wag_json_str(o, "message"))
+		return wag_json_error_text(json);
+	if (!err || !*err)
+		return NULL;
+	json_object_iter_init(&it, o);
+	while (json_object_iter_next(&it, &key, NULL))
+		if (!g_strv_contains(wordy, key))
+			return NULL;
+	return wag_json_error_text(json);
+}
+
+/* Delivers the reply (or err) and frees p; body may be NULL. */
+static void
+finish(Pending *p, GError *err, GByteArray *body)
+{
 	WagHttp *h = p->http;
 	WagReply reply = { 0 };
-	g_autoptr(GError) err = NULL;
-	g_autoptr(GBytes) bytes = soup_session_send_and_read_finish(SOUP_SESSION(source), res, &err);
+	const char *data_ = body ? (const char *) body->data : NULL;
+	gsize len = body ? body->len : 0;
 
 	/* Shut down: the owner is gone, its callback must not run. */
-	if (h->shut_down || g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+	if (h->shut_down || (!p->timed_out && g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED))) {
 		g_debug("%s %s: cancelled", soup_message_get_method(p->msg), p->redacted_url);
 		pending_free(p);
 		return;
 	}
-	if (!bytes) {
+	if (err && err->domain == WAG_ERROR) {
+		reply.status = soup_message_get_status(p->msg);
+		reply.error = g_error_copy(err);
+		g_debug("%s %s: %s", soup_message_get_method(p->msg), p->redacted_url, reply.error->message);
+	} else if (err) {
 		reply.error = transport_error(p, err);
 		g_debug("%s %s: %s", soup_message_get_method(p->msg), p->redacted_url, reply.error->message);
 	} else {
-		gsize len = 0;
-		const char *data_ = g_bytes_get_data(bytes, &len);
 		g_autoptr(GError) perr = NULL;
 
 		reply.status = soup_message_get_status(p->msg);
@@ -187,14 +243,26 @@ on_read(GObject *source, GAsyncResult *res, gpointer data)
 		if (!SOUP_STATUS_IS_SUCCESSFUL(reply.status)) {
 			g_autofree char *text = wag_json_error_text(reply.json);
 			g_autofree char *safe = NULL;
-			if (!text && !reply.json && len && len < 200 && g_utf8_validate(data_, len, NULL))
-				text = g_strstrip(g_strndup(data_, len));
+			if (!text && !reply.json && len && g_utf8_validate(data_, MIN(len, 1024), NULL)) {
+				g_autofree char *raw = g_strndup(data_, MIN(len, 1024));
+				text = wag_error_cap_text(g_strstrip(raw), WAG_ERROR_TEXT_MAX);
+			}
 			safe = text ? wag_http_redact(h, text) : NULL;
-			reply.error = wag_error_from_status(p->vendor_name, reply.status, safe);
+			if (p->classify)
+				reply.error = p->classify(reply.status, safe);
+			if (!reply.error)
+				reply.error = wag_error_from_status(p->vendor_name, reply.status, safe);
 		} else if (!reply.json) {
 			reply.error = g_error_new(WAG_ERROR, WAG_ERROR_BAD_REPLY,
 			                          _("%s sent a reply that is not JSON (HTTP %u)."),
 			                          p->vendor_name, reply.status);
+		} else {
+			g_autofree char *words = refusal_words(reply.json);
+			if (words) {
+				g_autofree char *safe = wag_http_redact(h, words);
+				reply.error = g_error_new(WAG_ERROR, WAG_ERROR_REFUSED, _("%s refused the request: %s"),
+				                          p->vendor_name, safe);
+			}
 		}
 	}
 	p->cb(&reply, p->user_data);
@@ -202,6 +270,83 @@ on_read(GObject *source, GAsyncResult *res, gpointer data)
 	if (reply.json)
 		json_node_unref(reply.json);
 	pending_free(p);
+}
+
+static GError *
+too_large(Pending *p)
+{
+	g_autofree char *cap = g_format_size(p->http->max_reply);
+	return g_error_new(WAG_ERROR, WAG_ERROR_TOO_LARGE,
+	                   _("%s sent a reply larger than %s; it was not read."), p->vendor_name, cap);
+}
+
+static void
+on_chunk(GObject *source, GAsyncResult *res, gpointer data)
+{
+	Pending *p = data;
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish(G_INPUT_STREAM(source), res, &err);
+	gsize n = chunk ? g_bytes_get_size(chunk) : 0;
+
+	if (!chunk) {
+		finish(p, err, NULL);
+		return;
+	}
+	if (n == 0) {
+		g_autoptr(GByteArray) body = g_steal_pointer(&p->body);
+		finish(p, NULL, body);
+		return;
+	}
+	if (p->body->len + n > p->http->max_reply) {
+		/* Stop reading: what is left stays in the socket, and is dropped with it. */
+		g_autoptr(GError) big = too_large(p);
+		finish(p, big, NULL);
+		return;
+	}
+	g_byte_array_append(p->body, g_bytes_get_data(chunk, NULL), n);
+	g_input_stream_read_bytes_async(p->stream, READ_CHUNK, G_PRIORITY_DEFAULT, p->cancellable, on_chunk, p);
+}
+
+static void
+on_sent(GObject *source, GAsyncResult *res, gpointer data)
+{
+	Pending *p = data;
+	g_autoptr(GError) err = NULL;
+	SoupMessageHeaders *rh;
+	goffset announced;
+
+	p->stream = soup_session_send_finish(SOUP_SESSION(source), res, &err);
+	if (!p->stream) {
+		finish(p, err, NULL);
+		return;
+	}
+	rh = soup_message_get_response_headers(p->msg);
+	announced = soup_message_headers_get_encoding(rh) == SOUP_ENCODING_CONTENT_LENGTH ?
+	            soup_message_headers_get_content_length(rh) : -1;
+	if (announced > 0 && (guint64) announced > p->http->max_reply) {
+		g_autoptr(GError) big = too_large(p);
+		finish(p, big, NULL);
+		return;
+	}
+	p->body = g_byte_array_sized_new(announced > 0 ? (guint) announced : READ_CHUNK);
+	g_input_stream_read_bytes_async(p->stream, READ_CHUNK, G_PRIORITY_DEFAULT, p->cancellable, on_chunk, p);
+}
+
+/* request_timeout bounds the whole call, however slowly the bytes come. */
+static gboolean
+on_deadline(gpointer data)
+{
+	Pending *p = data;
+	p->deadline = 0;
+	p->timed_out = TRUE;
+	g_cancellable_cancel(p->cancellable);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+on_parent_cancelled(GCancellable *parent, gpointer data)
+{
+	g_cancellable_cancel(G_CANCELLABLE(data));
 }
 
 static void
@@ -247,6 +392,12 @@ wag_http_send(WagHttp *h, const char *base, WagRequest *req, WagHttpCallback cb,
 	p->cb = cb;
 	p->user_data = user_data;
 	p->destroy = destroy;
+	p->classify = req->classify;
+	p->cancellable = g_cancellable_new();
+	p->parent_handler = g_cancellable_connect(h->cancellable, G_CALLBACK(on_parent_cancelled),
+	                                          p->cancellable, NULL);
+	if (h->timeout)
+		p->deadline = g_timeout_add(h->timeout * 1000, on_deadline, p);
 	h->in_flight++;
 	g_debug("%s %s", req->method, p->redacted_url);
 	if (wag_http_is_loopback(url)) {
@@ -255,7 +406,7 @@ wag_http_send(WagHttp *h, const char *base, WagRequest *req, WagHttpCallback cb,
 			                                 "user-agent", "purple-wagateway/" WAG_VERSION, NULL);
 		session = h->direct;
 	}
-	soup_session_send_and_read_async(session, msg, G_PRIORITY_DEFAULT, h->cancellable, on_read, p);
+	soup_session_send_async(session, msg, G_PRIORITY_DEFAULT, p->cancellable, on_sent, p);
 	wag_request_free(req);
 }
 

@@ -19,7 +19,14 @@ typedef struct {
 
 typedef void (*WagHttpCallback)(WagReply *reply, gpointer user_data);
 
+/* timeout_seconds bounds each whole call: connecting, headers and body. */
 WagHttp *wag_http_new(guint timeout_seconds);
+/* Replies over this many bytes are refused (WAG_ERROR_TOO_LARGE) and never
+ * parsed; they are read in chunks, so memory never grows past the cap.
+ * 0 restores the default. */
+#define WAG_HTTP_MAX_REPLY_DEFAULT (8 * 1024 * 1024)
+void wag_http_set_max_reply(WagHttp *h, gsize bytes);
+gsize wag_http_get_max_reply(WagHttp *h);
 WagHttp *wag_http_ref(WagHttp *h);
 void wag_http_unref(WagHttp *h);
 /* Strings never to be shown: replaced by "***" in every log line and error. */

@@ -1,4 +1,5 @@
 #include "wag-json.h"
+#include "wag-error.h"
 
 JsonObject *
 wag_json_obj(JsonNode *node)
@@ -101,12 +102,13 @@ wag_json_error_text(JsonNode *body)
 	/* Green API quota replies nest their reason. */
 	invoke = json_object_has_member(o, "invokeStatus") ?
 		wag_json_obj(json_object_get_member(o, "invokeStatus")) : NULL;
+	/* Capped here: every message built from it is shown to a user. */
 	if (invoke && wag_json_str(invoke, "description"))
-		return g_strdup(wag_json_str(invoke, "description"));
+		return wag_error_cap_text(wag_json_str(invoke, "description"), WAG_ERROR_TEXT_MAX);
 	for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
 		const char *s = wag_json_str(o, keys[i]);
 		if (s && *s)
-			return g_strdup(s);
+			return wag_error_cap_text(s, WAG_ERROR_TEXT_MAX);
 	}
 	return NULL;
 }

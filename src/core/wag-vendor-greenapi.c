@@ -50,6 +50,15 @@ parse_status(guint http_status, JsonNode *body, char **detail)
 	const char *state = wag_json_str(wag_json_obj(body), "stateInstance");
 
 	*detail = wag_json_error_text(body);
+	/* source: Green API, "Creating and configuring an instance": "If the
+	 * getStateInstance method response body is null, it means the instance
+	 * is still being created" (up to 5 minutes): come back later. */
+	if (http_status >= 200 && http_status < 300 && !state && !*detail &&
+	    (!body || JSON_NODE_HOLDS_NULL(body) || (JSON_NODE_HOLDS_OBJECT(body) &&
+	                                             json_object_get_size(json_node_get_object(body)) == 0))) {
+		*detail = g_strdup(_("the instance is still being created"));
+		return WAG_STATE_STARTING;
+	}
 	if (http_status >= 200 && http_status < 300) {
 		for (guint i = 0; state && i < G_N_ELEMENTS(map); i++)
 			if (strcmp(state, map[i].state) == 0) {
@@ -84,10 +93,17 @@ parse_me(JsonNode *body)
 	return wag_phone_canonical(wag_json_str(wag_json_obj(body), "phone"));
 }
 
+/* source: Green API GetContacts (docs/api/service/GetContacts): URL parameter
+ * `group`: "group=true" lists only groups. Older servers may ignore it, so
+ * the reply is still filtered on type == "group". */
 static WagRequest *
 req_groups(const WagCreds *c, guint page)
 {
-	return green_request(c, "GET", "getContacts", NULL);
+	WagRequest *r = green_request(c, "GET", "getContacts", NULL);
+	char *path = g_strconcat(r->path, "?group=true", NULL);
+	g_free(r->path);
+	r->path = path;
+	return r;
 }
 
 static gboolean
@@ -165,6 +181,11 @@ req_action(const WagCreds *c, WagAction action, const WagGroup *target,
 {
 	JsonBuilder *b;
 
+	if (!wag_vendor_check_id(&wag_vendor_greenapi, target->id, _("group"), error))
+		return NULL;
+	for (guint i = 0; i < n_ids; i++)
+		if (!wag_vendor_check_id(&wag_vendor_greenapi, ids[i], _("participant"), error))
+			return NULL;
 	switch (action) {
 	case WAG_ACTION_REMOVE:
 		if (n_ids != 1) {
@@ -214,6 +235,20 @@ parse_action(WagAction action, JsonNode *body, GError **error)
 	                      action == WAG_ACTION_LEAVE ? "leaveGroup" : "removeParticipant", error);
 }
 
+/* Chat ids (user@server) or the canonical digits of a phone. */
+static gboolean
+valid_id(const char *id)
+{
+	const char *at = strchr(id, '@');
+	if (!at) {
+		for (const char *p = id; *p; p++)
+			if (!g_ascii_isdigit(*p))
+				return FALSE;
+		return TRUE;
+	}
+	return at != id && at[1] && !strchr(at + 1, '@');
+}
+
 /* Green API sends no membership webhooks at all: every one is noise here,
  * counted by the relay. Rosters are kept in sync by polling instead. */
 static gboolean
@@ -242,6 +277,15 @@ const WagVendor wag_vendor_greenapi = {
 	.has_membership_webhooks = FALSE,
 	.has_join_requests = FALSE,
 	.lists_requests = FALSE,
+	/* source: Green API, "Request rate limiting" (docs/api/ratelimiter): per
+	 * instance, GetStateInstance, GetContacts and GetGroupData 1 per second,
+	 * RemoveGroupParticipant and LeaveGroup 10 per second; more gives 429.
+	 * GetWaSettings is taken as 1 per second like the other account methods. */
+	.min_spacing_ms = {
+		[WAG_OP_STATUS] = 1000, [WAG_OP_ME] = 1000, [WAG_OP_GROUPS] = 1000,
+		[WAG_OP_GROUP_INFO] = 1000, [WAG_OP_ACTION] = 100,
+	},
+	.valid_id = valid_id,
 	.req_status = req_status,
 	.parse_status = parse_status,
 	.req_me = req_me,

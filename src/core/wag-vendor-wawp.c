@@ -36,6 +36,8 @@ req_status(const WagCreds *c)
 	return wawp_request(c, "GET", NULL, "session/info", NULL);
 }
 
+/* source: WAHA docs, "Session Status": STOPPED - session is stopped; FAILED -
+ * "either authorization is required again or device has been disconnected". */
 static WagInstanceState
 parse_status(guint http_status, JsonNode *body, char **detail)
 {
@@ -47,11 +49,14 @@ parse_status(guint http_status, JsonNode *body, char **detail)
 			return WAG_STATE_UNKNOWN;
 		if (strcmp(status, "WORKING") == 0)
 			return WAG_STATE_READY;
-		if (strcmp(status, "SCAN_QR_CODE") == 0)
+		/* FAILED: the device was unlinked; only a new QR scan brings it back. */
+		if (strcmp(status, "SCAN_QR_CODE") == 0 || strcmp(status, "FAILED") == 0)
 			return WAG_STATE_NOT_AUTHORIZED;
 		if (strcmp(status, "STARTING") == 0)
 			return WAG_STATE_STARTING;
-		return WAG_STATE_PHONE_OFFLINE; /* STOPPED, FAILED */
+		if (strcmp(status, "STOPPED") == 0)
+			return WAG_STATE_STOPPED;
+		return WAG_STATE_UNKNOWN;
 	}
 	*detail = wag_json_error_text(body);
 	if (http_status == 403 && *detail && strstr(*detail, "subscription_required"))
@@ -59,6 +64,21 @@ parse_status(guint http_status, JsonNode *body, char **detail)
 	if (http_status == 401 || http_status == 403 || http_status == 404)
 		return WAG_STATE_BAD_CREDENTIALS;
 	return WAG_STATE_UNKNOWN;
+}
+
+/* A 403 on a group action is WhatsApp refusing a non-admin, unless it is the
+ * plan's subscription_required (Wawp's error words, seed 003). */
+static GError *
+action_error(guint http_status, const char *vendor_text)
+{
+	if (http_status != 403 || (vendor_text && strstr(vendor_text, "subscription_required")))
+		return NULL;
+	if (vendor_text && *vendor_text)
+		return g_error_new(WAG_ERROR, WAG_ERROR_NOT_ADMIN,
+		                   _("%s: this account is not an admin of the group (%u): %s"),
+		                   wag_vendor_wawp.name, http_status, vendor_text);
+	return g_error_new(WAG_ERROR, WAG_ERROR_NOT_ADMIN, _("%s: this account is not an admin of the group (%u)"),
+	                   wag_vendor_wawp.name, http_status);
 }
 
 static WagRequest *
@@ -87,6 +107,50 @@ parse_me(JsonNode *body)
 	JsonObject *o = wag_json_obj(body);
 	JsonObject *me = o && json_object_has_member(o, "me") ? wag_json_obj(json_object_get_member(o, "me")) : NULL;
 	return me && json_object_has_member(me, "id") ? wag_phone_canonical(waha_id(json_object_get_member(me, "id"))) : NULL;
+}
+
+/* {"name": "wawp-84729105", "status", "me": {"id", "lid"?, "pushName"}}: the
+ * name is what webhooks carry in `session`. WAHA's MeInfo documents only id
+ * and pushName; a lid (or an id that is a lid) is taken when present. */
+static void
+parse_info(JsonNode *body, WagInstanceInfo *info)
+{
+	JsonObject *o = wag_json_obj(body);
+	JsonObject *me = o && json_object_has_member(o, "me") ? wag_json_obj(json_object_get_member(o, "me")) : NULL;
+	const char *name = wag_json_str(o, "name");
+	const char *keys[] = { "id", "lid" };
+
+	if (name && *name) {
+		g_free(info->session_name);
+		info->session_name = g_strdup(name);
+	}
+	for (guint i = 0; me && i < G_N_ELEMENTS(keys); i++) {
+		char *id = json_object_has_member(me, keys[i]) ? wag_phone_canonical(waha_id(json_object_get_member(me, keys[i]))) : NULL;
+		if (!id)
+			continue;
+		if (wag_phone_is_lid(id) && !g_ptr_array_find_with_equal_func(info->me_lids, id, g_str_equal, NULL)) {
+			g_ptr_array_add(info->me_lids, id);
+		} else if (!wag_phone_is_lid(id)) {
+			g_free(info->me);
+			info->me = id;
+		} else {
+			g_free(id);
+		}
+	}
+}
+
+/* Wawp ids are WhatsApp JIDs (user@server), or the canonical digits of a phone. */
+static gboolean
+valid_id(const char *id)
+{
+	const char *at = strchr(id, '@');
+	if (!at) {
+		for (const char *p = id; *p; p++)
+			if (!g_ascii_isdigit(*p))
+				return FALSE;
+		return TRUE;
+	}
+	return at != id && at[1] && !strchr(at + 1, '@');
 }
 
 static void
@@ -222,24 +286,36 @@ req_action(const WagCreds *c, WagAction action, const WagGroup *target,
            const char *const *ids, guint n_ids, GError **error)
 {
 	JsonBuilder *b;
+	WagRequest *r;
 
+	if (!wag_vendor_check_id(&wag_vendor_wawp, target->id, _("group"), error))
+		return NULL;
+	for (guint i = 0; i < n_ids; i++)
+		if (!wag_vendor_check_id(&wag_vendor_wawp, ids[i], _("participant"), error))
+			return NULL;
 	switch (action) {
 	case WAG_ACTION_REMOVE:
-		return wawp_request(c, "POST", target->id, "/participants/remove", participants_body(ids, n_ids));
+		r = wawp_request(c, "POST", target->id, "/participants/remove", participants_body(ids, n_ids));
+		break;
 	case WAG_ACTION_APPROVE:
-		return wawp_request(c, "POST", target->id, "/participants/join-requests/approve",
-		                    participants_body(ids, n_ids));
+		r = wawp_request(c, "POST", target->id, "/participants/join-requests/approve",
+		                 participants_body(ids, n_ids));
+		break;
 	case WAG_ACTION_REJECT:
-		return wawp_request(c, "POST", target->id, "/participants/join-requests/reject",
-		                    participants_body(ids, n_ids));
+		r = wawp_request(c, "POST", target->id, "/participants/join-requests/reject",
+		                 participants_body(ids, n_ids));
+		break;
 	case WAG_ACTION_LEAVE:
 		b = json_builder_new();
 		json_builder_begin_object(b);
-		return wawp_request(c, "POST", target->id, "/leave", b);
+		r = wawp_request(c, "POST", target->id, "/leave", b);
+		break;
 	default:
 		wag_unsupported(&wag_vendor_wawp, error, _("communities"));
 		return NULL;
 	}
+	r->classify = action_error;
+	return r;
 }
 
 static gboolean
@@ -341,7 +417,9 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY, _("A Wawp webhook is a JSON object."));
 		return FALSE;
 	}
-	*instance = g_strdup(wag_json_str(o, "instance_id") ? wag_json_str(o, "instance_id") : wag_json_str(o, "session"));
+	/* Documented envelopes name the session (its name, from /v2/session/info),
+	 * not the instance id: that is the instance the event is for. */
+	*instance = g_strdup(wag_json_str(o, "session") ? wag_json_str(o, "session") : wag_json_str(o, "instance_id"));
 	if (!event || !p || !g_str_has_prefix(event, "group.") || !strstr(event, "participants"))
 		return TRUE;
 	request = g_str_has_suffix(event, "join-request");
@@ -391,6 +469,8 @@ const WagVendor wag_vendor_wawp = {
 	.parse_status = parse_status,
 	.req_me = req_status,
 	.parse_me = parse_me,
+	.parse_info = parse_info,
+	.valid_id = valid_id,
 	.req_groups = req_groups,
 	.parse_groups = parse_groups,
 	.req_group_info = req_group_info,

@@ -75,10 +75,12 @@ parse_me(JsonNode *body)
 	return wag_phone_canonical(wag_json_str(wag_json_obj(body), "phone"));
 }
 
+#define PAGE_SIZE 100
+
 static WagRequest *
 req_groups(const WagCreds *c, guint page)
 {
-	return zapi_request(c, "GET", "groups?page=%u&pageSize=100", page);
+	return zapi_request(c, "GET", "groups?page=%u&pageSize=%u", page, PAGE_SIZE);
 }
 
 static gboolean
@@ -105,7 +107,9 @@ parse_list(JsonNode *body, GPtrArray *out, gboolean *more, const char *id_key,
 		g->is_community = communities;
 		g_ptr_array_add(out, g);
 	}
-	*more = n > 0; /* documented: page until empty */
+	/* The docs do not say how the end shows: a short page is the last one
+	 * (wag_pager also stops on a page that adds nothing new). */
+	*more = n >= PAGE_SIZE;
 	return TRUE;
 }
 
@@ -118,7 +122,7 @@ parse_groups(JsonNode *body, GPtrArray *out, gboolean *more, GError **error)
 static WagRequest *
 req_communities(const WagCreds *c, guint page)
 {
-	return zapi_request(c, "GET", "communities?page=%u&pageSize=100", page);
+	return zapi_request(c, "GET", "communities?page=%u&pageSize=%u", page, PAGE_SIZE);
 }
 
 static gboolean
@@ -250,9 +254,16 @@ req_action(const WagCreds *c, WagAction action, const WagGroup *target,
 		[WAG_ACTION_LEAVE] = "leave-group",
 		[WAG_ACTION_UNLINK] = "communities/unlink",
 	};
-	JsonBuilder *b = json_builder_new();
+	JsonBuilder *b;
 	WagRequest *r;
 
+	if (!wag_vendor_check_id(&wag_vendor_zapi, target->id, target->is_community ? _("community") : _("group"), error))
+		return NULL;
+	for (guint i = 0; i < n_ids; i++)
+		if (!wag_vendor_check_id(&wag_vendor_zapi, ids[i], action == WAG_ACTION_UNLINK ? _("group") : _("participant"),
+		                         error))
+			return NULL;
+	b = json_builder_new();
 	if (action >= WAG_ACTION_LAST) {
 		g_object_unref(b);
 		return (wag_unsupported(&wag_vendor_zapi, error, "this"), NULL);
@@ -280,6 +291,17 @@ static gboolean
 parse_action(WagAction action, JsonNode *body, GError **error)
 {
 	return wag_check_flag(&wag_vendor_zapi, body, action == WAG_ACTION_UNLINK ? "success" : "value", error);
+}
+
+/* Z-API ids: phones (digits), groups ("1203...-group", "5511...-1623281429"),
+ * communities (digits) and "...@lid". */
+static gboolean
+valid_id(const char *id)
+{
+	for (const char *p = id; *p; p++)
+		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '@' && *p != '.')
+			return FALSE;
+	return TRUE;
 }
 
 /* Everything Z-API sends arrives on the one "received" webhook: look at the
@@ -358,6 +380,8 @@ const WagVendor wag_vendor_zapi = {
 	.has_membership_webhooks = TRUE,
 	.has_join_requests = TRUE,
 	.lists_requests = FALSE,
+	.page_size = PAGE_SIZE,
+	.valid_id = valid_id,
 	.req_status = req_status,
 	.parse_status = parse_status,
 	.req_me = req_me,

@@ -79,6 +79,14 @@ wag_request_free(WagRequest *r)
 char *
 wag_escape(const char *segment)
 {
+	/* A "." or ".." segment is removed by URI normalisation even when written
+	 * %2E, and the call would climb to another endpoint: callers refuse such
+	 * ids first (wag_vendor_check_id); should one slip through, it goes out
+	 * as a literal id no vendor has. */
+	if (g_strcmp0(segment, ".") == 0)
+		return g_strdup("%252E");
+	if (g_strcmp0(segment, "..") == 0)
+		return g_strdup("%252E%252E");
 	return g_uri_escape_string(segment ? segment : "", NULL, FALSE);
 }
 

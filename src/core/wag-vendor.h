@@ -14,12 +14,17 @@ typedef struct {
 	const char *base;         /* effective base URL, no trailing slash */
 } WagCreds;
 
+/* Reads a non-2xx reply of one call in the vendor's own terms; NULL leaves
+ * it to the generic classification (wag_error_from_status). */
+typedef GError *(*WagRequestClassify)(guint http_status, const char *vendor_text);
+
 typedef struct {
 	const char *vendor_name; /* for messages */
 	char *method;
 	char *path;       /* appended to the base; escaped; may carry a query */
 	JsonNode *body;   /* NULL: no body */
 	GPtrArray *headers; /* name, value, name, value... */
+	WagRequestClassify classify; /* may be NULL */
 } WagRequest;
 
 typedef enum {
@@ -31,7 +36,28 @@ typedef enum {
 	WAG_STATE_BLOCKED,
 	WAG_STATE_PLAN,            /* the vendor's plan does not include the API */
 	WAG_STATE_UNKNOWN,         /* see the GError */
+	WAG_STATE_STOPPED,         /* the session must be started in the vendor's dashboard */
 } WagInstanceState;
+
+/* The calls a vendor's rate limits tell apart (see min_spacing_ms). */
+typedef enum {
+	WAG_OP_STATUS,
+	WAG_OP_ME,
+	WAG_OP_GROUPS,
+	WAG_OP_COMMUNITIES,
+	WAG_OP_COMMUNITY_INFO,
+	WAG_OP_GROUP_INFO,
+	WAG_OP_ACTION,
+	WAG_OP_REQUESTS,
+	WAG_OP_LAST
+} WagOp;
+
+/* What the status (and "me") replies say of the account itself. */
+typedef struct {
+	char *session_name; /* Wawp: the session's name, which webhooks carry in `session` */
+	char *me;           /* this account's phone, canonical; NULL when unknown */
+	GPtrArray *me_lids; /* this account's "...@lid" ids, when the vendor tells them */
+} WagInstanceInfo;
 
 typedef enum {
 	WAG_ACTION_REMOVE,
@@ -53,6 +79,10 @@ struct _WagVendor {
 	gboolean has_join_requests; /* can approve/reject join requests */
 	gboolean lists_requests;  /* has an endpoint listing pending join requests */
 	gboolean has_membership_webhooks; /* else rosters are polled (poll_seconds) */
+	guint page_size;          /* groups per listing page; 0 = not paged */
+	/* Per instance, the least time between two calls of one operation the
+	 * vendor allows (its documented rate limits); 0 = no documented limit. */
+	guint min_spacing_ms[WAG_OP_LAST];
 
 	WagRequest *(*req_status)(const WagCreds *c);
 	/* Reads the status reply whatever its HTTP status; detail gets the vendor's words. */
@@ -61,6 +91,12 @@ struct _WagVendor {
 	/* Our own number, for the "not an admin" pre-check; NULL result = unknown. */
 	WagRequest *(*req_me)(const WagCreds *c);
 	char *(*parse_me)(JsonNode *body);
+	/* Reads a status or "me" reply into info (session name, phone, lids);
+	 * NULL: only parse_me's phone. Use wag_vendor_read_info(). */
+	void (*parse_info)(JsonNode *body, WagInstanceInfo *info);
+	/* Whether a group, community or people id can be sent to this vendor
+	 * (beyond the generic checks of wag_vendor_check_id). May be NULL. */
+	gboolean (*valid_id)(const char *id);
 
 	WagRequest *(*req_groups)(const WagCreds *c, guint page);
 	/* Appends WagGroup*; *more asks for the next page. */
@@ -94,6 +130,26 @@ const WagVendor *wag_vendor_lookup(const char *id);
 const WagVendor *const *wag_vendors(void); /* NULL-terminated */
 const char *wag_vendor_action_name(WagAction action);
 
+/* Refuses, before any call, an id that would change the request's path or
+ * that the vendor never uses: empty, "." or "..", slashes, backslashes,
+ * '?', '#', '%', whitespace or control characters, over 128 bytes, or what
+ * the vendor's own valid_id rejects. what names it in the message. */
+gboolean wag_vendor_check_id(const WagVendor *v, const char *id, const char *what, GError **error);
+
+WagInstanceInfo *wag_instance_info_new(void);
+void wag_instance_info_free(WagInstanceInfo *info);
+/* Adds what a status or "me" reply says to info (fields already set stay
+ * unless the reply names them). */
+void wag_vendor_read_info(const WagVendor *v, JsonNode *body, WagInstanceInfo *info);
+/* Whether a roster id (canonical) is this account: its phone or one of its lids. */
+gboolean wag_is_me(const char *id, const char *my_phone, const char *const *my_lids);
+gboolean wag_instance_info_is_me(const WagInstanceInfo *info, const char *id);
+/* The text telling the user what to do about a state, for the states the
+ * plugin's own messages do not cover (WAG_STATE_STOPPED); NULL otherwise. */
+char *wag_instance_state_message(const WagVendor *v, WagInstanceState state, const char *detail);
+/* Minimum spacing between two calls of op on one instance (0 = none). */
+guint wag_vendor_min_spacing_ms(const WagVendor *v, WagOp op);
+
 /* Helpers for the vendor files. */
 WagRequest *wag_request_new(const WagVendor *v, const char *method, char *path_take);
 void wag_request_set_body(WagRequest *r, JsonBuilder *b_take);
@@ -109,5 +165,6 @@ extern const WagVendor wag_vendor_greenapi;
 extern const WagVendor wag_vendor_wawp;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(WagRequest, wag_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(WagInstanceInfo, wag_instance_info_free)
 
 G_END_DECLS

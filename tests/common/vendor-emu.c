@@ -1,41 +1,5 @@
-#include "vendor-emu.h"
+#include "vendor-emu-private.h"
 #include <string.h>
-
-typedef struct {
-	char *phone;
-	char *role;
-} EmuPart;
-
-typedef struct {
-	char *id, *subject, *community;
-	gboolean announcement;
-	GPtrArray *parts;    /* EmuPart* */
-	GPtrArray *requests; /* char* phones */
-} EmuGroup;
-
-typedef struct {
-	char *id, *name, *announcement;
-} EmuCommunity;
-
-typedef struct {
-	char *match;
-	guint status;
-	char *body;
-} EmuFailure;
-
-struct _WagEmu {
-	char *vendor, *instance, *token, *client_token, *state, *base, *me;
-	SoupServer *server;
-	GHashTable *groups;      /* id -> EmuGroup */
-	GPtrArray *group_order;  /* ids, insertion order */
-	GHashTable *communities; /* id -> EmuCommunity */
-	GPtrArray *community_order;
-	GPtrArray *failures;     /* EmuFailure* */
-	GPtrArray *hangs;        /* char* */
-	GPtrArray *hung;         /* SoupServerMessage* kept paused */
-	GHashTable *delays;      /* match -> ms */
-	GPtrArray *requests;     /* WagEmuRequest* */
-};
 
 static void
 part_free(gpointer p)
@@ -346,7 +310,8 @@ zapi(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 		GPtrArray *order = groups ? emu->group_order : emu->community_order;
 		GUri *uri = soup_server_message_get_uri(msg);
 		g_autoptr(GHashTable) q = g_uri_parse_params(g_uri_get_query(uri) ? g_uri_get_query(uri) : "", -1, "&", G_URI_PARAMS_NONE, NULL);
-		guint page = q && g_hash_table_lookup(q, "page") ? atoi(g_hash_table_lookup(q, "page")) : 1;
+		guint page = q && g_hash_table_lookup(q, "page") && !emu->ignore_page ?
+		             atoi(g_hash_table_lookup(q, "page")) : 1;
 		guint size = q && g_hash_table_lookup(q, "pageSize") ? atoi(g_hash_table_lookup(q, "pageSize")) : 100;
 		JsonArray *a = json_array_new();
 		WANT("GET");
@@ -582,6 +547,40 @@ wawp_error(SoupServerMessage *msg, guint status, const char *error, const char *
 	reply_json(msg, status, obj_node(o));
 }
 
+/* One roster entry in the shape the test asked for (each documented). */
+static void
+wawp_participant(WagEmu *emu, JsonObject *o, const char *id, const char *role)
+{
+	const char *shape = emu->participant_shape;
+	gboolean super = strcmp(role, "superadmin") == 0;
+	gboolean admin = super || strcmp(role, "admin") == 0;
+
+	if (strcmp(shape, "webjs") == 0) {
+		/* whatsapp-web.js GroupParticipant: id is a ContactId. */
+		JsonObject *cid = json_object_new();
+		g_autofree char *user = g_strndup(id, strchr(id, '@') - id);
+		json_object_set_string_member(cid, "server", strchr(id, '@') + 1);
+		json_object_set_string_member(cid, "user", user);
+		json_object_set_string_member(cid, "_serialized", id);
+		json_object_set_object_member(o, "id", cid);
+	} else {
+		json_object_set_string_member(o, "id", id);
+	}
+	if (strcmp(shape, "wawp") == 0 || strcmp(shape, "webjs") == 0) {
+		/* Wawp's page: every participant carries isAdmin and isSuperAdmin. */
+		json_object_set_boolean_member(o, "isAdmin", admin);
+		json_object_set_boolean_member(o, "isSuperAdmin", super);
+	} else if (strcmp(shape, "noweb") == 0) {
+		/* Baileys: admin is "admin", "superadmin" or null. */
+		if (admin)
+			json_object_set_string_member(o, "admin", super ? "superadmin" : "admin");
+		else
+			json_object_set_null_member(o, "admin");
+	} else {
+		json_object_set_string_member(o, "role", role);
+	}
+}
+
 static void
 wawp(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 {
@@ -607,11 +606,13 @@ wawp(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 	if (strcmp(p, "session/info") == 0) {
 		JsonObject *o = json_object_new();
 		JsonObject *me = json_object_new();
-		json_object_set_string_member(o, "name", "default");
+		json_object_set_string_member(o, "name", emu->session_name);
 		json_object_set_string_member(o, "status", emu->state);
 		if (emu->me) {
 			g_autofree char *id = g_strconcat(emu->me, "@c.us", NULL);
 			json_object_set_string_member(me, "id", id);
+			if (emu->me_lid)
+				json_object_set_string_member(me, "lid", emu->me_lid);
 			json_object_set_object_member(o, "me", me);
 		} else {
 			json_object_unref(me);
@@ -651,10 +652,11 @@ wawp(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 			for (guint i = 0; i < src->len; i++) {
 				JsonObject *o = json_object_new();
 				const char *ph = reqs ? src->pdata[i] : ((EmuPart *) src->pdata[i])->phone;
-				g_autofree char *id = g_strconcat(ph, "@c.us", NULL);
-				json_object_set_string_member(o, "id", id);
-				if (!reqs)
-					json_object_set_string_member(o, "role", ((EmuPart *) src->pdata[i])->role);
+				g_autofree char *id = strchr(ph, '@') ? g_strdup(ph) : g_strconcat(ph, "@c.us", NULL);
+				if (reqs)
+					json_object_set_string_member(o, "id", id);
+				else
+					wawp_participant(emu, o, id, ((EmuPart *) src->pdata[i])->role);
 				json_array_add_object_element(a, o);
 			}
 			reply_json(msg, 200, arr_node(a));
@@ -708,18 +710,28 @@ wawp(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 /* ---- server ---- */
 
 typedef struct {
+	WagEmu *emu;
 	SoupServerMessage *msg;
 	SoupServer *server;
+	guint source;
 } Delayed;
+
+static void
+delayed_free(Delayed *d)
+{
+	g_ptr_array_remove_fast(d->emu->delayed, d);
+	soup_server_message_unpause(d->msg);
+	g_object_unref(d->msg);
+	g_object_unref(d->server);
+	g_free(d);
+}
 
 static gboolean
 unpause_later(gpointer data)
 {
 	Delayed *d = data;
-	soup_server_message_unpause(d->msg);
-	g_object_unref(d->msg);
-	g_object_unref(d->server);
-	g_free(d);
+	d->source = 0;
+	delayed_free(d);
 	return G_SOURCE_REMOVE;
 }
 
@@ -770,15 +782,19 @@ handler(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 		if (strstr(rec->path, f->match)) {
 			reply_raw(msg, f->status, f->body);
 			g_ptr_array_remove_index(emu->failures, i);
+			emu_misbehave_after(emu, msg, rec);
 			return;
 		}
 	}
+	if (emu_misbehave_before(emu, msg, rec))
+		return;
 	if (strcmp(emu->vendor, "zapi") == 0)
 		zapi(emu, msg, rec);
 	else if (strcmp(emu->vendor, "greenapi") == 0)
 		green(emu, msg, rec);
 	else
 		wawp(emu, msg, rec);
+	emu_misbehave_after(emu, msg, rec);
 
 	{
 		GHashTableIter it;
@@ -790,10 +806,13 @@ handler(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 	}
 	if (delay) {
 		Delayed *d = g_new0(Delayed, 1);
+		d->emu = emu;
 		d->msg = g_object_ref(msg);
 		d->server = g_object_ref(server);
 		soup_server_message_pause(msg);
-		g_timeout_add(GPOINTER_TO_UINT(delay), unpause_later, d);
+		/* Kept, so that freeing the emulator ends it (no timer outlives it). */
+		d->source = g_timeout_add(GPOINTER_TO_UINT(delay), unpause_later, d);
+		g_ptr_array_add(emu->delayed, d);
 	}
 }
 
@@ -818,6 +837,10 @@ wag_emu_new(const char *vendor, const char *instance, const char *token)
 	emu->hung = g_ptr_array_new_with_free_func(g_object_unref);
 	emu->delays = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	emu->requests = g_ptr_array_new_with_free_func(request_free);
+	emu->bad = emu_misbehaviour_new();
+	emu->delayed = g_ptr_array_new();
+	emu->session_name = g_strdup("default");
+	emu->participant_shape = g_strdup("v2");
 	emu->server = soup_server_new("server-header", "wag-emu", NULL);
 	soup_server_add_handler(emu->server, NULL, handler, emu, NULL);
 	if (!soup_server_listen_local(emu->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &err))
@@ -835,8 +858,18 @@ wag_emu_free(WagEmu *emu)
 		return;
 	for (guint i = 0; i < emu->hung->len; i++)
 		soup_server_message_unpause(emu->hung->pdata[i]);
+	emu_misbehaviour_free(emu->bad);
+	while (emu->delayed->len) {
+		Delayed *d = emu->delayed->pdata[0];
+		g_source_remove(d->source);
+		delayed_free(d);
+	}
+	g_ptr_array_free(emu->delayed, TRUE);
 	soup_server_disconnect(emu->server);
 	g_object_unref(emu->server);
+	g_free(emu->session_name);
+	g_free(emu->participant_shape);
+	g_free(emu->me_lid);
 	g_ptr_array_free(emu->hung, TRUE);
 	g_hash_table_destroy(emu->groups);
 	g_ptr_array_free(emu->group_order, TRUE);
@@ -1010,4 +1043,31 @@ wag_emu_last(WagEmu *emu, const char *method, const char *match)
 		if (matches(emu->requests->pdata[i - 1], method, match))
 			return emu->requests->pdata[i - 1];
 	return NULL;
+}
+
+void
+wag_emu_ignore_page(WagEmu *emu, gboolean ignore)
+{
+	emu->ignore_page = ignore;
+}
+
+void
+wag_emu_set_session_name(WagEmu *emu, const char *name)
+{
+	g_free(emu->session_name);
+	emu->session_name = g_strdup(name);
+}
+
+void
+wag_emu_set_me_lid(WagEmu *emu, const char *lid)
+{
+	g_free(emu->me_lid);
+	emu->me_lid = g_strdup(lid);
+}
+
+void
+wag_emu_set_participant_shape(WagEmu *emu, const char *shape)
+{
+	g_free(emu->participant_shape);
+	emu->participant_shape = g_strdup(shape);
 }

@@ -55,4 +55,28 @@ guint wag_emu_count(WagEmu *emu, const char *method, const char *match);
 /* The last such call, or NULL. */
 WagEmuRequest *wag_emu_last(WagEmu *emu, const char *method, const char *match);
 
+/* ---- documented variants (the default stays as above) ---- */
+/* Z-API: listings answer page 1 whatever `page` asks (a vendor that ignores it). */
+void wag_emu_ignore_page(WagEmu *emu, gboolean ignore);
+/* Wawp: the session's name in /v2/session/info (default "default"). */
+void wag_emu_set_session_name(WagEmu *emu, const char *name);
+/* Wawp: the account's lid in /v2/session/info `me` (default none). */
+void wag_emu_set_me_lid(WagEmu *emu, const char *lid);
+/* Wawp participants: "v2" {id, role} (default), "wawp" {id, isAdmin,
+ * isSuperAdmin}, "webjs" {id: {_serialized}, isAdmin, isSuperAdmin} or
+ * "noweb" {id, admin: "admin" | "superadmin" | null}. A participant added
+ * with an "...@lid" id is listed by it. */
+void wag_emu_set_participant_shape(WagEmu *emu, const char *shape);
+
+/* ---- misbehaviour (vendor-emu-misbehave.c) ---- */
+/* Replies to calls whose path contains `match` are sent one byte every interval_ms. */
+void wag_emu_trickle(WagEmu *emu, const char *match, guint interval_ms);
+/* Calls whose path contains `match` get a 200 JSON array of `bytes` bytes,
+ * produced only as fast as the client reads it. */
+void wag_emu_huge_reply(WagEmu *emu, const char *match, gsize bytes);
+/* Bytes of the last huge reply handed to the server so far. */
+gsize wag_emu_huge_sent(WagEmu *emu);
+/* The next `times` calls whose path contains `match` get status and body (a 5xx storm). */
+void wag_emu_fail_times(WagEmu *emu, const char *match, guint times, guint status, const char *body);
+
 G_END_DECLS

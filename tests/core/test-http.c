@@ -4,6 +4,7 @@
 #include "wag-error.h"
 #include "wag-http.h"
 #include <string.h>
+#include <sys/resource.h>
 
 #define TOKEN "s3cr3t-tok/en+1"
 #define CLIENT "cl13nt-tok3n"
@@ -237,6 +238,196 @@ test_shutdown_in_flight(void)
 
 /* Loopback never goes through a proxy (auto-discovery stalled local calls
  * by 5 s at a time in bitlbee); remote hosts keep the system's settings. */
+/* request_timeout bounds the whole call: a vendor trickling one byte every
+ * 300 ms never goes silent long enough for an idle timeout, yet the call
+ * ends after 2 s. */
+static void
+test_trickle(void)
+{
+	g_autoptr(WagHttp) h = client(2);
+	WagEmu *emu = wag_emu_new("zapi", "INST", TOKEN);
+	WagCreds creds = { "INST", TOKEN, NULL, wag_emu_base(emu) };
+	gint64 start = g_get_monotonic_time();
+	Result r;
+
+	wag_emu_trickle(emu, "/status", 300);
+	r = call(h, emu, wag_vendor_zapi.req_status(&creds));
+	g_assert_error(r.error, WAG_ERROR, WAG_ERROR_TIMEOUT);
+	g_assert_cmpint(g_get_monotonic_time() - start, <, 3500 * 1000);
+	g_assert_cmpint(g_get_monotonic_time() - start, >=, 1900 * 1000);
+	result_clear(&r);
+	wag_emu_free(emu);
+}
+
+static glong
+peak_rss_kb(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/* A 50 MB reply: refused at the 8 MB cap, nothing parsed, and read no
+ * further than the cap (the rest is never produced by the emulator, which
+ * writes only as fast as the client reads). */
+static void
+test_huge_reply(void)
+{
+	g_autoptr(WagHttp) h = client(30);
+	WagEmu *emu = wag_emu_new("zapi", "INST", TOKEN);
+	WagCreds creds = { "INST", TOKEN, NULL, wag_emu_base(emu) };
+	glong before = peak_rss_kb();
+	Result r;
+
+	g_assert_cmpuint(wag_http_get_max_reply(h), ==, 8 * 1024 * 1024);
+	wag_emu_huge_reply(emu, "/groups", 50 * 1024 * 1024);
+	r = call(h, emu, wag_vendor_zapi.req_groups(&creds, 1));
+	g_assert_error(r.error, WAG_ERROR, WAG_ERROR_TOO_LARGE);
+	g_test_message("%s", r.error->message);
+	g_assert_nonnull(strstr(r.error->message, "larger than 8.4"));
+	g_assert_null(r.json);
+	g_assert_cmpuint(wag_emu_huge_sent(emu), <, 16 * 1024 * 1024);
+	g_test_message("peak RSS grew by %ld kB", peak_rss_kb() - before);
+	g_assert_cmpint(peak_rss_kb() - before, <, 32 * 1024);
+	result_clear(&r);
+	wag_emu_free(emu);
+}
+
+/* The cap is the client's: a small one refuses a small reply, announced
+ * (Content-Length) or not (chunked); a reply under it is read in full. */
+static void
+test_reply_cap(void)
+{
+	g_autoptr(WagHttp) h = client(5);
+	WagEmu *emu = wag_emu_new("zapi", "INST", TOKEN);
+	WagCreds creds = { "INST", TOKEN, NULL, wag_emu_base(emu) };
+	g_autofree char *pad = g_strnfill(2000, 'a');
+	g_autofree char *big = g_strdup_printf("[\"%s\"]", pad);
+	Result r;
+
+	wag_http_set_max_reply(h, 1000);
+	wag_emu_fail_next(emu, "/groups", 200, big);
+	r = call(h, emu, wag_vendor_zapi.req_groups(&creds, 1));
+	g_assert_error(r.error, WAG_ERROR, WAG_ERROR_TOO_LARGE);
+	result_clear(&r);
+	wag_emu_huge_reply(emu, "/communities", 3000);
+	r = call(h, emu, wag_vendor_zapi.req_communities(&creds, 1));
+	g_assert_error(r.error, WAG_ERROR, WAG_ERROR_TOO_LARGE);
+	result_clear(&r);
+	r = call(h, emu, wag_vendor_zapi.req_status(&creds));
+	g_assert_no_error(r.error);
+	result_clear(&r);
+	wag_http_set_max_reply(h, 0);
+	g_assert_cmpuint(wag_http_get_max_reply(h), ==, WAG_HTTP_MAX_REPLY_DEFAULT);
+	wag_emu_free(emu);
+}
+
+/* A 1 MB error text reaches the user as at most 300 characters and "...". */
+static void
+test_long_error_text(void)
+{
+	g_autoptr(WagHttp) h = client(5);
+	WagEmu *emu = wag_emu_new("zapi", "INST", TOKEN);
+	WagCreds creds = { "INST", TOKEN, NULL, wag_emu_base(emu) };
+	g_autofree char *words = g_strnfill(1024 * 1024, 'e');
+	g_autofree char *body = g_strdup_printf("{\"error\": \"%s\"}", words);
+	Result r;
+
+	wag_emu_fail_next(emu, "/status", 400, body);
+	r = call(h, emu, wag_vendor_zapi.req_status(&creds));
+	g_assert_error(r.error, WAG_ERROR, WAG_ERROR_BAD_REQUEST);
+	g_assert_cmpuint(strlen(r.error->message), <, 400);
+	g_assert_true(g_str_has_suffix(r.error->message, "eee..."));
+	result_clear(&r);
+	/* Not JSON at all: the same cap. */
+	wag_emu_fail_next(emu, "/status", 500, words);
+	r = call(h, emu, wag_vendor_zapi.req_status(&creds));
+	g_assert_error(r.error, WAG_ERROR, WAG_ERROR_SERVER);
+	g_assert_cmpuint(strlen(r.error->message), <, 400);
+	result_clear(&r);
+	wag_emu_free(emu);
+}
+
+/* A 2xx carrying only the vendor's complaint is a refusal in its words. */
+static void
+test_ok_with_error(void)
+{
+	g_autoptr(WagHttp) h = client(5);
+	WagEmu *emu = wag_emu_new("zapi", "INST", TOKEN);
+	WagCreds creds = { "INST", TOKEN, NULL, wag_emu_base(emu) };
+	Result r;
+
+	/* source: Z-API docs (README of z-api-docs, "Erros"): bodies such as
+	 * {"error": "Instance not found"} and {"error": "[IP request] not allowed"} */
+	wag_emu_fail_next(emu, "/groups", 200, "{\"error\": \"Instance not found\"}");
+	r = call(h, emu, wag_vendor_zapi.req_groups(&creds, 1));
+	g_assert_error(r.error, WAG_ERROR, WAG_ERROR_REFUSED);
+	g_assert_nonnull(strstr(r.error->message, "Instance not found"));
+	result_clear(&r);
+	wag_emu_fail_next(emu, "/groups", 200, "{\"message\": \"You are not connected.\"}");
+	r = call(h, emu, wag_vendor_zapi.req_groups(&creds, 1));
+	g_assert_error(r.error, WAG_ERROR, WAG_ERROR_REFUSED);
+	g_assert_nonnull(strstr(r.error->message, "You are not connected."));
+	result_clear(&r);
+	/* A status reply with its own fields is not a refusal. */
+	r = call(h, emu, wag_vendor_zapi.req_status(&creds));
+	g_assert_no_error(r.error);
+	result_clear(&r);
+	wag_emu_free(emu);
+}
+
+/* Wawp: a 403 on a group action is "not an admin", unless it is the plan's. */
+static void
+test_wawp_forbidden(void)
+{
+	g_autoptr(WagHttp) h = client(5);
+	WagEmu *emu = wag_emu_new("wawp", "INST", TOKEN);
+	WagCreds creds = { "INST", TOKEN, NULL, wag_emu_base(emu) };
+	const char *ids[] = { "5544999999999" };
+	g_autoptr(WagGroup) g = wag_group_new("120363043968066561@g.us", NULL);
+	Result r;
+
+	wag_emu_add_group(emu, g->id, "Vizinhos");
+	/* Wawp error bodies: {"status", "message", "error"} (Wawp docs, errors). */
+	wag_emu_fail_next(emu, "/participants/remove", 403,
+	                  "{\"status\": 403, \"message\": \"Forbidden\", \"error\": \"forbidden\"}");
+	r = call(h, emu, wag_vendor_wawp.req_action(&creds, WAG_ACTION_REMOVE, g, ids, 1, NULL));
+	g_assert_error(r.error, WAG_ERROR, WAG_ERROR_NOT_ADMIN);
+	g_assert_nonnull(strstr(r.error->message, "not an admin"));
+	result_clear(&r);
+	wag_emu_fail_next(emu, "/participants/remove", 403,
+	                  "{\"status\": 403, \"message\": \"Upgrade your plan\", \"error\": \"subscription_required\"}");
+	r = call(h, emu, wag_vendor_wawp.req_action(&creds, WAG_ACTION_REMOVE, g, ids, 1, NULL));
+	g_assert_error(r.error, WAG_ERROR, WAG_ERROR_UNAUTHORIZED);
+	result_clear(&r);
+	/* The status call keeps its own reading of 403 (credentials or plan). */
+	wag_emu_fail_next(emu, "session/info", 403, "{\"status\": 403, \"message\": \"x\", \"error\": \"forbidden\"}");
+	r = call(h, emu, wag_vendor_wawp.req_status(&creds));
+	g_assert_error(r.error, WAG_ERROR, WAG_ERROR_UNAUTHORIZED);
+	result_clear(&r);
+	wag_emu_free(emu);
+}
+
+/* Green API answers 429 when a method's per-second limit is passed: retried later. */
+static void
+test_rate_limited(void)
+{
+	g_autoptr(WagHttp) h = client(5);
+	WagEmu *emu = wag_emu_new("greenapi", "1101", TOKEN);
+	WagCreds creds = { "1101", TOKEN, NULL, wag_emu_base(emu) };
+	Result r;
+
+	wag_emu_fail_times(emu, "getGroupData", 2, 429, NULL);
+	for (guint i = 0; i < 2; i++) {
+		r = call(h, emu, wag_vendor_greenapi.req_group_info(&creds, "120363043968066561@g.us"));
+		g_assert_error(r.error, WAG_ERROR, WAG_ERROR_RATE_LIMITED);
+		g_assert_true(wag_error_is_transient(r.error));
+		result_clear(&r);
+	}
+	g_assert_cmpuint(wag_vendor_min_spacing_ms(&wag_vendor_greenapi, WAG_OP_GROUP_INFO), ==, 1000);
+	wag_emu_free(emu);
+}
+
 static void
 test_loopback(void)
 {
@@ -262,5 +453,12 @@ main(int argc, char **argv)
 	g_test_add_func("/core/http/unreachable-and-invalid", test_unreachable_and_invalid);
 	g_test_add_func("/core/http/redaction", test_redaction);
 	g_test_add_func("/core/http/shutdown-in-flight", test_shutdown_in_flight);
+	g_test_add_func("/core/http/whole-call-timeout", test_trickle);
+	g_test_add_func("/core/http/huge-reply", test_huge_reply);
+	g_test_add_func("/core/http/reply-cap", test_reply_cap);
+	g_test_add_func("/core/http/long-error-text", test_long_error_text);
+	g_test_add_func("/core/http/ok-with-error", test_ok_with_error);
+	g_test_add_func("/core/http/wawp-forbidden", test_wawp_forbidden);
+	g_test_add_func("/core/http/rate-limited", test_rate_limited);
 	return g_test_run();
 }

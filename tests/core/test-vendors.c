@@ -123,7 +123,7 @@ test_zapi_replies(void)
 	n = parse("[{\"isGroup\": true, \"name\": \"Grupo\", \"phone\": \"120363019502650977-group\"},"
 	          " {\"isGroup\": false, \"name\": \"Ana\", \"phone\": \"5511999999999\"}]");
 	g_assert_true(v->parse_groups(n, found, &more, &err));
-	g_assert_true(more); /* documented: page until empty */
+	g_assert_false(more); /* a page shorter than pageSize is the last */
 	g_assert_cmpuint(found->len, ==, 1);
 	g_assert_cmpstr(((WagGroup *) found->pdata[0])->subject, ==, "Grupo");
 	g_clear_pointer(&n, json_node_unref);
@@ -196,7 +196,8 @@ test_green_requests(void)
 	g_assert_null(header(r, "Client-Token")); /* no auth header at all */
 	assert_request(r, "GET", "/waInstance1101000001/getStateInstance/d75b3a66374942c5b3c019c698abc2067e151558acbd412345", "");
 	assert_request(v->req_groups(&gcreds, 1), "GET",
-	               "/waInstance1101000001/getContacts/d75b3a66374942c5b3c019c698abc2067e151558acbd412345", "");
+	               /* source: Green API GetContacts: "group=true" lists only groups */
+	               "/waInstance1101000001/getContacts/d75b3a66374942c5b3c019c698abc2067e151558acbd412345?group=true", "");
 	assert_request(v->req_group_info(&gcreds, g->id), "POST",
 	               "/waInstance1101000001/getGroupData/d75b3a66374942c5b3c019c698abc2067e151558acbd412345",
 	               "{\"groupId\":\"120363043968066561@g.us\"}");
@@ -233,6 +234,13 @@ test_green_replies(void)
 	gboolean more = TRUE;
 
 	STATUS(200, "{\"stateInstance\": \"authorized\"}", WAG_STATE_READY);
+	/* source: Green API, "Creating and configuring an instance": "If the
+	 * getStateInstance method response body is null, it means the instance is
+	 * still being created": starting (a network-class failure, retried later). */
+	STATUS(200, "null", WAG_STATE_STARTING);
+	STATUS(200, NULL, WAG_STATE_STARTING);
+	STATUS(200, "{}", WAG_STATE_STARTING);
+	STATUS(200, "{\"stateInstance\": \"somethingNew\"}", WAG_STATE_UNKNOWN);
 	STATUS(200, "{\"stateInstance\": \"notAuthorized\"}", WAG_STATE_NOT_AUTHORIZED);
 	STATUS(200, "{\"stateInstance\": \"blocked\"}", WAG_STATE_BLOCKED);
 	STATUS(200, "{\"stateInstance\": \"sleepMode\"}", WAG_STATE_PHONE_OFFLINE);
@@ -336,7 +344,11 @@ test_wawp_replies(void)
 	STATUS(200, "{\"status\": \"WORKING\", \"me\": {\"id\": \"5511@c.us\"}}", WAG_STATE_READY);
 	STATUS(200, "{\"status\": \"SCAN_QR_CODE\"}", WAG_STATE_NOT_AUTHORIZED);
 	STATUS(200, "{\"status\": \"STARTING\"}", WAG_STATE_STARTING);
-	STATUS(200, "{\"status\": \"STOPPED\"}", WAG_STATE_PHONE_OFFLINE);
+	/* source: WAHA docs, content/docs/how-to/sessions/index.md, "Session Status":
+	 * STOPPED "session is stopped"; FAILED "authorization is required again or
+	 * device has been disconnected". */
+	STATUS(200, "{\"status\": \"STOPPED\"}", WAG_STATE_STOPPED);
+	STATUS(200, "{\"status\": \"FAILED\"}", WAG_STATE_NOT_AUTHORIZED);
 	STATUS(401, "{\"status\": 401, \"message\": \"Invalid token\", \"error\": \"unauthorized\"}", WAG_STATE_BAD_CREDENTIALS);
 	STATUS(403, "{\"status\": 403, \"message\": \"Upgrade\", \"error\": \"subscription_required\"}", WAG_STATE_PLAN);
 
@@ -427,6 +439,113 @@ test_wawp_rosters(void)
 		g_assert_cmpint(p->role, ==, WAG_ROLE_ADMIN);
 		p = g_hash_table_lookup(g->participants, "5544999999999");
 		g_assert_cmpint(p->role, ==, WAG_ROLE_MEMBER);
+	}
+}
+
+/* What the session info tells of the account: the session's name (which
+ * webhooks carry), its phone, and a lid when the engine gives one. */
+static void
+test_wawp_info(void)
+{
+	/* source: WAHA SessionInfo (src/structures/sessions.dto.ts: name, status,
+	 * me: MeInfo {id, pushName}); the name as Wawp's webhook envelopes carry it
+	 * ("session": "wawp-84729105", Wawp webhooks page) */
+	g_autoptr(JsonNode) n = parse("{\"name\": \"wawp-84729105\", \"status\": \"WORKING\","
+	                              " \"me\": {\"id\": \"5511988888888@c.us\", \"pushName\": \"Admin\"}}");
+	g_autoptr(JsonNode) lid = parse("{\"name\": \"wawp-84729105\", \"status\": \"WORKING\","
+	                                " \"me\": {\"id\": \"5511988888888@c.us\", \"lid\": \"99887766554433@lid\"}}");
+	g_autoptr(WagInstanceInfo) info = wag_instance_info_new();
+	g_autoptr(WagInstanceInfo) zinfo = wag_instance_info_new();
+	g_autoptr(JsonNode) device = NULL;
+	g_autofree char *msg = NULL;
+
+	wag_vendor_read_info(&wag_vendor_wawp, n, info);
+	g_assert_cmpstr(info->session_name, ==, "wawp-84729105");
+	g_assert_cmpstr(info->me, ==, "5511988888888");
+	g_assert_cmpuint(info->me_lids->len, ==, 0);
+	g_assert_true(wag_instance_info_is_me(info, "5511988888888@c.us"));
+	g_assert_false(wag_instance_info_is_me(info, "99887766554433@lid"));
+	wag_vendor_read_info(&wag_vendor_wawp, lid, info);
+	g_assert_cmpuint(info->me_lids->len, ==, 1);
+	g_assert_true(wag_instance_info_is_me(info, "99887766554433@lid"));
+	g_assert_false(wag_instance_info_is_me(info, "11111111111111@lid"));
+
+	/* source: Z-API docs, instance/device.md: {"phone": "", "imgUrl": "", "name": "",
+	 * "device": {"sessionName": "Z-API", ...}, "isBusiness": false} (no lid) */
+	device = parse("{\"phone\": \"5511988888888\", \"imgUrl\": \"\", \"about\": \"\", \"name\": \"\","
+	               " \"device\": {\"sessionName\": \"Z-API\", \"device_model\": \"Z-API\"},"
+	               " \"sessionId\": 175, \"isBusiness\": false}");
+	wag_vendor_read_info(&wag_vendor_zapi, device, zinfo);
+	g_assert_cmpstr(zinfo->me, ==, "5511988888888");
+	g_assert_null(zinfo->session_name);
+
+	msg = wag_instance_state_message(&wag_vendor_wawp, WAG_STATE_STOPPED, "STOPPED");
+	g_assert_nonnull(strstr(msg, "Start it in the Wawp dashboard"));
+	g_assert_null(wag_instance_state_message(&wag_vendor_wawp, WAG_STATE_READY, NULL));
+}
+
+/* The admin check knows this account by its phone or by any of its lids. */
+static void
+test_is_me(void)
+{
+	const char *lids[] = { "99887766554433@lid", NULL };
+
+	g_assert_true(wag_is_me("5511988888888", "5511988888888", lids));
+	g_assert_true(wag_is_me("5511988888888@s.whatsapp.net", "5511988888888", NULL));
+	g_assert_true(wag_is_me("99887766554433@lid", "5511988888888", lids));
+	g_assert_true(wag_is_me("99887766554433@lid", NULL, lids));
+	g_assert_false(wag_is_me("99887766554433@lid", "5511988888888", NULL));
+	g_assert_false(wag_is_me("5544999999999", "5511988888888", lids));
+	g_assert_false(wag_is_me(NULL, "5511988888888", lids));
+	g_assert_false(wag_is_me("not a phone", NULL, NULL));
+}
+
+/* Ids that would change the request's path, or that no vendor uses, are
+ * refused before any call. */
+static void
+test_ids(void)
+{
+	static const char *const bad[] = { "", ".", "..", "../participants", "a/b", "a\\b", "a?x=1", "a#b",
+	                                    "a%2F", "a b", "a\nb", "a\x01" };
+	g_autofree char *long_id = g_strnfill(129, '1');
+	const char *ids[] = { ".." };
+	g_autoptr(WagGroup) g = group("..", FALSE);
+	g_autoptr(WagGroup) ok = group("120363043968066561@g.us", FALSE);
+
+	for (guint v = 0; wag_vendors()[v]; v++) {
+		const WagVendor *vendor = wag_vendors()[v];
+		g_autoptr(GError) err = NULL;
+
+		for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+			g_assert_false(wag_vendor_check_id(vendor, bad[i], "group", &err));
+			g_assert_error(err, WAG_ERROR, WAG_ERROR_BAD_REQUEST);
+			g_assert_nonnull(strstr(err->message, "is not a valid group id"));
+			g_clear_error(&err);
+		}
+		g_assert_false(wag_vendor_check_id(vendor, NULL, "group", NULL));
+		g_assert_false(wag_vendor_check_id(vendor, long_id, "group", NULL));
+		g_assert_true(wag_vendor_check_id(vendor, "5511999999999", "participant", NULL));
+		g_assert_true(wag_vendor_check_id(vendor, "99887766554433@lid", "participant", NULL));
+		/* No call is built for a bad target or a bad participant. */
+		g_assert_null(vendor->req_action(&zcreds, WAG_ACTION_REMOVE, g, (const char *[]) { "5511999999999" }, 1, &err));
+		g_assert_error(err, WAG_ERROR, WAG_ERROR_BAD_REQUEST);
+		g_clear_error(&err);
+		g_assert_null(vendor->req_action(&zcreds, WAG_ACTION_REMOVE, ok, ids, 1, &err));
+		g_assert_error(err, WAG_ERROR, WAG_ERROR_BAD_REQUEST);
+	}
+	g_assert_true(wag_vendor_check_id(&wag_vendor_zapi, "120363019502650977-group", "group", NULL));
+	g_assert_true(wag_vendor_check_id(&wag_vendor_zapi, "5511999999999-1623281429", "group", NULL));
+	g_assert_true(wag_vendor_check_id(&wag_vendor_zapi, "98372465382764532938", "community", NULL));
+	g_assert_false(wag_vendor_check_id(&wag_vendor_zapi, "1203@g.us:x", "group", NULL));
+	g_assert_true(wag_vendor_check_id(&wag_vendor_greenapi, "120363043968066561@g.us", "group", NULL));
+	g_assert_false(wag_vendor_check_id(&wag_vendor_greenapi, "120363043968066561-group", "group", NULL));
+	g_assert_true(wag_vendor_check_id(&wag_vendor_wawp, "120363043968066561@g.us", "group", NULL));
+	g_assert_false(wag_vendor_check_id(&wag_vendor_wawp, "@g.us", "group", NULL));
+
+	/* Should a caller skip the check, ".." still cannot climb out of its segment. */
+	{
+		g_autoptr(WagRequest) r = wag_vendor_wawp.req_group_info(&wcreds, "..");
+		g_assert_true(g_str_has_prefix(r->path, "/v2/groups/%252E%252E/participants?"));
 	}
 }
 
@@ -534,6 +653,9 @@ main(int argc, char **argv)
 	g_test_add_func("/core/wawp/requests", test_wawp_requests);
 	g_test_add_func("/core/wawp/replies", test_wawp_replies);
 	g_test_add_func("/core/wawp/rosters", test_wawp_rosters);
+	g_test_add_func("/core/wawp/info", test_wawp_info);
+	g_test_add_func("/core/vendors/is-me", test_is_me);
+	g_test_add_func("/core/vendors/ids", test_ids);
 	g_test_add_func("/core/vendors/registry", test_registry);
 	g_test_add_func("/core/phones", test_phones);
 	g_test_add_func("/core/errors/classification", test_errors);
