@@ -6,7 +6,7 @@
 static const char *const kind_names[] = {
 	"participant_added", "participant_removed", "participant_left",
 	"participant_promoted", "participant_demoted", "join_requested",
-	"join_request_revoked", "group_linked", "group_unlinked",
+	"join_request_revoked", "group_linked", "group_unlinked", "roster_changed",
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(kind_names) == WAG_EVENT_LAST);
 
@@ -152,6 +152,12 @@ wag_model_apply(WagModel *m, const WagEvent *e)
 	}
 	if (!g)
 		return FALSE;
+	if (e->kind == WAG_EVENT_ROSTER_CHANGED) {
+		/* Stale: the next read of the roster replaces it. */
+		changed = g->roster_loaded;
+		g->roster_loaded = FALSE;
+		return changed;
+	}
 	for (guint i = 0; i < e->participants->len; i++) {
 		const char *id = e->participants->pdata[i];
 		WagParticipant *p = g_hash_table_lookup(g->participants, id);

@@ -17,6 +17,10 @@ typedef enum {
 	WAG_EVENT_JOIN_REVOKED,
 	WAG_EVENT_LINKED,
 	WAG_EVENT_UNLINKED,
+	/* The vendor reported a membership change it does not describe: the
+	 * group's roster must be read again. No participants; roster_loaded is
+	 * cleared when it is applied. */
+	WAG_EVENT_ROSTER_CHANGED,
 	WAG_EVENT_LAST
 } WagEventKind;
 

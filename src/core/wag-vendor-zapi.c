@@ -309,8 +309,17 @@ valid_id(const char *id)
 static gboolean
 normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **error)
 {
+	/* source: Z-API docs, webhooks/on-message-received.md (ADD, REMOVE, LEAVE,
+	 * MEMBERSHIP_APPROVAL_REQUEST, REVOKED_MEMBERSHIP_REQUESTS); the other
+	 * names are WhatsApp's own message stub types (WAProto WebMessageInfo
+	 * StubType), which Z-API passes on: every way of joining is an addition. */
 	static const struct { const char *kind; WagEventKind ev; } kinds[] = {
 		{ "GROUP_PARTICIPANT_ADD", WAG_EVENT_ADDED },
+		{ "GROUP_PARTICIPANT_INVITE", WAG_EVENT_ADDED },
+		{ "GROUP_PARTICIPANT_ACCEPT", WAG_EVENT_ADDED },
+		{ "GROUP_PARTICIPANT_ADD_REQUEST_JOIN", WAG_EVENT_ADDED },
+		{ "GROUP_PARTICIPANT_LINKED_GROUP_JOIN", WAG_EVENT_ADDED },
+		{ "GROUP_PARTICIPANT_JOINED_GROUP_AND_PARENT_GROUP", WAG_EVENT_ADDED },
 		{ "GROUP_PARTICIPANT_REMOVE", WAG_EVENT_REMOVED },
 		{ "GROUP_PARTICIPANT_LEAVE", WAG_EVENT_LEFT },
 		{ "GROUP_PARTICIPANT_PROMOTE", WAG_EVENT_PROMOTED },
@@ -335,6 +344,16 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 	for (guint i = 0; i < G_N_ELEMENTS(kinds) && !e; i++)
 		if (g_str_equal(kind, kinds[i].kind))
 			e = wag_event_new(kinds[i].ev, group);
+	if (!e && g_str_has_prefix(kind, "GROUP_PARTICIPANT_")) {
+		/* A participant change we cannot read (a number change, a kind new
+		 * to us): the roster is read again instead of guessed. */
+		e = wag_event_new(WAG_EVENT_ROSTER_CHANGED, group);
+		e->vendor = g_strdup("zapi");
+		e->instance = g_strdup(*instance);
+		e->at = wag_json_int(o, "momment", e->at);
+		g_ptr_array_add(events, e);
+		return TRUE;
+	}
 	if (!e)
 		return TRUE;
 	actor = wag_phone_canonical(wag_json_str(o, "participantPhone"));
@@ -352,8 +371,11 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 		g_ptr_array_set_size(e->participants, 0);
 		g_ptr_array_add(e->participants, last);
 	}
+	/* Who acted is who changed, when nobody else is named: one who left, asked,
+	 * withdrew, or joined by a link. */
 	if (!e->participants->len && actor && (e->kind == WAG_EVENT_LEFT || e->kind == WAG_EVENT_JOIN_REQUESTED ||
-	                                       e->kind == WAG_EVENT_JOIN_REVOKED))
+	                                       e->kind == WAG_EVENT_JOIN_REVOKED ||
+	                                       (e->kind == WAG_EVENT_ADDED && !g_str_equal(kind, "GROUP_PARTICIPANT_ADD"))))
 		g_ptr_array_add(e->participants, g_strdup(actor));
 	if (!e->participants->len) {
 		wag_event_free(e);

@@ -149,6 +149,82 @@ test_garbage(void)
 		}
 }
 
+/* Every way of joining is an addition; a participant notification we cannot
+ * read makes the roster be read again. source for the names: WhatsApp's
+ * message stub types (WAProto WebMessageInfo.StubType: GROUP_PARTICIPANT_INVITE,
+ * _ACCEPT, _LINKED_GROUP_JOIN, _JOINED_GROUP_AND_PARENT_GROUP, _CHANGE_NUMBER),
+ * in Z-API's documented envelope (webhooks/on-message-received.md). */
+static void
+test_zapi_joins(void)
+{
+	static const Case joins[] = {
+		{ &wag_vendor_zapi, ZAPI_NOTIF("GROUP_PARTICIPANT_INVITE", "[\"5544999999999\"]", ""),
+		  EV("participant_added", "[\"5544999999999\"]", ",\"actor\":\"5511999999999\"") },
+		/* joined by a link: nobody named but the one who joined */
+		{ &wag_vendor_zapi, ZAPI_NOTIF("GROUP_PARTICIPANT_INVITE", "[]", ""),
+		  EV("participant_added", "[\"5511999999999\"]", ",\"actor\":\"5511999999999\"") },
+		{ &wag_vendor_zapi, ZAPI_NOTIF("GROUP_PARTICIPANT_ACCEPT", "[\"5544999999999\"]", ""),
+		  EV("participant_added", "[\"5544999999999\"]", ",\"actor\":\"5511999999999\"") },
+		{ &wag_vendor_zapi, ZAPI_NOTIF("GROUP_PARTICIPANT_LINKED_GROUP_JOIN", "[\"5544999999999\"]", ""),
+		  EV("participant_added", "[\"5544999999999\"]", ",\"actor\":\"5511999999999\"") },
+		{ &wag_vendor_zapi, ZAPI_NOTIF("GROUP_PARTICIPANT_JOINED_GROUP_AND_PARENT_GROUP", "[\"5544999999999\"]", ""),
+		  EV("participant_added", "[\"5544999999999\"]", ",\"actor\":\"5511999999999\"") },
+		{ &wag_vendor_zapi, ZAPI_NOTIF("GROUP_PARTICIPANT_CHANGE_NUMBER", "[\"5544999999999\", \"5544988888888\"]", ""),
+		  EV("roster_changed", "[]", "") },
+		{ &wag_vendor_zapi, ZAPI_NOTIF("GROUP_PARTICIPANT_SOMETHING_NEW", "[]", ""),
+		  EV("roster_changed", "[]", "") },
+	};
+	WagModel *m = wag_model_new();
+	WagGroup *g = wag_model_take(m, wag_group_new("120363019502650977-group", "Grupo"));
+
+	for (guint i = 0; i < G_N_ELEMENTS(joins); i++) {
+		gboolean ok = FALSE;
+		g_autofree char *instance = NULL;
+		g_autofree char *got = normalize(joins[i].vendor, joins[i].body, &ok, &instance);
+		g_test_message("join case %u", i);
+		g_assert_true(ok);
+		g_assert_cmpstr(got, ==, joins[i].json);
+	}
+	/* Applied, roster_changed marks the roster stale, once. */
+	{
+		g_autoptr(JsonNode) n = wag_json_parse(joins[5].json, strlen(joins[5].json), NULL);
+		g_autoptr(WagEvent) e = wag_event_from_json(n, NULL);
+		g_assert_nonnull(e);
+		g_assert_cmpint(e->kind, ==, WAG_EVENT_ROSTER_CHANGED);
+		g->roster_loaded = TRUE;
+		g_assert_true(wag_model_apply(m, e));
+		g_assert_false(g->roster_loaded);
+		g_assert_false(wag_model_apply(m, e));
+	}
+	wag_model_free(m);
+}
+
+/* A Wawp webhook is for the session it names (its name, as /v2/session/info
+ * gives it), even when an instance_id comes along. */
+static void
+test_wawp_session(void)
+{
+	/* source: Wawp webhooks page, group.v2.participants envelope: {"event",
+	 * "session": "wawp-84729105", "payload": {"type": "join", "group": {"id"},
+	 * "participants": [{"id", "role"}], "timestamp"}} */
+	static const char *const bodies[] = {
+		"{\"event\": \"group.v2.participants\", \"session\": \"wawp-84729105\", \"payload\": {\"type\": \"join\","
+		" \"timestamp\": 1732300000, \"group\": {\"id\": \"120363043968066561@g.us\"},"
+		" \"participants\": [{\"id\": \"5544999999999@c.us\", \"role\": \"participant\"}]}}",
+		"{\"event\": \"group.v2.participants\", \"session\": \"wawp-84729105\", \"instance_id\": \"INST9\","
+		" \"payload\": {\"type\": \"leave\", \"group\": {\"id\": \"120363043968066561@g.us\"},"
+		" \"participants\": [{\"id\": \"5544999999999@c.us\", \"role\": \"left\"}]}}",
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(bodies); i++) {
+		gboolean ok = FALSE;
+		g_autofree char *instance = NULL;
+		g_autofree char *got = normalize(&wag_vendor_wawp, bodies[i], &ok, &instance);
+		g_assert_true(ok);
+		g_assert_cmpstr(instance, ==, "wawp-84729105");
+		g_assert_nonnull(strstr(got, "\"instance\":\"wawp-84729105\""));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -156,5 +232,7 @@ main(int argc, char **argv)
 	g_test_add_func("/core/webhooks/documented", test_documented);
 	g_test_add_func("/core/webhooks/instance", test_instance);
 	g_test_add_func("/core/webhooks/garbage", test_garbage);
+	g_test_add_func("/core/webhooks/zapi-joins", test_zapi_joins);
+	g_test_add_func("/core/webhooks/wawp-session", test_wawp_session);
 	return g_test_run();
 }
