@@ -147,6 +147,20 @@ gboolean wag_instance_info_is_me(const WagInstanceInfo *info, const char *id);
 /* The text telling the user what to do about a state, for the states the
  * plugin's own messages do not cover (WAG_STATE_STOPPED); NULL otherwise. */
 char *wag_instance_state_message(const WagVendor *v, WagInstanceState state, const char *detail);
+/* Paging a listing (wag-vendor-pager.c): request wag_pager_page(), parse
+ * it into groups (appended from index first), then ask wag_pager_next()
+ * whether to request another page. It stops when the vendor says the list
+ * ended, at a page shorter than the vendor's page_size, at a page adding no
+ * new id (a vendor ignoring `page`), or after max_pages (0 = the default),
+ * which sets *warning to a message for the user. Groups an earlier page
+ * listed are taken out of groups and freed. */
+typedef struct _WagPager WagPager;
+#define WAG_PAGER_MAX_PAGES 200
+WagPager *wag_pager_new(const WagVendor *v, guint max_pages);
+void wag_pager_free(WagPager *p);
+guint wag_pager_page(const WagPager *p);
+gboolean wag_pager_next(WagPager *p, GPtrArray *groups, guint first, gboolean vendor_more, char **warning);
+
 /* Minimum spacing between two calls of op on one instance (0 = none). */
 guint wag_vendor_min_spacing_ms(const WagVendor *v, WagOp op);
 
@@ -166,5 +180,6 @@ extern const WagVendor wag_vendor_wawp;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(WagRequest, wag_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(WagInstanceInfo, wag_instance_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(WagPager, wag_pager_free)
 
 G_END_DECLS
