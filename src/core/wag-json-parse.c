@@ -6,7 +6,9 @@
  * Strict, but for one thing JsonParser let through and a sloppy vendor
  * may well send: raw control characters inside strings are kept. Nesting
  * deeper than WAG_JSON_MAX_DEPTH is refused. A NUL (escaped or raw) becomes
- * U+FFFD, since the tree holds C strings; integers beyond 64 bits become
+ * U+FFFD, since the tree holds C strings; so does each invalid UTF-8
+ * sequence inside a string (JsonParser refused the whole document: one bad
+ * name in a vendor's list emptied it); integers beyond 64 bits become
  * doubles (JsonParser wrapped them around). */
 #include "wag-json.h"
 #include <errno.h>
@@ -61,11 +63,13 @@ read_string(Reader *r)
 
 		while (r->p < r->end && *r->p != '"' && *r->p != '\\' && *r->p != '\0')
 			r->p++;
-		if (!g_utf8_validate_len(run, r->p - run, NULL)) {
-			fail(r, "a string is not UTF-8");
-			return FALSE;
+		if (G_LIKELY(g_utf8_validate_len(run, r->p - run, NULL))) {
+			g_string_append_len(r->text, run, r->p - run);
+		} else {
+			/* One bad name must not cost the whole reply. */
+			g_autofree char *valid = g_utf8_make_valid(run, r->p - run);
+			g_string_append(r->text, valid);
 		}
-		g_string_append_len(r->text, run, r->p - run);
 		if (r->p >= r->end) {
 			fail(r, "unterminated string");
 			return FALSE;

@@ -209,3 +209,28 @@ wag_model_relink(WagModel *m, WagGroup *community)
 	if (community->announcement_id)
 		wag_model_lookup(m, community->announcement_id)->is_announcement = TRUE;
 }
+
+char *
+wag_subject_for_display(const char *subject)
+{
+	g_autofree char *valid = NULL;
+	GString *out;
+	guint n = 0;
+
+	if (!subject)
+		return NULL;
+	valid = g_utf8_make_valid(subject, -1);
+	out = g_string_new(NULL);
+	for (const char *p = valid; *p; p = g_utf8_next_char(p), n++) {
+		gunichar c = g_utf8_get_char(p);
+		if (n == WAG_SUBJECT_MAX) {
+			g_string_append(out, "\u2026");
+			break;
+		}
+		if (g_unichar_iscntrl(c))
+			g_string_append_c(out, ' ');
+		else
+			g_string_append_unichar(out, c);
+	}
+	return g_string_free(out, FALSE);
+}

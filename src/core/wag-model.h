@@ -34,6 +34,12 @@ typedef struct {
 WagGroup *wag_group_new(const char *id, const char *subject);
 void wag_group_free(WagGroup *g);
 WagParticipant *wag_group_add_participant(WagGroup *g, const char *canonical_id, WagRole role);
+/* A subject as shown to the user: WhatsApp allows 100 characters (Green API
+ * CreateGroup: groupName, "maximum length 100 characters"), so a longer one
+ * from a broken or hostile vendor is cut there with "…"; control characters
+ * become spaces and invalid UTF-8 U+FFFD. NULL gives NULL. */
+#define WAG_SUBJECT_MAX 100
+char *wag_subject_for_display(const char *subject);
 /* Participants sorted by id, for stable output. */
 GPtrArray *wag_group_sorted_participants(WagGroup *g);
 

@@ -48,7 +48,7 @@ test_refused(void)
 		{ "[1,2,]", 5 }, { "{\"a\":1,}", 7 }, { "'x'", 0 }, { "/*c*/1", 0 }, { "01", 1 }, { "1.", 2 },
 		{ ".5", 0 }, { "+1", 0 }, { "0x10", 1 }, { "-", 1 }, { "1e", 2 }, { "NaN", 0 }, { "tru", 0 },
 		{ "\"open", 5 }, { "\"\\x\"", 2 }, { "\"\\u12\"", 3 }, { "\"\\ud83d\"", 7 }, { "\"\\ude00\"", 7 },
-		{ "{\"a\" 1}", 5 }, { "{1:2}", 1 }, { "[1 2]", 3 }, { "1 2", 2 }, { "{\"k\":\"\xff\"}", 7 },
+		{ "{\"a\" 1}", 5 }, { "{1:2}", 1 }, { "[1 2]", 3 }, { "1 2", 2 },
 		{ "{\"a\":", 5 },
 	};
 
@@ -85,6 +85,29 @@ test_deviations(void)
 	n = wag_json_parse("\"a\0b\"", 5, NULL);
 	g_assert_cmpstr(json_node_get_string(n), ==, "a\xEF\xBF\xBD" "b");
 	json_node_unref(n);
+
+	/* Invalid UTF-8 in a string becomes U+FFFD; the rest of the reply is kept. */
+	n = wag_json_parse("{\"k\":\"\xff\"}", 9, NULL);
+	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(n), "k"), ==, "\xEF\xBF\xBD");
+	json_node_unref(n);
+	{
+		/* A Z-API group list where one name is cut mid-character (Latin-1 "ã"
+		 * and a lone UTF-8 lead byte): every group is still listed. */
+		static const char list[] = "[{\"isGroup\": true, \"name\": \"Vizinhan\xe7" "a S\xe3" "o Jo\xc3" "\", \"phone\": \"120363019502650977-group\"},"
+		                           " {\"isGroup\": true, \"name\": \"Bairro\", \"phone\": \"120363011111111111-group\"}]";
+		JsonArray *a;
+		n = wag_json_parse(list, sizeof list - 1, &error);
+		g_assert_no_error(error);
+		a = json_node_get_array(n);
+		g_assert_cmpuint(json_array_get_length(a), ==, 2);
+		g_assert_cmpstr(json_object_get_string_member(json_array_get_object_element(a, 0), "name"), ==,
+		                "Vizinhan\xEF\xBF\xBD" "a S\xEF\xBF\xBD" "o Jo\xEF\xBF\xBD");
+		g_assert_true(g_utf8_validate(json_object_get_string_member(json_array_get_object_element(a, 0), "name"), -1, NULL));
+		json_node_unref(n);
+	}
+	/* Outside strings a stray byte is still an error. */
+	g_assert_null(wag_json_parse("[1,\xff]", 5, &error));
+	g_clear_error(&error);
 
 	/* Integers beyond 64 bits keep their magnitude, as doubles. */
 	n = wag_json_parse("12345678901234567890", 20, NULL);

@@ -549,6 +549,35 @@ test_ids(void)
 	}
 }
 
+/* Subjects past WhatsApp's 100 characters are cut for display, by characters. */
+static void
+test_subject_display(void)
+{
+	g_autofree char *longest = g_strnfill(100, 'a');
+	g_autofree char *over = g_strnfill(5000, 'b');
+	g_autofree char *accents = NULL;
+	g_autofree char *shown = NULL;
+	GString *s = g_string_new(NULL);
+
+	shown = wag_subject_for_display(longest);
+	g_assert_cmpstr(shown, ==, longest);
+	g_clear_pointer(&shown, g_free);
+	shown = wag_subject_for_display(over);
+	g_assert_cmpint(g_utf8_strlen(shown, -1), ==, 101);
+	g_assert_true(g_str_has_suffix(shown, "b\u2026"));
+	g_clear_pointer(&shown, g_free);
+	for (guint i = 0; i < 150; i++)
+		g_string_append(s, "ã");
+	accents = g_string_free(s, FALSE);
+	shown = wag_subject_for_display(accents);
+	g_assert_cmpint(g_utf8_strlen(shown, -1), ==, 101);
+	g_assert_true(g_utf8_validate(shown, -1, NULL));
+	g_clear_pointer(&shown, g_free);
+	shown = wag_subject_for_display("Bairro\nVila\x01Nova \xff");
+	g_assert_cmpstr(shown, ==, "Bairro Vila Nova \xEF\xBF\xBD");
+	g_assert_null(wag_subject_for_display(NULL));
+}
+
 static void
 test_registry(void)
 {
@@ -656,6 +685,7 @@ main(int argc, char **argv)
 	g_test_add_func("/core/wawp/info", test_wawp_info);
 	g_test_add_func("/core/vendors/is-me", test_is_me);
 	g_test_add_func("/core/vendors/ids", test_ids);
+	g_test_add_func("/core/vendors/subject-display", test_subject_display);
 	g_test_add_func("/core/vendors/registry", test_registry);
 	g_test_add_func("/core/phones", test_phones);
 	g_test_add_func("/core/errors/classification", test_errors);

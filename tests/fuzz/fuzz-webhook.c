@@ -7,12 +7,14 @@
 #include <stdint.h>
 #include <string.h>
 
-/* NULs and integers beyond 64 bits: read differently on purpose. */
+/* NULs, invalid UTF-8 (json-glib refuses the document, we replace the
+ * sequence) and integers beyond 64 bits: read differently on purpose. */
 static gboolean
 deviates(const uint8_t *data, size_t size)
 {
 	gsize run = 0;
-	if (memchr(data, 0, size) || g_strstr_len((const char *) data, size, "\\u0000"))
+	if (memchr(data, 0, size) || g_strstr_len((const char *) data, size, "\\u0000") ||
+	    !g_utf8_validate_len((const char *) data, size, NULL))
 		return TRUE;
 	for (size_t i = 0; i < size; i++) {
 		run = g_ascii_isdigit(data[i]) ? run + 1 : 0;
@@ -20,6 +22,30 @@ deviates(const uint8_t *data, size_t size)
 			return TRUE;
 	}
 	return FALSE;
+}
+
+/* Whatever the input, every string in the tree is valid UTF-8. */
+static void
+assert_valid_strings(JsonNode *n)
+{
+	if (JSON_NODE_HOLDS_ARRAY(n)) {
+		JsonArray *a = json_node_get_array(n);
+		for (guint i = 0; i < json_array_get_length(a); i++)
+			assert_valid_strings(json_array_get_element(a, i));
+	} else if (JSON_NODE_HOLDS_OBJECT(n)) {
+		JsonObjectIter it;
+		const char *key;
+		JsonNode *val;
+		json_object_iter_init(&it, json_node_get_object(n));
+		while (json_object_iter_next(&it, &key, &val)) {
+			if (!g_utf8_validate(key, -1, NULL))
+				g_error("a member name that is not UTF-8");
+			assert_valid_strings(val);
+		}
+	} else if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING &&
+	           !g_utf8_validate(json_node_get_string(n), -1, NULL)) {
+		g_error("a string that is not UTF-8");
+	}
 }
 
 static void
@@ -59,6 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	node = wag_json_parse((const char *) data, size, NULL);
 	if (!node)
 		return 0;
+	assert_valid_strings(node);
 	same_as_json_glib(data, size, node);
 	for (guint v = 0; wag_vendors()[v]; v++) {
 		g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func((GDestroyNotify) wag_event_free);
