@@ -37,7 +37,8 @@ req_status(const WagCreds *c)
 }
 
 /* source: WAHA docs, "Session Status": STOPPED - session is stopped; FAILED -
- * "either authorization is required again or device has been disconnected". */
+ * "either authorization is required again or device has been disconnected";
+ * also PASSKEY_REQUIRED and PASSKEY_CONFIRMATION_REQUIRED. */
 static WagInstanceState
 parse_status(guint http_status, JsonNode *body, char **detail)
 {
@@ -49,8 +50,10 @@ parse_status(guint http_status, JsonNode *body, char **detail)
 			return WAG_STATE_UNKNOWN;
 		if (strcmp(status, "WORKING") == 0)
 			return WAG_STATE_READY;
-		/* FAILED: the device was unlinked; only a new QR scan brings it back. */
-		if (strcmp(status, "SCAN_QR_CODE") == 0 || strcmp(status, "FAILED") == 0)
+		/* FAILED: the device was unlinked; only a new QR scan brings it back.
+		 * PASSKEY_*: the link waits for the user at the phone as well. */
+		if (strcmp(status, "SCAN_QR_CODE") == 0 || strcmp(status, "FAILED") == 0 ||
+		    g_str_has_prefix(status, "PASSKEY_"))
 			return WAG_STATE_NOT_AUTHORIZED;
 		if (strcmp(status, "STARTING") == 0)
 			return WAG_STATE_STARTING;

@@ -141,14 +141,9 @@ test_zapi_replies(void)
 	g_assert_true(((WagGroup *) found->pdata[0])->is_community);
 	g_clear_pointer(&n, json_node_unref);
 
-	n = parse("{\"name\": \"Condominio\", \"id\": \"98372465382764532938\", \"description\": \"\","
-	          " \"subGroups\": [{\"name\": \"Condominio\", \"phone\": \"120363099999999999-group\", \"isGroupAnnouncement\": true},"
-	          " {\"name\": \"Bloco A\", \"phone\": \"120363011111111111-group\", \"isGroupAnnouncement\": false}]}");
-	g_assert_true(v->parse_community_info(n, c, &err));
-	g_assert_cmpuint(c->subgroups->len, ==, 2);
-	g_assert_cmpstr(c->announcement_id, ==, "120363099999999999-group");
-	g_clear_pointer(&n, json_node_unref);
-
+	/* Variants beyond the docs' example (test-fixtures reads that one): booleans
+	 * as strings (Z-API docs, group-invitation-metadata.md types isAdmin and
+	 * isSuperAdmin as string) and a lid in place of a phone. */
 	n = parse("{\"phone\": \"120363019502650977-group\", \"owner\": \"5511999999999\", \"subject\": \"Grupo\","
 	          " \"communityId\": null, \"requireAdminApproval\": true, \"participants\": ["
 	          " {\"phone\": \"5511999999999\", \"isAdmin\": \"true\", \"isSuperAdmin\": \"true\"},"
@@ -226,12 +221,9 @@ static void
 test_green_replies(void)
 {
 	const WagVendor *v = &wag_vendor_greenapi;
-	g_autoptr(WagGroup) g = group("120363043968066561@g.us", FALSE);
-	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify) wag_group_free);
 	g_autoptr(GError) err = NULL;
 	g_autoptr(JsonNode) n = NULL;
 	char *detail = NULL;
-	gboolean more = TRUE;
 
 	STATUS(200, "{\"stateInstance\": \"authorized\"}", WAG_STATE_READY);
 	/* source: Green API, "Creating and configuring an instance": "If the
@@ -241,11 +233,8 @@ test_green_replies(void)
 	STATUS(200, NULL, WAG_STATE_STARTING);
 	STATUS(200, "{}", WAG_STATE_STARTING);
 	STATUS(200, "{\"stateInstance\": \"somethingNew\"}", WAG_STATE_UNKNOWN);
-	STATUS(200, "{\"stateInstance\": \"notAuthorized\"}", WAG_STATE_NOT_AUTHORIZED);
-	STATUS(200, "{\"stateInstance\": \"blocked\"}", WAG_STATE_BLOCKED);
-	STATUS(200, "{\"stateInstance\": \"sleepMode\"}", WAG_STATE_PHONE_OFFLINE);
-	STATUS(200, "{\"stateInstance\": \"starting\"}", WAG_STATE_STARTING);
-	STATUS(200, "{\"stateInstance\": \"yellowCard\"}", WAG_STATE_READY);
+	/* Each documented stateInstance: test-fixtures (greenapi/getStateInstance.reply-*.json).
+	 * source for the errors below: Green API docs, "Standard errors" (400 texts, 401, 403). */
 	STATUS(401, NULL, WAG_STATE_BAD_CREDENTIALS);
 	STATUS(403, NULL, WAG_STATE_BAD_CREDENTIALS);
 	STATUS(400, "{\"message\": \"instance in starting process try later\"}", WAG_STATE_STARTING);
@@ -253,30 +242,11 @@ test_green_replies(void)
 	STATUS(400, "{\"message\": \"instance is starting or not authorized\"}", WAG_STATE_NOT_AUTHORIZED);
 	STATUS(502, NULL, WAG_STATE_UNKNOWN);
 
-	n = parse("[{\"id\": \"79001234567@c.us\", \"name\": \"Ivan\", \"type\": \"user\"},"
-	          " {\"id\": \"120363043968066561@g.us\", \"name\": \"Dacha\", \"type\": \"group\"}]");
-	g_assert_true(v->parse_groups(n, found, &more, &err));
-	g_assert_false(more);
-	g_assert_cmpuint(found->len, ==, 1);
-	g_assert_cmpstr(((WagGroup *) found->pdata[0])->id, ==, "120363043968066561@g.us");
-	g_clear_pointer(&n, json_node_unref);
-
-	n = parse("{\"groupId\": \"120363043968066561@g.us\", \"owner\": \"79001234567@c.us\", \"subject\": \"Dacha\","
-	          " \"creation\": 1587570015, \"participants\": ["
-	          " {\"id\": \"79001234567@c.us\", \"isAdmin\": true, \"isSuperAdmin\": true},"
-	          " {\"id\": \"79001234568@c.us\", \"isAdmin\": true, \"isSuperAdmin\": false},"
-	          " {\"id\": \"79001234569@c.us\", \"isAdmin\": false, \"isSuperAdmin\": false}],"
-	          " \"subjectTime\": 1587737715, \"subjectOwner\": \"79001234567@c.us\"}");
-	g_assert_true(v->parse_group_info(n, g, &err));
-	g_assert_cmpstr(g->owner, ==, "79001234567");
-	g_assert_cmpuint(g_hash_table_size(g->participants), ==, 3);
-	g_assert_cmpint(((WagParticipant *) g_hash_table_lookup(g->participants, "79001234567"))->role, ==, WAG_ROLE_OWNER);
-	g_assert_cmpint(((WagParticipant *) g_hash_table_lookup(g->participants, "79001234568"))->role, ==, WAG_ROLE_ADMIN);
-	g_clear_pointer(&n, json_node_unref);
-
 	n = parse("{\"removeParticipant\": true}");
 	g_assert_true(v->parse_action(WAG_ACTION_REMOVE, n, NULL));
 	g_clear_pointer(&n, json_node_unref);
+	/* source: Green API RemoveGroupParticipant: removeParticipant false when the
+	 * participant is not in the group */
 	n = parse("{\"removeParticipant\": false}");
 	g_assert_false(v->parse_action(WAG_ACTION_REMOVE, n, &err));
 	g_assert_error(err, WAG_ERROR, WAG_ERROR_REFUSED);
@@ -349,6 +319,7 @@ test_wawp_replies(void)
 	 * device has been disconnected". */
 	STATUS(200, "{\"status\": \"STOPPED\"}", WAG_STATE_STOPPED);
 	STATUS(200, "{\"status\": \"FAILED\"}", WAG_STATE_NOT_AUTHORIZED);
+	STATUS(200, "{\"status\": \"PASSKEY_REQUIRED\"}", WAG_STATE_NOT_AUTHORIZED);
 	STATUS(401, "{\"status\": 401, \"message\": \"Invalid token\", \"error\": \"unauthorized\"}", WAG_STATE_BAD_CREDENTIALS);
 	STATUS(403, "{\"status\": 403, \"message\": \"Upgrade\", \"error\": \"subscription_required\"}", WAG_STATE_PLAN);
 
