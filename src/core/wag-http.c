@@ -226,7 +226,7 @@ finish(Pending *p, GError *err, GByteArray *body)
 		return;
 	}
 	if (err && err->domain == WAG_ERROR) {
-		reply.status = soup_message_get_status(p->msg);
+		/* Over the cap: no reply was read, as if none had come (status 0). */
 		reply.error = g_error_copy(err);
 		g_debug("%s %s: %s", soup_message_get_method(p->msg), p->redacted_url, reply.error->message);
 	} else if (err) {

@@ -283,6 +283,7 @@ test_huge_reply(void)
 	wag_emu_huge_reply(emu, "/groups", 50 * 1024 * 1024);
 	r = call(h, emu, wag_vendor_zapi.req_groups(&creds, 1));
 	g_assert_error(r.error, WAG_ERROR, WAG_ERROR_TOO_LARGE);
+	g_assert_cmpuint(r.status, ==, 0); /* nothing read: no status to interpret */
 	g_test_message("%s", r.error->message);
 	g_assert_nonnull(strstr(r.error->message, "larger than 8.4"));
 	g_assert_null(r.json);
