@@ -54,3 +54,23 @@ void emu_misbehaviour_free(EmuMisbehaviour *bad);
 gboolean emu_misbehave_before(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec);
 /* After it: may turn the reply into a slow or endless one. */
 void emu_misbehave_after(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec);
+
+/* vendor-emu-util.c */
+void emu_reply_json(SoupServerMessage *msg, guint status, JsonNode *node);
+void emu_reply_raw(SoupServerMessage *msg, guint status, const char *body);
+JsonNode *emu_obj_node(JsonObject *o);
+JsonNode *emu_arr_node(JsonArray *a);
+void emu_reply_flag(SoupServerMessage *msg, const char *flag, gboolean value);
+void emu_reply_error(SoupServerMessage *msg, guint status, const char *text);
+EmuPart *emu_find_part(EmuGroup *g, const char *phone);
+gboolean emu_remove_part(EmuGroup *g, const char *phone);
+gboolean emu_take_request(EmuGroup *g, const char *phone);
+char *emu_digits_of(const char *id);
+const char *emu_owner_of(EmuGroup *g); /* the superadmin's phone, or NULL */
+JsonObject *emu_parse_body(SoupServerMessage *msg, WagEmuRequest *rec);
+JsonObject *emu_require_json(SoupServerMessage *msg, WagEmuRequest *rec, guint bad_status, const char *bad_text);
+
+/* One file per vendor. */
+void emu_zapi(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec);
+void emu_green(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec);
+void emu_wawp(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec);

@@ -1,0 +1,174 @@
+/* Wawp (on WAHA) as its docs describe it. */
+#include "vendor-emu-private.h"
+#include <stdlib.h>
+#include <string.h>
+
+static void
+wawp_error(SoupServerMessage *msg, guint status, const char *error, const char *message)
+{
+	JsonObject *o = json_object_new();
+	json_object_set_int_member(o, "status", status);
+	json_object_set_string_member(o, "message", message);
+	json_object_set_string_member(o, "error", error);
+	emu_reply_json(msg, status, emu_obj_node(o));
+}
+
+/* One roster entry in the shape the test asked for (each documented). */
+static void
+wawp_participant(WagEmu *emu, JsonObject *o, const char *id, const char *role)
+{
+	const char *shape = emu->participant_shape;
+	gboolean super = strcmp(role, "superadmin") == 0;
+	gboolean admin = super || strcmp(role, "admin") == 0;
+
+	if (strcmp(shape, "webjs") == 0) {
+		/* whatsapp-web.js GroupParticipant: id is a ContactId. */
+		JsonObject *cid = json_object_new();
+		g_autofree char *user = g_strndup(id, strchr(id, '@') - id);
+		json_object_set_string_member(cid, "server", strchr(id, '@') + 1);
+		json_object_set_string_member(cid, "user", user);
+		json_object_set_string_member(cid, "_serialized", id);
+		json_object_set_object_member(o, "id", cid);
+	} else {
+		json_object_set_string_member(o, "id", id);
+	}
+	if (strcmp(shape, "wawp") == 0 || strcmp(shape, "webjs") == 0) {
+		/* Wawp's page: every participant carries isAdmin and isSuperAdmin. */
+		json_object_set_boolean_member(o, "isAdmin", admin);
+		json_object_set_boolean_member(o, "isSuperAdmin", super);
+	} else if (strcmp(shape, "noweb") == 0) {
+		/* Baileys: admin is "admin", "superadmin" or null. */
+		if (admin)
+			json_object_set_string_member(o, "admin", super ? "superadmin" : "admin");
+		else
+			json_object_set_null_member(o, "admin");
+	} else {
+		json_object_set_string_member(o, "role", role);
+	}
+}
+
+void
+emu_wawp(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
+{
+	g_autoptr(GHashTable) q = rec->query ? g_uri_parse_params(rec->query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+	const char *inst = q ? g_hash_table_lookup(q, "instance_id") : NULL;
+	const char *tok = q ? g_hash_table_lookup(q, "access_token") : NULL;
+	g_autoptr(JsonObject) body = emu_parse_body(msg, rec);
+	const char *p;
+
+	if (!inst && body && json_object_has_member(body, "instance_id"))
+		inst = json_object_get_string_member(body, "instance_id");
+	if (!tok && body && json_object_has_member(body, "access_token"))
+		tok = json_object_get_string_member(body, "access_token");
+	if (!g_str_has_prefix(rec->path, "/v2/")) {
+		wawp_error(msg, 404, "not_found", "Not Found");
+		return;
+	}
+	if (g_strcmp0(inst, emu->instance) != 0 || g_strcmp0(tok, emu->token) != 0) {
+		wawp_error(msg, 401, "unauthorized", "Invalid instance_id or access_token");
+		return;
+	}
+	p = rec->path + 4;
+	if (strcmp(p, "session/info") == 0) {
+		JsonObject *o = json_object_new();
+		JsonObject *me = json_object_new();
+		json_object_set_string_member(o, "name", emu->session_name);
+		json_object_set_string_member(o, "status", emu->state);
+		if (emu->me) {
+			g_autofree char *id = g_strconcat(emu->me, "@c.us", NULL);
+			json_object_set_string_member(me, "id", id);
+			if (emu->me_lid)
+				json_object_set_string_member(me, "lid", emu->me_lid);
+			json_object_set_object_member(o, "me", me);
+		} else {
+			json_object_unref(me);
+		}
+		emu_reply_json(msg, 200, emu_obj_node(o));
+		return;
+	}
+	if (strcmp(emu->state, "WORKING") != 0) {
+		wawp_error(msg, 422, "unprocessable", "Session status is not as expected");
+		return;
+	}
+	if (strcmp(p, "groups") == 0) {
+		JsonArray *a = json_array_new();
+		for (guint i = 0; i < emu->group_order->len; i++) {
+			EmuGroup *g = g_hash_table_lookup(emu->groups, emu->group_order->pdata[i]);
+			JsonObject *o = json_object_new();
+			json_object_set_string_member(o, "id", g->id);
+			json_object_set_string_member(o, "subject", g->subject);
+			json_array_add_object_element(a, o);
+		}
+		emu_reply_json(msg, 200, emu_arr_node(a));
+	} else if (g_str_has_prefix(p, "groups/")) {
+		const char *gid_start = p + strlen("groups/");
+		const char *slash = strchr(gid_start, '/');
+		g_autofree char *gid = slash ? g_strndup(gid_start, slash - gid_start) : g_strdup(gid_start);
+		const char *tail = slash ? slash : "";
+		EmuGroup *g = g_hash_table_lookup(emu->groups, gid);
+
+		if (!g) {
+			wawp_error(msg, 404, "not_found", "Group not found");
+			return;
+		}
+		if (strcmp(tail, "/participants") == 0 || strcmp(tail, "/participants/join-requests") == 0) {
+			JsonArray *a = json_array_new();
+			gboolean reqs = strcmp(tail, "/participants") != 0;
+			GPtrArray *src = reqs ? g->requests : g->parts;
+			for (guint i = 0; i < src->len; i++) {
+				JsonObject *o = json_object_new();
+				const char *ph = reqs ? src->pdata[i] : ((EmuPart *) src->pdata[i])->phone;
+				g_autofree char *id = strchr(ph, '@') ? g_strdup(ph) : g_strconcat(ph, "@c.us", NULL);
+				if (reqs)
+					json_object_set_string_member(o, "id", id);
+				else
+					wawp_participant(emu, o, id, ((EmuPart *) src->pdata[i])->role);
+				json_array_add_object_element(a, o);
+			}
+			emu_reply_json(msg, 200, emu_arr_node(a));
+		} else if (strcmp(rec->method, "POST") != 0) {
+			wawp_error(msg, 405, "method_not_allowed", "Method Not Allowed");
+		} else if (!body) {
+			if (!rec->content_type || !g_str_has_prefix(rec->content_type, "application/json"))
+				wawp_error(msg, 415, "unsupported_media_type", "Unsupported Media Type");
+			else
+				wawp_error(msg, 400, "bad_request", "Invalid JSON body");
+		} else if (strcmp(tail, "/leave") == 0) {
+			JsonObject *o = json_object_new();
+			json_object_set_boolean_member(o, "ok", TRUE);
+			emu_reply_json(msg, 200, emu_obj_node(o));
+		} else if (strcmp(tail, "/participants/remove") == 0 ||
+		           strcmp(tail, "/participants/join-requests/approve") == 0 ||
+		           strcmp(tail, "/participants/join-requests/reject") == 0) {
+			JsonArray *a = json_object_has_member(body, "participants") ?
+				json_object_get_array_member(body, "participants") : NULL;
+			JsonObject *o;
+			if (!a) {
+				wawp_error(msg, 400, "bad_request", "participants is required");
+				return;
+			}
+			for (guint i = 0; i < json_array_get_length(a); i++) {
+				JsonObject *e = json_array_get_object_element(a, i);
+				g_autofree char *ph = e && json_object_has_member(e, "id") ?
+					emu_digits_of(json_object_get_string_member(e, "id")) : NULL;
+				if (!ph)
+					continue;
+				if (g_str_has_suffix(tail, "/remove"))
+					emu_remove_part(g, ph);
+				else if (emu_take_request(g, ph) && g_str_has_suffix(tail, "/approve")) {
+					EmuPart *np = g_new0(EmuPart, 1);
+					np->phone = g_strdup(ph);
+					np->role = g_strdup("participant");
+					g_ptr_array_add(g->parts, np);
+				}
+			}
+			o = json_object_new();
+			json_object_set_boolean_member(o, "ok", TRUE);
+			emu_reply_json(msg, 200, emu_obj_node(o));
+		} else {
+			wawp_error(msg, 404, "not_found", "Not Found");
+		}
+	} else {
+		wawp_error(msg, 404, "not_found", "Not Found");
+	}
+}
