@@ -235,20 +235,6 @@ parse_action(WagAction action, JsonNode *body, GError **error)
 	                      action == WAG_ACTION_LEAVE ? "leaveGroup" : "removeParticipant", error);
 }
 
-/* Chat ids (user@server) or the canonical digits of a phone. */
-static gboolean
-valid_id(const char *id)
-{
-	const char *at = strchr(id, '@');
-	if (!at) {
-		for (const char *p = id; *p; p++)
-			if (!g_ascii_isdigit(*p))
-				return FALSE;
-		return TRUE;
-	}
-	return at != id && at[1] && !strchr(at + 1, '@');
-}
-
 /* Green API sends no membership webhooks at all: every one is noise here,
  * counted by the relay. Rosters are kept in sync by polling instead. */
 static gboolean
@@ -285,7 +271,7 @@ const WagVendor wag_vendor_greenapi = {
 		[WAG_OP_STATUS] = 1000, [WAG_OP_ME] = 1000, [WAG_OP_GROUPS] = 1000,
 		[WAG_OP_GROUP_INFO] = 1000, [WAG_OP_ACTION] = 100,
 	},
-	.valid_id = valid_id,
+	.valid_id = wag_id_is_jid_or_digits, /* chat ids (user@server) or a phone's digits */
 	.req_status = req_status,
 	.parse_status = parse_status,
 	.req_me = req_me,

@@ -31,6 +31,19 @@ wag_vendor_check_id(const WagVendor *v, const char *id, const char *what, GError
 	return ok;
 }
 
+gboolean
+wag_id_is_jid_or_digits(const char *id)
+{
+	const char *at = strchr(id, '@');
+	if (!at) {
+		for (const char *p = id; *p; p++)
+			if (!g_ascii_isdigit(*p))
+				return FALSE;
+		return TRUE;
+	}
+	return at != id && at[1] && !strchr(at + 1, '@');
+}
+
 WagInstanceInfo *
 wag_instance_info_new(void)
 {

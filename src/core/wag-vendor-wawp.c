@@ -142,20 +142,6 @@ parse_info(JsonNode *body, WagInstanceInfo *info)
 	}
 }
 
-/* Wawp ids are WhatsApp JIDs (user@server), or the canonical digits of a phone. */
-static gboolean
-valid_id(const char *id)
-{
-	const char *at = strchr(id, '@');
-	if (!at) {
-		for (const char *p = id; *p; p++)
-			if (!g_ascii_isdigit(*p))
-				return FALSE;
-		return TRUE;
-	}
-	return at != id && at[1] && !strchr(at + 1, '@');
-}
-
 static void
 add_group(GPtrArray *out, const char *fallback_id, JsonObject *o)
 {
@@ -473,7 +459,7 @@ const WagVendor wag_vendor_wawp = {
 	.req_me = req_status,
 	.parse_me = parse_me,
 	.parse_info = parse_info,
-	.valid_id = valid_id,
+	.valid_id = wag_id_is_jid_or_digits, /* chat ids (user@server) or a phone's digits */
 	.req_groups = req_groups,
 	.parse_groups = parse_groups,
 	.req_group_info = req_group_info,

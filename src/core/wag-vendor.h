@@ -135,6 +135,9 @@ const char *wag_vendor_action_name(WagAction action);
  * '?', '#', '%', whitespace or control characters, over 128 bytes, or what
  * the vendor's own valid_id rejects. what names it in the message. */
 gboolean wag_vendor_check_id(const WagVendor *v, const char *id, const char *what, GError **error);
+/* A valid_id for vendors speaking WhatsApp chat ids: user@server, or the
+ * canonical digits of a phone. */
+gboolean wag_id_is_jid_or_digits(const char *id);
 
 WagInstanceInfo *wag_instance_info_new(void);
 void wag_instance_info_free(WagInstanceInfo *info);

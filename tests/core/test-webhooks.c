@@ -26,6 +26,8 @@ normalize(const WagVendor *v, const char *body, gboolean *ok, char **instance)
 	return g_string_free(out, FALSE);
 }
 
+/* source: Z-API docs, webhooks/on-message-received.md (the envelope; the same
+ * examples are tests/fixtures/zapi/webhook-*.json, read by test-fixtures). */
 #define ZAPI_NOTIF(kind, params, extra) \
 	"{\"type\": \"ReceivedCallback\", \"isGroup\": true, \"instanceId\": \"3C5A\", \"phone\": \"120363019502650977-group\"," \
 	" \"participantPhone\": \"5511999999999\", \"momment\": 1732300000000, \"notification\": \"" kind "\"," \
@@ -59,12 +61,14 @@ static const Case cases[] = {
 	{ &wag_vendor_zapi, "{\"type\": \"MessageStatusCallback\", \"status\": \"READ\", \"ids\": [\"999\"], \"instanceId\": \"3C5A\"}", "" },
 	{ &wag_vendor_zapi, ZAPI_NOTIF("GROUP_CREATE", "[\"5544999999999\"]", ""), "" },
 
-	/* Green API: no membership webhooks at all */
+	/* Green API: no membership webhooks at all (source: Green API docs,
+	 * IncomingMessageReceived; tests/fixtures/greenapi/webhook-*.json) */
 	{ &wag_vendor_greenapi, "{\"typeWebhook\": \"incomingMessageReceived\", \"instanceData\": {\"idInstance\": 1101000001,"
 	  " \"wid\": \"79001234567@c.us\", \"typeInstance\": \"whatsapp\"}, \"timestamp\": 1588091580,"
 	  " \"senderData\": {\"chatId\": \"120363043968066561@g.us\"}}", "" },
 
-	/* Wawp / WAHA: both documented shapes */
+	/* Wawp / WAHA: both documented shapes (source: waha-docs "Groups" >
+	 * group.v2.participants and Wawp's webhook pages; tests/fixtures/wawp/webhook-*.json) */
 	{ &wag_vendor_wawp, "{\"event\": \"group.v2.participants\", \"session\": \"default\", \"payload\": {\"type\": \"join\","
 	  " \"timestamp\": 1732300000, \"group\": {\"id\": \"120363043968066561@g.us\"},"
 	  " \"participants\": [{\"id\": \"5544999999999@c.us\", \"role\": \"participant\"}]}}",
