@@ -42,13 +42,19 @@ emu_green(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 		return;
 	}
 	if (strcmp(op, "getContacts") == 0) {
+		/* GetContacts: "group=true" lists only groups, "group=false" only
+		 * people, no parameter everything. */
+		g_autoptr(GHashTable) q = rec->query ? g_uri_parse_params(rec->query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+		const char *only = q ? g_hash_table_lookup(q, "group") : NULL;
 		JsonArray *a = json_array_new();
-		JsonObject *person = json_object_new();
-		json_object_set_string_member(person, "id", "79001234567@c.us");
-		json_object_set_string_member(person, "name", "A person");
-		json_object_set_string_member(person, "type", "user");
-		json_array_add_object_element(a, person);
-		for (guint i = 0; i < emu->group_order->len; i++) {
+		if (g_strcmp0(only, "true") != 0) {
+			JsonObject *person = json_object_new();
+			json_object_set_string_member(person, "id", "79001234567@c.us");
+			json_object_set_string_member(person, "name", "A person");
+			json_object_set_string_member(person, "type", "user");
+			json_array_add_object_element(a, person);
+		}
+		for (guint i = 0; g_strcmp0(only, "false") != 0 && i < emu->group_order->len; i++) {
 			EmuGroup *g = g_hash_table_lookup(emu->groups, emu->group_order->pdata[i]);
 			JsonObject *o = json_object_new();
 			json_object_set_string_member(o, "id", g->id);

@@ -2,7 +2,7 @@
  * the emulated Z-API, honest and ignoring `page`. */
 #include "vendor-emu.h"
 #include "wag-error.h"
-#include "wag-http.h"
+#include "http-call.h"
 #include <string.h>
 
 static void
@@ -58,21 +58,6 @@ test_decision(void)
 	g_assert_null(warning);
 }
 
-typedef struct {
-	gboolean done;
-	JsonNode *json;
-	GError *error;
-} Reply;
-
-static void
-on_reply(WagReply *reply, gpointer data)
-{
-	Reply *r = data;
-	r->done = TRUE;
-	r->json = reply->json ? json_node_ref(reply->json) : NULL;
-	r->error = reply->error ? g_error_copy(reply->error) : NULL;
-}
-
 /* The whole listing loop as a caller runs it; returns the groups found. */
 static guint
 list_all(WagEmu *emu, guint *calls, char **warning)
@@ -85,17 +70,14 @@ list_all(WagEmu *emu, guint *calls, char **warning)
 
 	*calls = 0;
 	while (again) {
-		Reply r = { 0 };
 		guint first = groups->len;
 		gboolean more = FALSE;
+		WagTestReply r = wag_test_call(h, creds.base, wag_vendor_zapi.req_groups(&creds, wag_pager_page(pager)));
 
-		wag_http_send(h, creds.base, wag_vendor_zapi.req_groups(&creds, wag_pager_page(pager)), on_reply, &r, NULL);
-		while (!r.done)
-			g_main_context_iteration(NULL, TRUE);
 		(*calls)++;
 		g_assert_no_error(r.error);
 		g_assert_true(wag_vendor_zapi.parse_groups(r.json, groups, &more, NULL));
-		json_node_unref(r.json);
+		wag_test_reply_clear(&r);
 		again = wag_pager_next(pager, groups, first, more, warning);
 	}
 	return groups->len;
