@@ -96,6 +96,25 @@ parse_me(JsonNode *body)
 /* source: Green API GetContacts (docs/api/service/GetContacts): URL parameter
  * `group`: "group=true" lists only groups. Older servers may ignore it, so
  * the reply is still filtered on type == "group". */
+/* source: Green API GetWaSettings: {"phone", "stateInstance", "deviceId"}; the
+ * newer page adds "chatId", the account's lid (empty while not authorized). */
+static void
+parse_info(JsonNode *body, WagInstanceInfo *info)
+{
+	JsonObject *o = wag_json_obj(body);
+	char *phone = wag_phone_canonical(wag_json_str(o, "phone"));
+	char *lid = wag_phone_canonical(wag_json_str(o, "chatId"));
+
+	if (phone) {
+		g_free(info->me);
+		info->me = phone;
+	}
+	if (lid && wag_phone_is_lid(lid) && !g_ptr_array_find_with_equal_func(info->me_lids, lid, g_str_equal, NULL))
+		g_ptr_array_add(info->me_lids, lid);
+	else
+		g_free(lid);
+}
+
 static WagRequest *
 req_groups(const WagCreds *c, guint page)
 {
@@ -265,8 +284,8 @@ const WagVendor wag_vendor_greenapi = {
 	.lists_requests = FALSE,
 	/* source: Green API, "Request rate limiting" (docs/api/ratelimiter): per
 	 * instance, GetStateInstance, GetContacts and GetGroupData 1 per second,
-	 * RemoveGroupParticipant and LeaveGroup 10 per second; more gives 429.
-	 * GetWaSettings is taken as 1 per second like the other account methods. */
+	 * GetWaSettings 1 per second, RemoveGroupParticipant and LeaveGroup 10 per
+	 * second; more gives 429. */
 	.min_spacing_ms = {
 		[WAG_OP_STATUS] = 1000, [WAG_OP_ME] = 1000, [WAG_OP_GROUPS] = 1000,
 		[WAG_OP_GROUP_INFO] = 1000, [WAG_OP_ACTION] = 100,
@@ -276,6 +295,7 @@ const WagVendor wag_vendor_greenapi = {
 	.parse_status = parse_status,
 	.req_me = req_me,
 	.parse_me = parse_me,
+	.parse_info = parse_info,
 	.req_groups = req_groups,
 	.parse_groups = parse_groups,
 	.req_group_info = req_group_info,

@@ -59,6 +59,18 @@ test_account(void)
 	g_assert_null(z->session_name);
 	wag_vendor_read_info(&wag_vendor_greenapi, settings, g);
 	g_assert_cmpstr(g->me, ==, "0123456789");
+	g_assert_cmpuint(g->me_lids->len, ==, 0);
+	{
+		/* source: Green API GetWaSettings, newer page: "chatId", the account's
+		 * lid (that example was not retrievable whole: the documented example
+		 * plus the field) */
+		static const char newer[] = "{\"avatar\": \"\", \"phone\": \"0123456789\", \"stateInstance\": \"authorized\","
+		                            " \"deviceId\": \"0123456789:26@s.whatsapp.net\", \"chatId\": \"123456789012345@lid\"}";
+		g_autoptr(JsonNode) n = wag_json_parse(newer, strlen(newer), NULL);
+		wag_vendor_read_info(&wag_vendor_greenapi, n, g);
+		g_assert_true(wag_instance_info_is_me(g, "123456789012345@lid"));
+		g_assert_true(wag_instance_info_is_me(g, "0123456789@c.us"));
+	}
 }
 
 static void
