@@ -139,7 +139,9 @@ parse_groups(JsonNode *body, GPtrArray *out, gboolean *more, GError **error)
 	for (guint i = 0; i < json_array_get_length(a); i++) {
 		JsonObject *o = wag_json_obj(json_array_get_element(a, i));
 		const char *id = wag_json_str(o, "id");
-		if (id && g_strcmp0(wag_json_str(o, "type"), "group") == 0)
+		/* An id no call could safely name is not listed at all. */
+		if (id && g_strcmp0(wag_json_str(o, "type"), "group") == 0 &&
+		    wag_vendor_check_id(&wag_vendor_greenapi, id, "group", NULL))
 			g_ptr_array_add(out, wag_group_new(id, wag_json_str(o, "name")));
 	}
 	return TRUE;

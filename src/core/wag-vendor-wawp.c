@@ -152,7 +152,8 @@ add_group(GPtrArray *out, const char *fallback_id, JsonObject *o)
 		subject = wag_json_str(o, "name");
 	if (!id)
 		id = fallback_id;
-	if (id && g_str_has_suffix(id, "@g.us"))
+	/* An id no call could safely name is not listed at all. */
+	if (id && g_str_has_suffix(id, "@g.us") && wag_vendor_check_id(&wag_vendor_wawp, id, "group", NULL))
 		g_ptr_array_add(out, wag_group_new(id, subject));
 }
 

@@ -101,7 +101,9 @@ parse_list(JsonNode *body, GPtrArray *out, gboolean *more, const char *id_key,
 		g_autofree char *id = wag_json_dup_id(o, id_key);
 		WagGroup *g;
 
-		if (!id || (!communities && !wag_json_bool(o, "isGroup", TRUE)))
+		/* An id no call could safely name is not listed at all. */
+		if (!id || (!communities && !wag_json_bool(o, "isGroup", TRUE)) ||
+		    !wag_vendor_check_id(&wag_vendor_zapi, id, "group", NULL))
 			continue;
 		g = wag_group_new(id, wag_json_str(o, "name"));
 		g->is_community = communities;
@@ -159,7 +161,7 @@ parse_community_info(JsonNode *body, WagGroup *community, GError **error)
 	for (guint i = 0; i < json_array_get_length(subs); i++) {
 		JsonObject *s = wag_json_obj(json_array_get_element(subs, i));
 		const char *phone = wag_json_str(s, "phone");
-		if (!phone)
+		if (!phone || !wag_vendor_check_id(&wag_vendor_zapi, phone, "group", NULL))
 			continue;
 		g_ptr_array_add(community->subgroups, g_strdup(phone));
 		if (wag_json_bool(s, "isGroupAnnouncement", FALSE) && !community->announcement_id)

@@ -109,6 +109,32 @@ test_subject_display(void)
 	g_assert_null(wag_subject_for_display(NULL));
 }
 
+/* A hostile listing naming a group ".." (or "a/b") lists it not at all, so
+ * no later call is built from it. */
+static void
+test_listed_ids(void)
+{
+	static const struct { const WagVendor *v; const char *json; } lists[] = {
+		{ &wag_vendor_zapi, "[{\"isGroup\": true, \"name\": \"x\", \"phone\": \"..\"},"
+		                    " {\"isGroup\": true, \"name\": \"y\", \"phone\": \"a/b\"},"
+		                    " {\"isGroup\": true, \"name\": \"ok\", \"phone\": \"120363019502650977-group\"}]" },
+		{ &wag_vendor_greenapi, "[{\"id\": \"../x@g.us\", \"name\": \"x\", \"type\": \"group\"},"
+		                        " {\"id\": \"120363043968066561@g.us\", \"name\": \"ok\", \"type\": \"group\"}]" },
+		{ &wag_vendor_wawp, "[{\"id\": \"..@g.us/../x@g.us\", \"subject\": \"x\"},"
+		                    " {\"id\": \"120363043968066561@g.us\", \"subject\": \"ok\"}]" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(lists); i++) {
+		g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify) wag_group_free);
+		g_autoptr(JsonNode) n = json_from_string(lists[i].json, NULL);
+		gboolean more;
+
+		g_assert_true(lists[i].v->parse_groups(n, found, &more, NULL));
+		g_assert_cmpuint(found->len, ==, 1);
+		g_assert_cmpstr(((WagGroup *) found->pdata[0])->subject, ==, "ok");
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -116,5 +142,6 @@ main(int argc, char **argv)
 	g_test_add_func("/core/guards/is-me", test_is_me);
 	g_test_add_func("/core/guards/ids", test_ids);
 	g_test_add_func("/core/guards/subject-display", test_subject_display);
+	g_test_add_func("/core/guards/listed-ids", test_listed_ids);
 	return g_test_run();
 }
