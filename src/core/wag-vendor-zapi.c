@@ -196,7 +196,7 @@ parse_group_info(JsonNode *body, WagGroup *g, GError **error)
 	}
 	g_free(g->owner);
 	g->owner = wag_phone_canonical(wag_json_str(o, "owner"));
-	if (community && *community) {
+	if (community && *community && wag_vendor_check_id(&wag_vendor_zapi, community, "community", NULL)) {
 		g_free(g->community_id);
 		g->community_id = g_steal_pointer(&community);
 	}
