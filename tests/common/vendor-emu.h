@@ -30,7 +30,8 @@ void wag_emu_set_state(WagEmu *emu, const char *state);
 /* The instance's own phone (digits); NULL makes its endpoint fail with 404. */
 void wag_emu_set_me(WagEmu *emu, const char *phone);
 
-/* ids in the vendor's own form; phones as digits (rendered per vendor). */
+/* ids in the vendor's own form; phones as digits (rendered per vendor).
+ * Subjects are served byte for byte: invalid UTF-8 in them goes out as is. */
 void wag_emu_add_group(WagEmu *emu, const char *id, const char *subject);
 /* role: "member", "admin" or "superadmin" (the creator, also the owner). */
 void wag_emu_add_participant(WagEmu *emu, const char *group, const char *phone, const char *role);

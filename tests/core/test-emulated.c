@@ -146,6 +146,29 @@ test_green_groups_only(void)
 	wag_emu_free(emu);
 }
 
+/* A name with invalid UTF-8 (a Latin-1 "ç" served raw) costs nothing but
+ * that character: every group is listed. */
+static void
+test_invalid_utf8_name(void)
+{
+	g_autoptr(WagHttp) h = wag_http_new(5);
+	WagEmu *emu = wag_emu_new("zapi", INST, TOKEN);
+	WagCreds c = { INST, TOKEN, NULL, wag_emu_base(emu) };
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify) wag_group_free);
+	gboolean more;
+	WagTestReply r;
+
+	wag_emu_add_group(emu, "120363019502650977-group", "Vizinhan\xe7" "a");
+	wag_emu_add_group(emu, "120363011111111111-group", "Bloco A");
+	r = wag_test_call(h, c.base, wag_vendor_zapi.req_groups(&c, 1));
+	g_assert_no_error(r.error);
+	g_assert_true(wag_vendor_zapi.parse_groups(r.json, found, &more, NULL));
+	g_assert_cmpuint(found->len, ==, 2);
+	g_assert_cmpstr(((WagGroup *) found->pdata[0])->subject, ==, "Vizinhan\xEF\xBF\xBD" "a");
+	wag_test_reply_clear(&r);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -154,5 +177,6 @@ main(int argc, char **argv)
 	g_test_add_func("/core/emulated/wawp-me-by-lid", test_wawp_me_by_lid);
 	g_test_add_func("/core/emulated/green-being-created", test_green_being_created);
 	g_test_add_func("/core/emulated/green-groups-only", test_green_groups_only);
+	g_test_add_func("/core/emulated/invalid-utf8-name", test_invalid_utf8_name);
 	return g_test_run();
 }
