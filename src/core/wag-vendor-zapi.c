@@ -359,6 +359,10 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 	if (!e)
 		return TRUE;
 	actor = wag_phone_canonical(wag_json_str(o, "participantPhone"));
+	/* Z-API's envelope also carries the actor's lid (webhooks/on-message-received.md
+	 * examples: "participantLid"): the fallback when no phone is given. */
+	if (!actor)
+		actor = wag_phone_canonical(wag_json_str(o, "participantLid"));
 	for (guint i = 0; params && i < json_array_get_length(params); i++) {
 		JsonNode *n = json_array_get_element(params, i);
 		char *id = JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING ?

@@ -177,6 +177,11 @@ test_zapi_joins(void)
 		  EV("roster_changed", "[]", "") },
 		{ &wag_vendor_zapi, ZAPI_NOTIF("GROUP_PARTICIPANT_SOMETHING_NEW", "[]", ""),
 		  EV("roster_changed", "[]", "") },
+		/* left, named by its lid only */
+		{ &wag_vendor_zapi, "{\"type\": \"ReceivedCallback\", \"isGroup\": true, \"instanceId\": \"3C5A\","
+		  " \"phone\": \"120363019502650977-group\", \"participantPhone\": null, \"participantLid\": \"99999999999999@lid\","
+		  " \"momment\": 1732300000000, \"notification\": \"GROUP_PARTICIPANT_LEAVE\", \"notificationParameters\": []}",
+		  EV("participant_left", "[\"99999999999999@lid\"]", "") },
 	};
 	WagModel *m = wag_model_new();
 	WagGroup *g = wag_model_take(m, wag_group_new("120363019502650977-group", "Grupo"));
