@@ -15,6 +15,9 @@ struct _WagBlist {
 	GPtrArray *placing;       /* group ids still to place (owned), or NULL */
 	guint cursor;             /* next index in placing */
 	guint idle;               /* the next slice */
+	GHashTable *folders;      /* name -> PurpleGroup*, valid during one slice */
+	guint slices;             /* of the current placement, for the debug log */
+	gint64 started;
 	PurpleRoomlist *roomlist; /* waiting for the listing, or NULL */
 };
 
@@ -73,6 +76,7 @@ wag_blist_new(WagConn *conn)
 
 	b->conn = conn;
 	b->nodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	b->folders = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	/* One walk at login; afterwards the signals keep the index. */
 	for (PurpleBlistNode *n = purple_blist_get_root(); n; n = purple_blist_node_next(n, FALSE))
 		on_node_added(n, b);
@@ -98,6 +102,7 @@ wag_blist_free(WagBlist *b)
 	if (b->placing)
 		g_ptr_array_unref(b->placing);
 	g_hash_table_destroy(b->nodes);
+	g_hash_table_destroy(b->folders);
 	g_free(b);
 }
 
@@ -115,14 +120,22 @@ plain_group_name(void)
 	return _("WhatsApp Groups");
 }
 
+/* purple_find_group() compares every folder's name with a case-folding
+ * collation: remembered for the length of one slice (nothing can delete a
+ * folder in the middle of one). */
 static PurpleGroup *
-blist_group(const char *name)
+blist_group(WagBlist *b, const char *name)
 {
-	PurpleGroup *g = purple_find_group(name);
+	PurpleGroup *g = g_hash_table_lookup(b->folders, name);
+
+	if (g)
+		return g;
+	g = purple_find_group(name);
 	if (!g) {
 		g = purple_group_new(name);
 		purple_blist_add_group(g, NULL);
 	}
+	g_hash_table_insert(b->folders, g_strdup(name), g);
 	return g;
 }
 
@@ -181,9 +194,9 @@ place_one(WagConn *conn, WagModel *model, const char *id)
 		return; /* its roster is the community chat's */
 	c = g->is_community ? g : wag_model_lookup(model, g->community_id);
 	if (c)
-		place_chat(conn, g, blist_group(c->subject ? c->subject : c->id));
+		place_chat(conn, g, blist_group(conn->blist, c->subject ? c->subject : c->id));
 	else
-		place_chat(conn, g, blist_group(plain_group_name()));
+		place_chat(conn, g, blist_group(conn->blist, plain_group_name()));
 }
 
 /* One slice; FALSE when everything is placed. */
@@ -194,11 +207,18 @@ place_slice(WagConn *conn)
 	WagModel *model = wag_session_get_model(conn->session);
 	gint64 end = g_get_monotonic_time() + SLICE_US;
 
+	g_hash_table_remove_all(b->folders);
 	while (b->cursor < b->placing->len) {
 		place_one(conn, model, b->placing->pdata[b->cursor++]);
-		if ((b->cursor & 15) == 0 && g_get_monotonic_time() >= end)
+		if (g_get_monotonic_time() >= end) {
+			g_hash_table_remove_all(b->folders);
+			b->slices++;
 			return TRUE;
+		}
 	}
+	g_hash_table_remove_all(b->folders);
+	purple_debug_info("wagateway", "buddy list: placed %u groups in %u slices, %" G_GINT64_FORMAT " ms\n",
+	                  b->placing->len, b->slices + 1, (g_get_monotonic_time() - b->started) / 1000);
 	g_clear_pointer(&b->placing, g_ptr_array_unref);
 	return FALSE;
 }
@@ -225,6 +245,8 @@ place_all(WagConn *conn)
 		g_ptr_array_unref(b->placing);
 	b->placing = g_ptr_array_new_full(groups->len, g_free);
 	b->cursor = 0;
+	b->slices = 0;
+	b->started = g_get_monotonic_time();
 	for (guint i = 0; i < groups->len; i++)
 		g_ptr_array_add(b->placing, g_strdup(((WagGroup *) groups->pdata[i])->id));
 	/* The first slice now: a small account is placed before this returns. */

@@ -408,6 +408,42 @@ test_list_requests(void)
 	wag_emu_free(emu);
 }
 
+/* The listing's community reads are independent: four at a time, never more. */
+static void
+test_listing_concurrency(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	GPtrArray *reqs;
+	g_autoptr(GArray) when = g_array_new(FALSE, FALSE, sizeof(gint64));
+	SvRec *r;
+
+	for (int i = 1; i <= 9; i++) {
+		g_autofree char *id = g_strdup_printf("9837246538276453%04d", i);
+		g_autofree char *name = g_strdup_printf("Comunidade %d", i);
+		g_autofree char *announce = g_strdup_printf("12036309999999%04d-group", i);
+		wag_emu_add_community(emu, id, name, announce);
+	}
+	wag_emu_delay(emu, "communities-metadata", 300);
+	r = login(emu, vc);
+	reqs = wag_emu_requests(emu);
+	for (guint i = 0; i < reqs->len; i++) {
+		WagEmuRequest *q = reqs->pdata[i];
+		if (strstr(q->path, "communities-metadata"))
+			g_array_append_val(when, q->when);
+	}
+	g_assert_cmpuint(when->len, ==, 10);
+	/* Four go out together; the fifth only when one of them is answered. */
+	g_assert_cmpint(g_array_index(when, gint64, 3) - g_array_index(when, gint64, 0), <, 150000);
+	g_assert_cmpint(g_array_index(when, gint64, 4) - g_array_index(when, gint64, 0), >=, 250000);
+	g_assert_cmpint(g_array_index(when, gint64, 7) - g_array_index(when, gint64, 4), <, 150000);
+	g_assert_cmpint(g_array_index(when, gint64, 8) - g_array_index(when, gint64, 4), >=, 250000);
+	/* Every community was read and linked. */
+	g_assert_true(wag_model_lookup(wag_session_get_model(r->s), "120363099999990009-group")->is_announcement);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -421,6 +457,7 @@ main(int argc, char **argv)
 		g_test_add_data_func(k, fx_vendors[v], test_kick_job);
 	}
 	g_test_add_func("/session/zapi/audit-log", test_audit_log);
+	g_test_add_func("/session/zapi/listing-4-in-flight", test_listing_concurrency);
 	g_test_add_func("/session/zapi/job-errors", test_job_errors);
 	g_test_add_func("/session/zapi/bulk-25-resume", test_bulk_resume);
 	g_test_add_func("/session/zapi/events", test_events);
