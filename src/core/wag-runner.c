@@ -158,7 +158,7 @@ apply_success(WagSession *s, WagJob *job, const char *const *ids, guint n)
 		if (s->me) {
 			e = wag_event_new(WAG_EVENT_LEFT, job->group);
 			g_ptr_array_add(e->participants, g_strdup(s->me));
-			wag_apply(s, e);
+			wag_apply(s, e, FALSE);
 		}
 		return;
 	}
@@ -166,13 +166,13 @@ apply_success(WagSession *s, WagJob *job, const char *const *ids, guint n)
 	e->actor = g_strdup(s->me);
 	for (guint i = 0; i < n; i++)
 		g_ptr_array_add(e->participants, g_strdup(ids[i]));
-	wag_apply(s, e);
+	wag_apply(s, e, FALSE);
 	/* Removed from a community means removed from its groups too. */
 	if (job->action == WAG_ACTION_REMOVE && g && g->is_community)
 		for (guint i = 0; i < g->subgroups->len; i++) {
 			g_free(e->group);
 			e->group = g_strdup(g->subgroups->pdata[i]);
-			wag_apply(s, e);
+			wag_apply(s, e, FALSE);
 		}
 }
 

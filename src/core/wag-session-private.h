@@ -70,6 +70,9 @@ struct _WagSession {
 	guint poll_timer, poll_pacer;
 	GQueue *poll_queue;      /* group ids to re-read, one a second */
 	GHashTable *polling;     /* the ids in poll_queue */
+
+	/* wag-apply.c */
+	GHashTable *newest;      /* "group\nperson" -> gint64*: newest vendor time applied */
 };
 
 /* Every vendor call of the session: the session's base URL, its cancellable. */
@@ -105,7 +108,10 @@ void wag_sync_stop(WagSession *s);
 /* Queues e (taken) for the sliced apply. */
 void wag_sync_queue(WagSession *s, WagEvent *e);
 
-/* wag-apply.c: the one path for membership changes. FALSE: nothing changed. */
-gboolean wag_apply(WagSession *s, const WagEvent *e);
+/* wag-apply.c: the one path for membership changes. FALSE: nothing changed.
+ * vendor_time: e->at is the vendor's clock (live sync), so an event older
+ * than one already applied for the same person and group is ignored. */
+gboolean wag_apply(WagSession *s, const WagEvent *e, gboolean vendor_time);
+void wag_apply_stop(WagSession *s);
 
 G_END_DECLS

@@ -69,6 +69,7 @@ wag_session_free(WagSession *s)
 	wag_runner_stop(s);
 	wag_sync_stop(s);
 	wag_listing_stop(s);
+	wag_apply_stop(s);
 	/* No callback runs after this, so nothing can touch the freed struct. */
 	wag_http_shutdown(s->http);
 	wag_http_unref(s->http);

@@ -49,7 +49,7 @@ apply_some(gpointer data)
 		if (names_unknown_lid(s, e))
 			wag_roster_load(s, e->group, wag_runner_roster_ready);
 		else
-			wag_apply(s, e);
+			wag_apply(s, e, TRUE);
 		if (e->id)
 			s->live_applied = e->id;
 		n++;
@@ -185,7 +185,7 @@ on_polled(WagReply *reply, gpointer data)
 			/* Polling cannot tell left from removed. */
 			add_event(events, WAG_EVENT_LEFT, pc->group, ((WagParticipant *) v)->id);
 	for (guint i = 0; i < events->len; i++)
-		wag_apply(s, events->pdata[i]);
+		wag_apply(s, events->pdata[i], FALSE);
 }
 
 static gboolean
