@@ -176,6 +176,7 @@ wag_listing_start(WagSession *s, WagDoneFunc done)
 void
 wag_listing_stop(WagSession *s)
 {
+	g_clear_pointer(&s->roster_reading, g_hash_table_unref);
 	if (s->community_queue)
 		g_queue_free_full(s->community_queue, g_free);
 	s->community_queue = NULL;
@@ -213,6 +214,7 @@ roster_step(WagSession *s, const char *group, const char *reading, WagRosterFunc
 static void
 roster_done(RosterStep *step, gboolean loaded)
 {
+	g_hash_table_remove(step->s->roster_reading, step->group);
 	if (step->done)
 		step->done(step->s, step->group, loaded);
 }
@@ -294,6 +296,15 @@ void
 wag_roster_load(WagSession *s, const char *group, WagRosterFunc done)
 {
 	const WagVendor *v = s->vendor;
+
+	/* One read per group at a time: a read in flight answers the later
+	 * askers too (a chat opened while a resumed job waits for the same
+	 * roster, a burst of events naming unknown @lid ids). */
+	if (!s->roster_reading)
+		s->roster_reading = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	if (g_hash_table_contains(s->roster_reading, group))
+		return;
+	g_hash_table_add(s->roster_reading, g_strdup(group));
 
 	if (v->has_communities && v->is_community_id(group))
 		wag_session_call(s, v->req_community_info(&s->creds, group),

@@ -54,6 +54,7 @@ struct _WagSession {
 	WagDoneFunc listing_done; /* until the login's listing is over */
 	GQueue *community_queue; /* community ids still to read at login */
 	guint community_busy;    /* community reads in flight */
+	GHashTable *roster_reading; /* group ids whose roster read is in flight */
 
 	/* wag-runner.c */
 	GPtrArray *jobs;         /* WagJob*: the first one runs */
@@ -88,7 +89,9 @@ wag_session_call(WagSession *s, WagRequest *req, WagHttpCallback cb, gpointer da
 void wag_listing_start(WagSession *s, WagDoneFunc done);
 void wag_listing_stop(WagSession *s);
 /* Reads group's roster (a community's: its announcement group's); done
- * (may be NULL) runs when it was read or could not be. */
+ * (may be NULL) runs when it was read or could not be. While a read of
+ * group is in flight, another ask is answered by that one (the done of the
+ * first asker runs). */
 void wag_roster_load(WagSession *s, const char *group, WagRosterFunc done);
 /* The model's group, created if unknown. */
 WagGroup *wag_listing_group(WagSession *s, const char *id);

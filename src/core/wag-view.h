@@ -80,7 +80,7 @@ typedef struct {
 	/* who asks to join group; answer with wag_session_start_job(APPROVE or REJECT). */
 	void (*join_request)(gpointer ui, const char *group, const char *who);
 	/* A job saved by an earlier connection resumes in group: show its chat,
-	 * where it reports (the session reads the roster itself). */
+	 * where it reports, as when the user opens it (wag_session_open_group). */
 	void (*show_group)(gpointer ui, const char *group);
 } WagView;
 

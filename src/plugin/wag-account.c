@@ -123,7 +123,7 @@ on_join_request(gpointer ui, const char *group, const char *who)
 static void
 on_show_group(gpointer ui, const char *group)
 {
-	wag_chat_show(ui, group);
+	wag_chat_open(ui, group);
 }
 
 static const WagView view = {

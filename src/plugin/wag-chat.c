@@ -167,12 +167,6 @@ wag_chat_open(WagConn *conn, const char *group)
 }
 
 void
-wag_chat_show(WagConn *conn, const char *group)
-{
-	join(conn, group);
-}
-
-void
 wag_chat_join(PurpleConnection *gc, GHashTable *components)
 {
 	WagConn *conn = wag_conn(gc);

@@ -24,8 +24,6 @@ PurpleConversation *wag_chat_find_open(WagConn *conn, const char *group);
 void wag_chat_write(PurpleConversation *conv, const char *text, gboolean error);
 /* Opens the chat unless it is open, and asks the session for the roster. */
 void wag_chat_open(WagConn *conn, const char *group);
-/* Opens the chat unless it is open; the session reads the roster itself. */
-void wag_chat_show(WagConn *conn, const char *group);
 /* Shows the subject and, once known, the roster. */
 void wag_chat_show_roster(WagConn *conn, const char *group);
 /* Mirrors an applied membership event in the open chat (nothing else). */

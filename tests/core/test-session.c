@@ -487,6 +487,32 @@ test_event_age(void)
 	wag_emu_free(emu);
 }
 
+/* One roster read per group at a time: asking again while one is in
+ * flight costs no second call. */
+static void
+test_one_roster_read(gconstpointer data)
+{
+	const VendorCase *vc = data;
+	WagEmu *emu = fx_emu(vc);
+	SvRec *r = login(emu, vc);
+	guint before = wag_emu_count(emu, NULL, vc->info_path);
+	g_autofree char *needle = g_strdup_printf("roster %s", vc->group);
+
+	wag_emu_delay(emu, vc->info_path, 200);
+	wag_session_open_group(r->s, vc->group);
+	wag_session_load_roster(r->s, vc->group);
+	wag_session_open_group(r->s, vc->group);
+	g_assert_true(sv_wait_line(r, needle, 3000));
+	g_assert_cmpuint(wag_emu_count(emu, NULL, vc->info_path), ==, before + 1);
+	/* Once answered, a new ask reads again. */
+	sv_clear(r);
+	wag_session_load_roster(r->s, vc->group);
+	g_assert_true(sv_wait_line(r, needle, 3000));
+	g_assert_cmpuint(wag_emu_count(emu, NULL, vc->info_path), ==, before + 2);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 /* The listing's community reads are independent: four at a time, never more. */
 static void
 test_listing_concurrency(void)
@@ -534,6 +560,9 @@ main(int argc, char **argv)
 		g_test_add_data_func(a, fx_vendors[v], test_login_and_listing);
 		g_test_add_data_func(b, fx_vendors[v], test_login_failures);
 		g_test_add_data_func(k, fx_vendors[v], test_kick_job);
+		g_free(k);
+		k = g_strdup_printf("/session/%s/one-roster-read-at-a-time", fx_vendors[v]->vendor);
+		g_test_add_data_func(k, fx_vendors[v], test_one_roster_read);
 	}
 	g_test_add_func("/session/zapi/audit-log", test_audit_log);
 	g_test_add_func("/session/zapi/listing-4-in-flight", test_listing_concurrency);
