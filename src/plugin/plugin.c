@@ -1,8 +1,10 @@
 /* The prpl table and the plugin's life cycle; everything else lives one
- * file per concern, each importing only the ones below it:
- *   plugin.c -> wag-account.c -> wag-commands.c -> wag-prompts.c -> wag-chat.c
- *                                                  wag-blist.c
- * and all of them -> the core (wag-session.h). */
+ * file per concern, each importing only files on lower floors:
+ *   plugin.c
+ *   wag-account.c (the session's view)   wag-commands.c
+ *   wag-prompts.c
+ *   wag-chat.c                            wag-blist.c
+ * and all of them the core (wag-session.h). */
 #include "wag-account.h"
 #include "wag-blist.h"
 #include "wag-chat.h"
