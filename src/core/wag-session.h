@@ -6,8 +6,8 @@
  * future libpurple 3 protocol) implements the view and calls the verbs.
  *
  * Who calls what:
- *   front end -> wag_session_*()            (this header, "Verbs")
- *   session   -> WagView slots              (this header, "The view")
+ *   front end -> wag_session_*()       (this header: life cycle, reading, verbs)
+ *   session   -> WagView slots         (wag-view.h, with the configuration)
  *   session   -> completion callbacks given as arguments to a verb
  * Nothing in the core calls a front-end function by name. */
 #pragma once
@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 
 /* Copies config; nothing starts yet. */
 WagSession *wag_session_new(const WagSessionConfig *config, const WagView *view, gpointer ui);
-/* The login order (wag-session.c, wag_session_login_step): checks the
+/* The login order (wag-session.c, login_step()): checks the
  * configuration, the instance, lists groups and communities, resumes saved
  * jobs, starts live sync. Failures arrive through view->failed. */
 void wag_session_start(WagSession *s);

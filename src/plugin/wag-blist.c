@@ -16,6 +16,7 @@ struct _WagBlist {
 	guint cursor;             /* next index in placing */
 	guint idle;               /* the next slice */
 	GHashTable *folders;      /* name -> PurpleGroup*, valid during one slice */
+	gboolean again;           /* the model changed while placing: start over */
 	guint slices;             /* of the current placement, for the debug log */
 	gint64 started;
 	PurpleRoomlist *roomlist; /* waiting for the listing, or NULL */
@@ -223,11 +224,29 @@ place_slice(WagConn *conn)
 	return FALSE;
 }
 
+/* The picture to place: every group, in the model's order. */
+static void
+take_picture(WagConn *conn)
+{
+	WagBlist *b = conn->blist;
+	g_autoptr(GPtrArray) groups = wag_model_sorted(wag_session_get_model(conn->session));
+
+	if (b->placing)
+		g_ptr_array_unref(b->placing);
+	b->placing = g_ptr_array_new_full(groups->len, g_free);
+	for (guint i = 0; i < groups->len; i++)
+		g_ptr_array_add(b->placing, g_strdup(((WagGroup *) groups->pdata[i])->id));
+	b->cursor = 0;
+	b->again = FALSE;
+}
+
 static gboolean
 place_more(gpointer data)
 {
 	WagConn *conn = data;
 
+	if (conn->blist->again)
+		take_picture(conn);
 	if (place_slice(conn))
 		return G_SOURCE_CONTINUE;
 	conn->blist->idle = 0;
@@ -238,19 +257,18 @@ static void
 place_all(WagConn *conn)
 {
 	WagBlist *b = conn->blist;
-	g_autoptr(GPtrArray) groups = wag_model_sorted(wag_session_get_model(conn->session));
 
-	/* A newer picture replaces the one being placed: start over. */
-	if (b->placing)
-		g_ptr_array_unref(b->placing);
-	b->placing = g_ptr_array_new_full(groups->len, g_free);
-	b->cursor = 0;
+	/* A burst of changes (a link event each) costs one picture: the
+	 * placement under way starts over at its next slice. */
+	if (b->idle) {
+		b->again = TRUE;
+		return;
+	}
+	take_picture(conn);
 	b->slices = 0;
 	b->started = g_get_monotonic_time();
-	for (guint i = 0; i < groups->len; i++)
-		g_ptr_array_add(b->placing, g_strdup(((WagGroup *) groups->pdata[i])->id));
 	/* The first slice now: a small account is placed before this returns. */
-	if (place_slice(conn) && !b->idle)
+	if (place_slice(conn))
 		b->idle = g_idle_add(place_more, conn);
 }
 
