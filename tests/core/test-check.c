@@ -1,6 +1,7 @@
 /* Pre-flight checks: pure functions of the model, the vendor and who we
  * are. Every refusal a user can meet, for every vendor, without a call. */
 #include "wag-check.h"
+#include "wag-phone.h"
 #include "world.h"
 #include <string.h>
 
@@ -182,6 +183,38 @@ test_leave(void)
 	g_free(refusal);
 }
 
+/* What a user types after a command, as IRC and Pidgin users type it. */
+static void
+test_parse_targets(void)
+{
+	static const struct { const char *typed; const char *ids; const char *invalid; const char *reason; } cases[] = {
+		{ "+55 44 99999-9999 spamming links", "5544999999999", "", "spamming links" },
+		{ "_5544999999999,5544977777777", "5544999999999 5544977777777", "", NULL },
+		{ "5544999999999 5544977777777", "5544999999999 5544977777777", "", NULL },
+		{ "5544999999999@c.us, 123abc@lid bye", "5544999999999 123abc@lid", "", "bye" },
+		{ "hello", "", "hello", NULL },
+		{ "5544999999999,5544999999999", "5544999999999", "", NULL },
+		{ "", "", "", NULL },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GPtrArray) ids = NULL;
+		g_autoptr(GPtrArray) invalid = NULL;
+		g_autofree char *reason = NULL;
+		g_autofree char *got_ids = NULL;
+		g_autofree char *got_invalid = NULL;
+
+		wag_phone_parse_targets(cases[i].typed, &ids, &invalid, &reason);
+		g_ptr_array_add(ids, NULL);
+		g_ptr_array_add(invalid, NULL);
+		got_ids = g_strjoinv(" ", (char **) ids->pdata);
+		got_invalid = g_strjoinv(" ", (char **) invalid->pdata);
+		g_assert_cmpstr(got_ids, ==, cases[i].ids);
+		g_assert_cmpstr(got_invalid, ==, cases[i].invalid);
+		g_assert_cmpstr(reason, ==, cases[i].reason);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -194,5 +227,6 @@ main(int argc, char **argv)
 	}
 	g_test_add_func("/check/zapi/unlink", test_unlink);
 	g_test_add_func("/check/leave", test_leave);
+	g_test_add_func("/check/parse-targets", test_parse_targets);
 	return g_test_run();
 }
