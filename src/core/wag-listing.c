@@ -108,6 +108,22 @@ read_communities(WagSession *s)
 	next_communities(s);
 }
 
+/* One of the two page chains (groups, communities) is over. */
+static void
+chain_done(WagSession *s, const GError *error)
+{
+	if (error && !s->listing_failed) {
+		s->listing_failed = TRUE;
+		report(s, error); /* once, even when both chains fail alike */
+	}
+	if (--s->listing_chains)
+		return;
+	if (!s->listing_failed && s->vendor->req_community_info)
+		read_communities(s);
+	else
+		listed(s);
+}
+
 static void
 on_list(WagReply *reply, gpointer data)
 {
@@ -120,27 +136,21 @@ on_list(WagReply *reply, gpointer data)
 	gboolean ok;
 
 	if (reply->error) {
-		report(s, reply->error);
-		listed(s);
+		chain_done(s, reply->error);
 		return;
 	}
 	ok = step->communities ? v->parse_communities(reply->json, found, &more, &err)
 	                       : v->parse_groups(reply->json, found, &more, &err);
 	if (!ok) {
-		report(s, err);
-		listed(s);
+		chain_done(s, err);
 		return;
 	}
 	for (guint i = 0; i < found->len; i++)
 		wag_model_take(s->model, found->pdata[i]);
-	if (more && step->page < MAX_PAGES)
+	if (more && step->page < MAX_PAGES && !s->listing_failed)
 		list_page(s, step->communities, step->page + 1);
-	else if (!step->communities && v->req_communities)
-		list_page(s, TRUE, 1);
-	else if (v->req_community_info)
-		read_communities(s);
 	else
-		listed(s);
+		chain_done(s, NULL);
 }
 
 static void
@@ -168,9 +178,14 @@ wag_listing_start(WagSession *s, WagDoneFunc done)
 {
 	s->synced = FALSE;
 	s->listing_done = done;
+	s->listing_failed = FALSE;
 	if (!s->community_queue)
 		s->community_queue = g_queue_new();
+	/* Groups and communities are listed side by side: two chains of pages. */
+	s->listing_chains = s->vendor->req_communities ? 2 : 1;
 	list_page(s, FALSE, 1);
+	if (s->vendor->req_communities)
+		list_page(s, TRUE, 1);
 }
 
 void

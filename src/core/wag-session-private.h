@@ -52,6 +52,8 @@ struct _WagSession {
 	/* wag-listing.c */
 	gboolean synced;
 	WagDoneFunc listing_done; /* until the login's listing is over */
+	guint listing_chains;    /* page chains (groups, communities) not over yet */
+	gboolean listing_failed; /* one of them failed: said once, no community reads */
 	GQueue *community_queue; /* community ids still to read at login */
 	guint community_busy;    /* community reads in flight */
 	GHashTable *roster_reading; /* group ids whose roster read is in flight */

@@ -554,6 +554,59 @@ test_one_roster_read(gconstpointer data)
 	wag_emu_free(emu);
 }
 
+static gint64
+first_call(WagEmu *emu, const char *match)
+{
+	GPtrArray *reqs = wag_emu_requests(emu);
+	for (guint i = 0; i < reqs->len; i++) {
+		WagEmuRequest *q = reqs->pdata[i];
+		if (g_str_has_suffix(q->path, match))
+			return q->when;
+	}
+	return -1;
+}
+
+/* Groups and communities are listed side by side, not one after the other. */
+static void
+test_listing_side_by_side(gconstpointer data)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	SvRec *r;
+	gint64 groups, communities;
+
+	wag_emu_delay(emu, "/groups", 300);
+	r = login(emu, vc);
+	groups = first_call(emu, "/groups");
+	communities = first_call(emu, "/communities");
+	g_assert_cmpint(groups, >, 0);
+	g_assert_cmpint(communities, >, 0);
+	g_assert_cmpint(communities - groups, <, 150000);
+	g_assert_true(wag_model_lookup(wag_session_get_model(r->s), vc->community)->is_community);
+	g_assert_cmpstr(wag_model_lookup(wag_session_get_model(r->s), vc->group)->subject, ==, "Bairro Vila Nova");
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
+/* A failed listing is said once, and the login still ends (the chats the
+ * user knows stay usable). */
+static void
+test_listing_fails(gconstpointer data)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	SvRec *r;
+
+	wag_emu_fail_next(emu, "/groups", 500, "{\"error\": \"Internal Server Error\"}");
+	wag_emu_fail_next(emu, "/communities", 500, "{\"error\": \"Internal Server Error\"}");
+	r = login(emu, vc);
+	g_assert_true(r->connected);
+	g_assert_cmpuint(sv_count(r, "account-error Could not list the groups: Z-API: the vendor's service is down"), ==, 1);
+	g_assert_cmpuint(wag_emu_count(emu, "GET", "communities-metadata"), ==, 0);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 /* The listing's community reads are independent: four at a time, never more. */
 static void
 test_listing_concurrency(gconstpointer data)
@@ -625,6 +678,8 @@ main(int argc, char **argv)
 	}
 	add("/jobs/zapi/audit-log", NULL, test_audit_log);
 	add("/session/zapi/listing-4-in-flight", NULL, test_listing_concurrency);
+	add("/session/zapi/listing-side-by-side", NULL, test_listing_side_by_side);
+	add("/session/zapi/listing-fails", NULL, test_listing_fails);
 	add("/session/zapi/events", NULL, test_events);
 	add("/session/zapi/event-age", NULL, test_event_age);
 	add("/session/wawp/leave", NULL, test_leave);
