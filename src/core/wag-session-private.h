@@ -20,13 +20,13 @@
 
 G_BEGIN_DECLS
 
-/* The login order, one step after the other (wag_session_login_step). */
+/* The login order, one step after the other (login_step() in wag-session.c). */
 typedef enum {
 	WAG_LOGIN_CONFIG,   /* check the configuration, ask the instance's state */
-	WAG_LOGIN_STATUS,   /* waiting for the state; on READY: connected, list */
+	WAG_LOGIN_STATUS,   /* the state is READY: connected, ask who we are, list */
 	WAG_LOGIN_LISTING,  /* waiting for groups, communities and their links */
-	WAG_LOGIN_LISTED,   /* resume saved jobs, start live sync */
-	WAG_LOGIN_DONE,
+	WAG_LOGIN_LISTED,   /* listed: resume saved jobs, start live sync */
+	WAG_LOGIN_DONE,     /* logged in, or failed */
 } WagLoginStep;
 
 typedef void (*WagDoneFunc)(WagSession *s);

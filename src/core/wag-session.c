@@ -114,7 +114,8 @@ on_me(WagReply *reply, gpointer data)
 		g_info("%s does not tell this account's number: admin checks are left to the vendor", s->vendor->name);
 }
 
-/* What the instance's state means for the login: NULL to go on. */
+/* The instance's state decides the login: READY goes on, the rest fail with
+ * the class of error that says whether reconnecting can help. */
 static void
 on_status(WagReply *reply, gpointer data)
 {
