@@ -75,8 +75,11 @@ wag_http_new(guint timeout_seconds)
 	h->ref = 1;
 	h->timeout = timeout_seconds;
 	h->max_reply = WAG_HTTP_MAX_REPLY_DEFAULT;
+	/* Four calls in flight per account (libsoup's default is two); the
+	 * session bounds itself at that (wag-listing.c). */
 	h->session = soup_session_new_with_options(
 		"timeout", timeout_seconds,
+		"max-conns-per-host", 4,
 		"user-agent", "purple-wagateway/" WAG_VERSION,
 		NULL);
 	h->cancellable = g_cancellable_new();
@@ -402,7 +405,7 @@ wag_http_send(WagHttp *h, const char *base, WagRequest *req, WagHttpCallback cb,
 	g_debug("%s %s", req->method, p->redacted_url);
 	if (wag_http_is_loopback(url)) {
 		if (!h->direct)
-			h->direct = wag_http_session_for(url, "timeout", h->timeout,
+			h->direct = wag_http_session_for(url, "timeout", h->timeout, "max-conns-per-host", 4,
 			                                 "user-agent", "purple-wagateway/" WAG_VERSION, NULL);
 		session = h->direct;
 	}

@@ -1,4 +1,5 @@
 #include "wag-model.h"
+#include <stdlib.h>
 #include <string.h>
 
 static void
@@ -77,6 +78,7 @@ wag_model_new(void)
 {
 	WagModel *m = g_new0(WagModel, 1);
 	m->groups = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify) wag_group_free);
+	m->sort_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	return m;
 }
 
@@ -86,6 +88,7 @@ wag_model_free(WagModel *m)
 	if (!m)
 		return;
 	g_hash_table_destroy(m->groups);
+	g_hash_table_destroy(m->sort_keys);
 	g_free(m);
 }
 
@@ -165,25 +168,61 @@ wag_model_link(WagModel *m, const char *group_id, const char *community_id)
 	}
 }
 
+typedef struct {
+	const char *key; /* collation key of the subject (or id) */
+	WagGroup *g;
+} Sorting;
+
 static gint
-cmp_group(gconstpointer a, gconstpointer b)
+cmp_sorting(gconstpointer a, gconstpointer b)
 {
-	const WagGroup *ga = *(WagGroup *const *) a, *gb = *(WagGroup *const *) b;
-	int c = g_utf8_collate(ga->subject ? ga->subject : ga->id, gb->subject ? gb->subject : gb->id);
-	return c ? c : strcmp(ga->id, gb->id);
+	const Sorting *sa = a, *sb = b;
+	int c = strcmp(sa->key, sb->key);
+	return c ? c : strcmp(sa->g->id, sb->g->id);
+}
+
+/* The collation key of g's name, made once per subject: collating is the
+ * costly part of sorting thousands of groups, and listings are sorted
+ * again at every link, unlink and community read. Stored as the name,
+ * a NUL, then the key. */
+static const char *
+sort_key(WagModel *m, WagGroup *g)
+{
+	const char *name = g->subject ? g->subject : g->id;
+	const char *cached = g_hash_table_lookup(m->sort_keys, g->id);
+	g_autofree char *key = NULL;
+	size_t n;
+	char *entry;
+
+	if (cached && strcmp(cached, name) == 0)
+		return cached + strlen(cached) + 1;
+	key = g_utf8_collate_key(name, -1);
+	n = strlen(name);
+	entry = g_malloc(n + 1 + strlen(key) + 1);
+	memcpy(entry, name, n + 1);
+	strcpy(entry + n + 1, key);
+	g_hash_table_insert(m->sort_keys, g_strdup(g->id), entry);
+	return entry + n + 1;
 }
 
 GPtrArray *
 wag_model_sorted(WagModel *m)
 {
-	GPtrArray *out = g_ptr_array_sized_new(g_hash_table_size(m->groups));
+	guint n = g_hash_table_size(m->groups), i = 0;
+	g_autofree Sorting *all = g_new(Sorting, MAX(n, 1));
+	GPtrArray *out = g_ptr_array_sized_new(n);
 	GHashTableIter it;
 	gpointer v;
 
 	g_hash_table_iter_init(&it, m->groups);
-	while (g_hash_table_iter_next(&it, NULL, &v))
-		g_ptr_array_add(out, v);
-	g_ptr_array_sort(out, cmp_group);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		all[i].g = v;
+		all[i].key = sort_key(m, v);
+		i++;
+	}
+	qsort(all, n, sizeof *all, (int (*)(const void *, const void *)) cmp_sorting);
+	for (i = 0; i < n; i++)
+		g_ptr_array_add(out, all[i].g);
 	return out;
 }
 

@@ -45,6 +45,7 @@ GPtrArray *wag_group_sorted_participants(WagGroup *g);
 
 typedef struct {
 	GHashTable *groups; /* id -> WagGroup (groups and communities) */
+	GHashTable *sort_keys; /* id -> collation key of the subject it was made from (wag_model_sorted) */
 } WagModel;
 
 WagModel *wag_model_new(void);

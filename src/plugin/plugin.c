@@ -1,5 +1,15 @@
-/* The prpl table and plugin life cycle; everything else lives one file per concern. */
-#include "wag-plugin.h"
+/* The prpl table and the plugin's life cycle; everything else lives one
+ * file per concern, each importing only files on lower floors:
+ *   plugin.c
+ *   wag-account.c (the session's view)   wag-commands.c
+ *   wag-prompts.c
+ *   wag-chat.c                            wag-blist.c
+ * and all of them the core (wag-session.h). */
+#include "wag-account.h"
+#include "wag-blist.h"
+#include "wag-chat.h"
+#include "wag-commands.h"
+#include "wag-http.h"
 #include "wag-store.h"
 
 static PurplePlugin *wag_plugin_handle;
@@ -34,14 +44,6 @@ wag_log_to_purple(const gchar *domain, GLogLevelFlags level, const gchar *messag
 	purple_debug(l, "wagateway", "%s\n", message);
 }
 
-const char *
-wag_soup2_message(void)
-{
-	return _("Another plugin in this program uses libsoup 2, which cannot share a process "
-	         "with the libsoup 3 this plugin needs (the program would crash). Remove or "
-	         "disable that plugin and restart, or use this account from another client.");
-}
-
 static gboolean
 wag_load(PurplePlugin *plugin)
 {
@@ -51,14 +53,14 @@ wag_load(PurplePlugin *plugin)
 		purple_debug_error("wagateway", "%s\n", wag_soup2_message());
 	wag_log_handler = g_log_set_handler(G_LOG_DOMAIN,
 		G_LOG_LEVEL_MASK & ~(G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL), wag_log_to_purple, NULL);
-	wag_cmds_register();
+	wag_commands_register();
 	return TRUE;
 }
 
 static gboolean
 wag_unload(PurplePlugin *plugin)
 {
-	wag_cmds_unregister();
+	wag_commands_unregister();
 	/* The writer thread runs this module's code: let queued writes land
 	 * before the module can be unmapped (unload only, never on a live chat). */
 	wag_store_flush();
@@ -75,12 +77,12 @@ static PurplePluginProtocolInfo wag_prpl_info = {
 	.status_types = wag_status_types,
 	.chat_info = wag_chat_info,
 	.chat_info_defaults = wag_chat_info_defaults,
-	.login = wag_conn_login,
-	.close = wag_conn_close,
+	.login = wag_account_login,
+	.close = wag_account_close,
 	.join_chat = wag_chat_join,
 	.get_chat_name = wag_get_chat_name,
 	.chat_leave = wag_chat_leave,
-	.chat_send = wag_chat_send,
+	.chat_send = wag_commands_chat_send,
 	.roomlist_get_list = wag_roomlist_get_list,
 	.roomlist_cancel = wag_roomlist_cancel,
 	.struct_size = sizeof(PurplePluginProtocolInfo),

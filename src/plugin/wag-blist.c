@@ -1,31 +1,119 @@
 /* Listing the instance's groups and communities into the buddy list and the
- * room list. Nodes are added or moved, never deleted: the user may have made them. */
-#include "wag-plugin.h"
-#include "wag-error.h"
+ * room list. Nodes are added or moved, never deleted: the user may have made
+ * them. At 2,000 groups two things matter: finding a group's node must not
+ * walk the list (an index by group id, kept in sync through libpurple's
+ * node signals), and placing them all must not hold the host's main loop
+ * (slices of a few milliseconds). */
+#include "wag-blist.h"
 
-#define MAX_PAGES 200
+/* A slice ends after this long; the rest waits for the next iteration. */
+#define SLICE_US 3000
 
-typedef struct {
+struct _WagBlist {
 	WagConn *conn;
-	gboolean communities;
-	guint page;
-} ListStep;
+	GHashTable *nodes;        /* group id -> PurpleChat* of this account */
+	GPtrArray *placing;       /* group ids still to place (owned), or NULL */
+	guint cursor;             /* next index in placing */
+	guint idle;               /* the next slice */
+	GHashTable *folders;      /* name -> PurpleGroup*, valid during one slice */
+	gboolean again;           /* the model changed while placing: start over */
+	guint slices;             /* of the current placement, for the debug log */
+	gint64 started;
+	PurpleRoomlist *roomlist; /* waiting for the listing, or NULL */
+};
 
-typedef struct {
-	WagConn *conn;
-	GPtrArray *queue; /* community ids still to read; shared, refcounted */
-} CommunityStep;
+/* Where we last put a node: if it is elsewhere now, the user moved it. */
+#define WAG_BLIST_PLACED "wagateway-placed-in"
+/* The name we last gave it: if it differs now, the user renamed it. */
+#define WAG_BLIST_NAMED "wagateway-named"
 
-static void
-community_step_free(gpointer data)
+/* ---- the index ---- */
+
+static const char *
+node_group_id(WagBlist *b, PurpleBlistNode *node)
 {
-	CommunityStep *step = data;
-	g_ptr_array_unref(step->queue);
-	g_free(step);
+	PurpleChat *chat;
+
+	if (!PURPLE_BLIST_NODE_IS_CHAT(node))
+		return NULL;
+	chat = PURPLE_CHAT(node);
+	if (purple_chat_get_account(chat) != b->conn->account)
+		return NULL;
+	return g_hash_table_lookup(purple_chat_get_components(chat), WAG_CHAT_KEY);
 }
 
-static void list_page(WagConn *conn, gboolean communities, guint page);
-static void next_community(WagConn *conn, GPtrArray *queue);
+static void
+on_node_added(PurpleBlistNode *node, gpointer data)
+{
+	WagBlist *b = data;
+	const char *id = node_group_id(b, node);
+
+	/* The first node for an id wins, as purple_blist_find_chat() would. */
+	if (id && !g_hash_table_contains(b->nodes, id))
+		g_hash_table_insert(b->nodes, g_strdup(id), node);
+}
+
+static void
+on_node_removed(PurpleBlistNode *node, gpointer data)
+{
+	WagBlist *b = data;
+	const char *id = node_group_id(b, node);
+	PurpleChat *other;
+
+	if (!id || g_hash_table_lookup(b->nodes, id) != node)
+		return;
+	g_hash_table_remove(b->nodes, id);
+	/* The node is out of the tree already; another one for the same group
+	 * may remain (rare: the user deleted one of two). */
+	other = purple_blist_find_chat(b->conn->account, id);
+	if (other && PURPLE_BLIST_NODE(other) != node)
+		g_hash_table_insert(b->nodes, g_strdup(id), other);
+}
+
+WagBlist *
+wag_blist_new(WagConn *conn)
+{
+	WagBlist *b = g_new0(WagBlist, 1);
+
+	b->conn = conn;
+	b->nodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	b->folders = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	/* One walk at login; afterwards the signals keep the index. */
+	for (PurpleBlistNode *n = purple_blist_get_root(); n; n = purple_blist_node_next(n, FALSE))
+		on_node_added(n, b);
+	purple_signal_connect(purple_blist_get_handle(), "blist-node-added", b,
+	                      PURPLE_CALLBACK(on_node_added), b);
+	purple_signal_connect(purple_blist_get_handle(), "blist-node-removed", b,
+	                      PURPLE_CALLBACK(on_node_removed), b);
+	return b;
+}
+
+void
+wag_blist_free(WagBlist *b)
+{
+	if (!b)
+		return;
+	purple_signals_disconnect_by_handle(b);
+	if (b->idle)
+		g_source_remove(b->idle);
+	if (b->roomlist) {
+		purple_roomlist_set_in_progress(b->roomlist, FALSE);
+		purple_roomlist_unref(b->roomlist);
+	}
+	if (b->placing)
+		g_ptr_array_unref(b->placing);
+	g_hash_table_destroy(b->nodes);
+	g_hash_table_destroy(b->folders);
+	g_free(b);
+}
+
+PurpleChat *
+wag_blist_find(WagConn *conn, const char *group)
+{
+	return g_hash_table_lookup(conn->blist->nodes, group);
+}
+
+/* ---- placing ---- */
 
 static const char *
 plain_group_name(void)
@@ -33,34 +121,37 @@ plain_group_name(void)
 	return _("WhatsApp Groups");
 }
 
+/* purple_find_group() compares every folder's name with a case-folding
+ * collation: remembered for the length of one slice (nothing can delete a
+ * folder in the middle of one). */
 static PurpleGroup *
-blist_group(const char *name)
+blist_group(WagBlist *b, const char *name)
 {
-	PurpleGroup *g = purple_find_group(name);
+	PurpleGroup *g = g_hash_table_lookup(b->folders, name);
+
+	if (g)
+		return g;
+	g = purple_find_group(name);
 	if (!g) {
 		g = purple_group_new(name);
 		purple_blist_add_group(g, NULL);
 	}
+	g_hash_table_insert(b->folders, g_strdup(name), g);
 	return g;
 }
 
 /* The name a node gets from us: the subject, marked once we are out. */
 static char *
-node_name(WagGroup *g)
+node_name(const WagGroup *g)
 {
 	const char *subject = g->subject ? g->subject : g->id;
 	return g->left ? g_strdup_printf(_("%s (no longer a member)"), subject) : g_strdup(subject);
 }
 
-/* Where we last put a node: if it is elsewhere now, the user moved it. */
-#define WAG_BLIST_PLACED "wagateway-placed-in"
-/* The name we last gave it: if it differs now, the user renamed it. */
-#define WAG_BLIST_NAMED "wagateway-named"
-
 static void
-place_chat(WagConn *conn, WagGroup *g, PurpleGroup *target)
+place_chat(WagConn *conn, const WagGroup *g, PurpleGroup *target)
 {
-	PurpleChat *chat = purple_blist_find_chat(conn->account, g->id);
+	PurpleChat *chat = wag_blist_find(conn, g->id);
 	g_autofree char *alias = node_name(g);
 	PurpleBlistNode *node;
 	const char *placed;
@@ -71,7 +162,7 @@ place_chat(WagConn *conn, WagGroup *g, PurpleGroup *target)
 		chat = purple_chat_new(conn->account, alias, components);
 		node = PURPLE_BLIST_NODE(chat);
 		purple_blist_node_set_bool(node, WAG_BLIST_AUTO, TRUE);
-		purple_blist_add_chat(chat, target, NULL);
+		purple_blist_add_chat(chat, target, NULL); /* indexed by on_node_added() */
 		purple_blist_node_set_string(node, WAG_BLIST_PLACED, purple_group_get_name(target));
 		purple_blist_node_set_string(node, WAG_BLIST_NAMED, alias);
 		return;
@@ -94,10 +185,97 @@ place_chat(WagConn *conn, WagGroup *g, PurpleGroup *target)
 	}
 }
 
-void
-wag_blist_mark_left(WagConn *conn, WagGroup *g)
+static void
+place_one(WagConn *conn, WagModel *model, const char *id)
 {
-	PurpleChat *chat = purple_blist_find_chat(conn->account, g->id);
+	WagGroup *g = wag_model_lookup(model, id);
+	WagGroup *c;
+
+	if (!g || g->is_announcement)
+		return; /* its roster is the community chat's */
+	c = g->is_community ? g : wag_model_lookup(model, g->community_id);
+	if (c)
+		place_chat(conn, g, blist_group(conn->blist, c->subject ? c->subject : c->id));
+	else
+		place_chat(conn, g, blist_group(conn->blist, plain_group_name()));
+}
+
+/* One slice; FALSE when everything is placed. */
+static gboolean
+place_slice(WagConn *conn)
+{
+	WagBlist *b = conn->blist;
+	WagModel *model = wag_session_get_model(conn->session);
+	gint64 end = g_get_monotonic_time() + SLICE_US;
+
+	g_hash_table_remove_all(b->folders);
+	while (b->cursor < b->placing->len) {
+		place_one(conn, model, b->placing->pdata[b->cursor++]);
+		if (g_get_monotonic_time() >= end) {
+			g_hash_table_remove_all(b->folders);
+			b->slices++;
+			return TRUE;
+		}
+	}
+	g_hash_table_remove_all(b->folders);
+	purple_debug_info("wagateway", "buddy list: placed %u groups in %u slices, %" G_GINT64_FORMAT " ms\n",
+	                  b->placing->len, b->slices + 1, (g_get_monotonic_time() - b->started) / 1000);
+	g_clear_pointer(&b->placing, g_ptr_array_unref);
+	return FALSE;
+}
+
+/* The picture to place: every group, in the model's order. */
+static void
+take_picture(WagConn *conn)
+{
+	WagBlist *b = conn->blist;
+	g_autoptr(GPtrArray) groups = wag_model_sorted(wag_session_get_model(conn->session));
+
+	if (b->placing)
+		g_ptr_array_unref(b->placing);
+	b->placing = g_ptr_array_new_full(groups->len, g_free);
+	for (guint i = 0; i < groups->len; i++)
+		g_ptr_array_add(b->placing, g_strdup(((WagGroup *) groups->pdata[i])->id));
+	b->cursor = 0;
+	b->again = FALSE;
+}
+
+static gboolean
+place_more(gpointer data)
+{
+	WagConn *conn = data;
+
+	if (conn->blist->again)
+		take_picture(conn);
+	if (place_slice(conn))
+		return G_SOURCE_CONTINUE;
+	conn->blist->idle = 0;
+	return G_SOURCE_REMOVE;
+}
+
+static void
+place_all(WagConn *conn)
+{
+	WagBlist *b = conn->blist;
+
+	/* A burst of changes (a link event each) costs one picture: the
+	 * placement under way starts over at its next slice. */
+	if (b->idle) {
+		b->again = TRUE;
+		return;
+	}
+	take_picture(conn);
+	b->slices = 0;
+	b->started = g_get_monotonic_time();
+	/* The first slice now: a small account is placed before this returns. */
+	if (place_slice(conn))
+		b->idle = g_idle_add(place_more, conn);
+}
+
+void
+wag_blist_mark_left(WagConn *conn, const WagGroup *g)
+{
+	PurpleChat *chat = wag_blist_find(conn, g->id);
 	PurpleBlistNode *node = chat ? PURPLE_BLIST_NODE(chat) : NULL;
 	g_autofree char *alias = NULL;
 
@@ -113,14 +291,17 @@ wag_blist_mark_left(WagConn *conn, WagGroup *g)
 	purple_blist_node_set_string(node, WAG_BLIST_NAMED, alias);
 }
 
+/* ---- the room list ---- */
+
 static void
 roomlist_fill(WagConn *conn, PurpleRoomlist *list)
 {
-	g_autoptr(GPtrArray) groups = wag_model_sorted(conn->model);
+	WagModel *model = wag_session_get_model(conn->session);
+	g_autoptr(GPtrArray) groups = wag_model_sorted(model);
 
 	for (guint i = 0; i < groups->len; i++) {
 		WagGroup *g = groups->pdata[i];
-		WagGroup *c = wag_model_lookup(conn->model, g->community_id);
+		WagGroup *c = wag_model_lookup(model, g->community_id);
 		PurpleRoomlistRoom *room;
 
 		if (g->is_announcement)
@@ -135,150 +316,16 @@ roomlist_fill(WagConn *conn, PurpleRoomlist *list)
 }
 
 void
-wag_blist_place_all(WagConn *conn)
+wag_blist_groups_changed(WagConn *conn, gboolean complete)
 {
-	g_autoptr(GPtrArray) groups = wag_model_sorted(conn->model);
-	PurpleGroup *plain = NULL;
+	WagBlist *b = conn->blist;
 
-	for (guint i = 0; i < groups->len; i++) {
-		WagGroup *g = groups->pdata[i];
-		WagGroup *c;
-
-		if (g->is_announcement)
-			continue; /* its roster is the community chat's */
-		c = g->is_community ? g : wag_model_lookup(conn->model, g->community_id);
-		if (c)
-			place_chat(conn, g, blist_group(c->subject ? c->subject : c->id));
-		else
-			place_chat(conn, g, plain ? plain : (plain = blist_group(plain_group_name())));
+	place_all(conn);
+	if (complete && b->roomlist) {
+		roomlist_fill(conn, b->roomlist);
+		purple_roomlist_unref(b->roomlist);
+		b->roomlist = NULL;
 	}
-}
-
-static void
-sync_done(WagConn *conn)
-{
-	wag_blist_place_all(conn);
-	conn->synced = TRUE;
-	purple_debug_info("wagateway", "%u groups and communities listed\n",
-	                  g_hash_table_size(conn->model->groups));
-	/* Actions a disconnect or restart interrupted carry on now. */
-	wag_actions_resume(conn);
-	wag_live_start(conn);
-	if (conn->roomlist) {
-		roomlist_fill(conn, conn->roomlist);
-		purple_roomlist_unref(conn->roomlist);
-		conn->roomlist = NULL;
-	}
-}
-
-static void
-report(WagConn *conn, const GError *error)
-{
-	g_autofree char *safe = wag_http_redact(conn->http, error->message);
-	purple_notify_error(conn->gc, _("WhatsApp groups"), _("Could not list the groups"), safe);
-}
-
-static void
-on_community(WagReply *reply, gpointer data)
-{
-	CommunityStep *step = data;
-	WagConn *conn = step->conn;
-	const char *id = g_ptr_array_index(step->queue, step->queue->len - 1);
-	WagGroup *c = wag_model_lookup(conn->model, id);
-	g_autoptr(GError) err = NULL;
-
-	if (!reply->error && c && conn->vendor->parse_community_info(reply->json, c, &err)) {
-		wag_model_relink(conn->model, c);
-	} else {
-		report(conn, reply->error ? reply->error : err);
-	}
-	g_ptr_array_remove_index(step->queue, step->queue->len - 1);
-	next_community(conn, step->queue);
-}
-
-static void
-next_community(WagConn *conn, GPtrArray *queue)
-{
-	CommunityStep *step;
-
-	if (!queue->len) {
-		sync_done(conn);
-		return;
-	}
-	/* One at a time: the vendors rate-limit per instance. */
-	step = g_new0(CommunityStep, 1);
-	step->conn = conn;
-	step->queue = g_ptr_array_ref(queue);
-	wag_conn_send(conn, conn->vendor->req_community_info(&conn->creds, queue->pdata[queue->len - 1]),
-	              on_community, step, community_step_free);
-}
-
-static void
-read_communities(WagConn *conn)
-{
-	g_autoptr(GPtrArray) queue = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) groups = wag_model_sorted(conn->model);
-
-	for (guint i = groups->len; i > 0; i--) {
-		WagGroup *g = groups->pdata[i - 1];
-		if (g->is_community)
-			g_ptr_array_add(queue, g_strdup(g->id));
-	}
-	next_community(conn, queue);
-}
-
-static void
-on_list(WagReply *reply, gpointer data)
-{
-	ListStep *step = data;
-	WagConn *conn = step->conn;
-	const WagVendor *v = conn->vendor;
-	g_autoptr(GPtrArray) found = g_ptr_array_new();
-	g_autoptr(GError) err = NULL;
-	gboolean more = FALSE;
-	gboolean ok;
-
-	if (reply->error) {
-		report(conn, reply->error);
-		sync_done(conn);
-		return;
-	}
-	ok = step->communities ? v->parse_communities(reply->json, found, &more, &err)
-	                       : v->parse_groups(reply->json, found, &more, &err);
-	if (!ok) {
-		report(conn, err);
-		sync_done(conn);
-		return;
-	}
-	for (guint i = 0; i < found->len; i++)
-		wag_model_take(conn->model, found->pdata[i]);
-	if (more && step->page < MAX_PAGES)
-		list_page(conn, step->communities, step->page + 1);
-	else if (!step->communities && v->req_communities)
-		list_page(conn, TRUE, 1);
-	else if (v->req_community_info)
-		read_communities(conn);
-	else
-		sync_done(conn);
-}
-
-static void
-list_page(WagConn *conn, gboolean communities, guint page)
-{
-	ListStep *step = g_new0(ListStep, 1);
-	step->conn = conn;
-	step->communities = communities;
-	step->page = page;
-	wag_conn_send(conn, communities ? conn->vendor->req_communities(&conn->creds, page)
-	                                : conn->vendor->req_groups(&conn->creds, page),
-	              on_list, step, g_free);
-}
-
-void
-wag_blist_sync(WagConn *conn)
-{
-	conn->synced = FALSE;
-	list_page(conn, FALSE, 1);
 }
 
 PurpleRoomlist *
@@ -292,13 +339,13 @@ wag_roomlist_get_list(PurpleConnection *gc)
 	fields = g_list_append(fields, purple_roomlist_field_new(PURPLE_ROOMLIST_FIELD_STRING, _("Type"), "type", FALSE));
 	fields = g_list_append(fields, purple_roomlist_field_new(PURPLE_ROOMLIST_FIELD_STRING, _("Community"), "community", FALSE));
 	purple_roomlist_set_fields(list, fields);
-	if (conn->synced) {
+	if (wag_session_is_synced(conn->session)) {
 		roomlist_fill(conn, list);
 	} else {
 		purple_roomlist_set_in_progress(list, TRUE);
-		if (conn->roomlist)
-			purple_roomlist_unref(conn->roomlist);
-		conn->roomlist = list;
+		if (conn->blist->roomlist)
+			purple_roomlist_unref(conn->blist->roomlist);
+		conn->blist->roomlist = list;
 		purple_roomlist_ref(list);
 	}
 	return list;
@@ -311,8 +358,8 @@ wag_roomlist_cancel(PurpleRoomlist *list)
 	WagConn *conn = wag_conn(gc);
 
 	purple_roomlist_set_in_progress(list, FALSE);
-	if (conn && conn->roomlist == list) {
-		conn->roomlist = NULL;
+	if (conn && conn->blist->roomlist == list) {
+		conn->blist->roomlist = NULL;
 		purple_roomlist_unref(list);
 	}
 }

@@ -1,7 +1,32 @@
 /* Chats: one per group or community, keyed by the vendor's id. Joining shows
- * the chat at once and fills the roster when the vendor answers. */
-#include "wag-plugin.h"
-#include "wag-error.h"
+ * the chat at once and fills the roster when the session has it. This file
+ * only mirrors: every decision is the session's. */
+#include "wag-chat.h"
+
+struct _WagChats {
+	GHashTable *ids;    /* group id -> GINT_TO_POINTER(purple chat id) */
+	GHashTable *groups; /* purple chat id -> group id (owned) */
+	int next_id;
+};
+
+WagChats *
+wag_chats_new(void)
+{
+	WagChats *chats = g_new0(WagChats, 1);
+	chats->ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	chats->groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	return chats;
+}
+
+void
+wag_chats_free(WagChats *chats)
+{
+	if (!chats)
+		return;
+	g_hash_table_destroy(chats->ids);
+	g_hash_table_destroy(chats->groups);
+	g_free(chats);
+}
 
 GList *
 wag_chat_info(PurpleConnection *gc)
@@ -31,29 +56,37 @@ wag_get_chat_name(GHashTable *components)
 static int
 chat_id_for(WagConn *conn, const char *group)
 {
+	WagChats *chats = conn->chats;
 	gpointer id;
 
-	if (g_hash_table_lookup_extended(conn->chat_ids, group, NULL, &id))
+	if (g_hash_table_lookup_extended(chats->ids, group, NULL, &id))
 		return GPOINTER_TO_INT(id);
-	id = GINT_TO_POINTER(++conn->next_chat_id);
-	g_hash_table_insert(conn->chat_ids, g_strdup(group), id);
-	g_hash_table_insert(conn->chat_groups, id, g_strdup(group));
+	id = GINT_TO_POINTER(++chats->next_id);
+	g_hash_table_insert(chats->ids, g_strdup(group), id);
+	g_hash_table_insert(chats->groups, id, g_strdup(group));
 	return GPOINTER_TO_INT(id);
 }
 
 const char *
 wag_chat_group_of(WagConn *conn, int id)
 {
-	return g_hash_table_lookup(conn->chat_groups, GINT_TO_POINTER(id));
+	return g_hash_table_lookup(conn->chats->groups, GINT_TO_POINTER(id));
 }
 
 PurpleConversation *
 wag_chat_find(WagConn *conn, const char *group)
 {
 	gpointer id;
-	if (!g_hash_table_lookup_extended(conn->chat_ids, group, NULL, &id))
+	if (!g_hash_table_lookup_extended(conn->chats->ids, group, NULL, &id))
 		return NULL;
 	return purple_find_chat(conn->gc, GPOINTER_TO_INT(id));
+}
+
+PurpleConversation *
+wag_chat_find_open(WagConn *conn, const char *group)
+{
+	PurpleConversation *conv = wag_chat_find(conn, group);
+	return conv && !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv)) ? conv : NULL;
 }
 
 void
@@ -69,8 +102,9 @@ wag_chat_write(PurpleConversation *conv, const char *text, gboolean error)
 	purple_conv_chat_write(PURPLE_CONV_CHAT(conv), "wagateway", html, flags, time(NULL));
 }
 
-PurpleConvChatBuddyFlags
-wag_chat_role_flags(WagRole role)
+/* Owner = founder, admin = operator. */
+static PurpleConvChatBuddyFlags
+role_flags(WagRole role)
 {
 	switch (role) {
 	case WAG_ROLE_OWNER: return PURPLE_CBFLAGS_FOUNDER;
@@ -83,7 +117,7 @@ void
 wag_chat_show_roster(WagConn *conn, const char *group)
 {
 	PurpleConversation *conv = wag_chat_find(conn, group);
-	WagGroup *g = wag_model_lookup(conn->model, group);
+	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
 	g_autoptr(GPtrArray) people = NULL;
 	GList *users = NULL, *flags = NULL;
 	PurpleConvChat *chat;
@@ -99,7 +133,7 @@ wag_chat_show_roster(WagConn *conn, const char *group)
 	for (guint i = people->len; i > 0; i--) {
 		WagParticipant *p = people->pdata[i - 1];
 		users = g_list_prepend(users, p->id);
-		flags = g_list_prepend(flags, GINT_TO_POINTER(wag_chat_role_flags(p->role)));
+		flags = g_list_prepend(flags, GINT_TO_POINTER(role_flags(p->role)));
 	}
 	purple_conv_chat_clear_users(chat);
 	purple_conv_chat_add_users(chat, users, NULL, flags, FALSE);
@@ -109,138 +143,27 @@ wag_chat_show_roster(WagConn *conn, const char *group)
 		wag_chat_write(conv, _("This account is no longer a participant of this group."), TRUE);
 }
 
-typedef struct {
-	WagConn *conn;
-	char *group;     /* the chat */
-	char *reading;   /* the group whose data this request reads */
-} RosterStep;
-
-static void
-roster_step_free(gpointer data)
-{
-	RosterStep *step = data;
-	g_free(step->group);
-	g_free(step->reading);
-	g_free(step);
-}
-
-static RosterStep *
-roster_step(WagConn *conn, const char *group, const char *reading)
-{
-	RosterStep *step = g_new0(RosterStep, 1);
-	step->conn = conn;
-	step->group = g_strdup(group);
-	step->reading = g_strdup(reading);
-	return step;
-}
-
-static void
-roster_failed(WagConn *conn, const char *group, const GError *error)
-{
-	PurpleConversation *conv = wag_chat_find(conn, group);
-	g_autofree char *safe = wag_http_redact(conn->http, error->message);
-	g_autofree char *msg = g_strdup_printf(_("Could not load the participants: %s"), safe);
-
-	purple_debug_warning("wagateway", "%s\n", msg);
-	if (conv)
-		wag_chat_write(conv, msg, TRUE);
-	wag_actions_roster_ready(conn, group, FALSE);
-}
-
-static WagGroup *
-model_group(WagConn *conn, const char *id)
-{
-	WagGroup *g = wag_model_lookup(conn->model, id);
-	return g ? g : wag_model_take(conn->model, wag_group_new(id, NULL));
-}
-
-static void
-on_group_info(WagReply *reply, gpointer data)
-{
-	RosterStep *step = data;
-	WagConn *conn = step->conn;
-	WagGroup *g = model_group(conn, step->reading);
-	g_autoptr(GError) err = NULL;
-
-	if (reply->error || !conn->vendor->parse_group_info(reply->json, g, &err)) {
-		roster_failed(conn, step->group, reply->error ? reply->error : err);
-		return;
-	}
-	if (g_strcmp0(step->group, step->reading) != 0) {
-		/* A community's members are those of its announcement group. */
-		WagGroup *c = model_group(conn, step->group);
-		GHashTableIter it;
-		gpointer v;
-
-		g_hash_table_remove_all(c->participants);
-		g_hash_table_iter_init(&it, g->participants);
-		while (g_hash_table_iter_next(&it, NULL, &v)) {
-			WagParticipant *p = v;
-			wag_group_add_participant(c, p->id, p->role);
-		}
-		g_free(c->owner);
-		c->owner = g_strdup(g->owner);
-		c->roster_loaded = TRUE;
-	}
-	wag_chat_show_roster(conn, step->group);
-	wag_actions_roster_ready(conn, step->group, TRUE);
-}
-
-static void
-on_community_info(WagReply *reply, gpointer data)
-{
-	RosterStep *step = data;
-	WagConn *conn = step->conn;
-	WagGroup *c = model_group(conn, step->group);
-	g_autoptr(GError) err = NULL;
-
-	if (reply->error || !conn->vendor->parse_community_info(reply->json, c, &err)) {
-		roster_failed(conn, step->group, reply->error ? reply->error : err);
-		return;
-	}
-	wag_model_relink(conn->model, c);
-	wag_blist_place_all(conn);
-	wag_chat_show_roster(conn, step->group); /* the topic */
-	if (!c->announcement_id) {
-		PurpleConversation *conv = wag_chat_find(conn, step->group);
-		if (conv)
-			wag_chat_write(conv, _("This community has no announcement group, so its members cannot be listed."), TRUE);
-		return;
-	}
-	wag_conn_send(conn, conn->vendor->req_group_info(&conn->creds, c->announcement_id),
-	              on_group_info, roster_step(conn, step->group, c->announcement_id), roster_step_free);
-}
-
-void
-wag_chat_load_roster(WagConn *conn, const char *group)
-{
-	const WagVendor *v = conn->vendor;
-
-	if (v->has_communities && v->is_community_id(group))
-		wag_conn_send(conn, v->req_community_info(&conn->creds, group),
-		              on_community_info, roster_step(conn, group, group), roster_step_free);
-	else
-		wag_conn_send(conn, v->req_group_info(&conn->creds, group),
-		              on_group_info, roster_step(conn, group, group), roster_step_free);
-}
-
-void
-wag_chat_open(WagConn *conn, const char *group, gboolean reload)
+/* TRUE when the chat was (re)joined now. */
+static gboolean
+join(WagConn *conn, const char *group)
 {
 	int id = chat_id_for(conn, group);
-	WagGroup *g = wag_model_lookup(conn->model, group);
 	PurpleConversation *conv = purple_find_chat(conn->gc, id);
 
 	/* A chat from before a reconnect is still there, marked left: rejoin it. */
 	if (conv && !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv)))
-		return;
+		return FALSE;
 	serv_got_joined_chat(conn->gc, id, group);
 	/* Usable at once; the roster follows when the vendor answers. */
 	wag_chat_show_roster(conn, group);
-	if (reload || !g || !g->roster_loaded)
-		wag_chat_load_roster(conn, group);
-	else
-		wag_actions_roster_ready(conn, group, TRUE);
+	return TRUE;
+}
+
+void
+wag_chat_open(WagConn *conn, const char *group)
+{
+	if (join(conn, group))
+		wag_session_open_group(conn->session, group);
 }
 
 void
@@ -255,14 +178,12 @@ wag_chat_join(PurpleConnection *gc, GHashTable *components)
 		                    _("Give the group or community id exactly as the vendor writes it."));
 		return;
 	}
-	conv = wag_chat_find(conn, group);
-	if (conv && !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv))) {
+	conv = wag_chat_find_open(conn, group);
+	if (conv) {
 		purple_conversation_present(conv);
 		return;
 	}
-	/* Without live sync the cache may be older than the group: re-read it.
-	 * With it, the model is current and opening costs no vendor call. */
-	wag_chat_open(conn, group, !(conn->relay || conn->poll_timer));
+	wag_chat_open(conn, group);
 }
 
 void
@@ -270,27 +191,67 @@ wag_chat_leave(PurpleConnection *gc, int id)
 {
 	WagConn *conn = wag_conn(gc);
 	const char *group = conn ? wag_chat_group_of(conn, id) : NULL;
-	WagGroup *g = group ? wag_model_lookup(conn->model, group) : NULL;
 
-	/* Closing the window never leaves the WhatsApp group by itself; with
-	 * leave_on_close the user is asked first. */
-	if (conn && conn->leave_on_close && group && !(g && (g->is_community || g->left)))
-		wag_actions_confirm_leave(conn, group, TRUE);
+	if (group)
+		wag_session_close_group(conn->session, group);
 	serv_got_chat_left(gc, id);
 }
 
-int
-wag_chat_send(PurpleConnection *gc, int id, const char *message, PurpleMessageFlags flags)
+static PurpleConvChatBuddyFlags
+flags_for(const WagGroup *g, const char *id)
 {
-	WagConn *conn = wag_conn(gc);
-	const char *group = conn ? wag_chat_group_of(conn, id) : NULL;
-	PurpleConversation *conv = group ? wag_chat_find(conn, group) : NULL;
+	WagParticipant *p = g_hash_table_lookup(g->participants, id);
+	return p ? role_flags(p->role) : PURPLE_CBFLAGS_NONE;
+}
 
-	/* Bridges (bitlbee) send "/kick ..." as text: run it as the command. */
-	if (conv && wag_cmds_run_text(conv, message))
-		return 0;
+void
+wag_chat_mirror(WagConn *conn, const WagGroup *g, const WagEvent *e)
+{
+	PurpleConversation *conv = wag_chat_find_open(conn, g->id);
+	PurpleConvChat *chat = conv ? PURPLE_CONV_CHAT(conv) : NULL;
+
+	if (!chat)
+		return;
+	for (guint i = 0; i < e->participants->len; i++) {
+		const char *id = e->participants->pdata[i];
+		gboolean present = purple_conv_chat_find_user(chat, id);
+		g_autofree char *line = NULL;
+
+		switch (e->kind) {
+		case WAG_EVENT_ADDED:
+			if (!present)
+				purple_conv_chat_add_user(chat, id, NULL, flags_for(g, id), TRUE);
+			break;
+		case WAG_EVENT_REMOVED:
+		case WAG_EVENT_LEFT:
+			if (!present)
+				break;
+			/* libpurple words it "ID left the room (REASON)"; bitlbee makes it a PART. */
+			if (e->kind == WAG_EVENT_LEFT)
+				line = g_strdup(_("left the group"));
+			else if (e->actor)
+				line = g_strdup_printf(_("removed by %s"), e->actor);
+			else
+				line = g_strdup(_("removed"));
+			purple_conv_chat_remove_user(chat, id, line);
+			break;
+		case WAG_EVENT_PROMOTED:
+		case WAG_EVENT_DEMOTED:
+			if (present)
+				purple_conv_chat_user_set_flags(chat, id, flags_for(g, id));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void
+wag_chat_mark_left(WagConn *conn, const WagGroup *g)
+{
+	PurpleConversation *conv = wag_chat_find_open(conn, g->id);
+
 	if (conv)
-		wag_chat_write(conv, _("This account administers the group; it does not send messages. "
-		                       "Type /help for the commands."), TRUE);
-	return 0;
+		wag_chat_write(conv, _("This account is no longer a participant of this group; "
+		                       "its commands are refused."), TRUE);
 }

@@ -2,34 +2,10 @@
  * Z-API a community with a linked group), played by the vendor emulator. */
 #pragma once
 #include "purple-harness.h"
-#include "vendor-emu.h"
+#include "world.h"
 
-#define FX_INSTANCE "3C5A9F0E1B2D"
-#define FX_TOKEN "tok-8d1f2a9e77c4"
-#define FX_CLIENT_TOKEN "ctk-55aa09bb31"
-#define FX_OWNER "5511999999999"  /* created the group */
-#define FX_ME "5511988888888"     /* this account, an admin */
-#define FX_MEMBER "5544999999999"
-#define FX_MEMBER2 "5544977777777"
-
-typedef struct {
-	const char *vendor;
-	const char *group;     /* a plain group */
-	const char *linked;    /* a group linked to the community (Z-API) */
-	const char *community; /* Z-API only */
-	const char *announce;
-	const char *bad_state; /* the vendor's word for "scan the QR code" */
-	const char *info_path; /* what the roster read's path contains */
-	const char *remove_path;
-} VendorCase;
-
-extern const VendorCase fx_zapi, fx_green, fx_wawp;
-extern const VendorCase *const fx_vendors[]; /* NULL-terminated */
-
-WagEmu *fx_emu(const VendorCase *vc);
 PurpleAccount *fx_account(WagEmu *emu, const VendorCase *vc, const char *token, ...) G_GNUC_NULL_TERMINATED;
 /* Waits for the chat node to appear in the buddy list. */
 PurpleChat *fx_wait_chat(PurpleAccount *account, const char *id);
 /* Logs in and joins vc->group with its roster loaded. */
 PurpleConversation *fx_join_group(PurpleAccount *account, const VendorCase *vc, const char *group, guint users);
-void fx_assert_no_secret(const char *text);

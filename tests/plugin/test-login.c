@@ -290,6 +290,31 @@ test_blist_follows_vendor(void)
 	wag_emu_free(emu);
 }
 
+/* The plugin finds a group's node through an index, not by walking the
+ * list: a node the user deletes must leave the index with it. */
+static void
+test_blist_node_deleted(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	PurpleAccount *account = account_for(emu, vc, FX_TOKEN);
+	PurpleChat *node;
+
+	g_assert_true(wag_harness_wait_connected(account, 3000));
+	node = fx_wait_chat(account, vc->group);
+	g_assert_nonnull(node);
+	purple_blist_remove_chat(node);
+	g_assert_null(purple_blist_find_chat(account, vc->group));
+	/* Opening the community re-places every group: the deleted one comes back. */
+	wag_harness_join(account, vc->community);
+	node = fx_wait_chat(account, vc->group);
+	g_assert_nonnull(node);
+	g_assert_cmpstr(purple_group_get_name(purple_chat_get_group(node)), ==, "WhatsApp Groups");
+	g_assert_cmpstr(purple_chat_get_name(node), ==, "Bairro Vila Nova");
+	wag_harness_remove_account(account);
+	wag_emu_free(emu);
+}
+
 static void
 add_vendor_tests(const VendorCase *vc)
 {
@@ -318,5 +343,6 @@ main(int argc, char **argv)
 	add_vendor_tests(&fx_green);
 	add_vendor_tests(&fx_wawp);
 	g_test_add_func("/plugin/zapi/blist-follows-vendor", test_blist_follows_vendor);
+	g_test_add_func("/plugin/zapi/blist-node-deleted", test_blist_node_deleted);
 	return g_test_run();
 }

@@ -1,0 +1,36 @@
+/* Pre-flight checks: every refusal of an admin action is decided here from
+ * the cached model, before any vendor call. Pure functions: they read
+ * their arguments and return what to tell the user, nothing else. */
+#pragma once
+#include "wag-model.h"
+#include "wag-vendor.h"
+
+G_BEGIN_DECLS
+
+/* What a check lets through and what it has to say. */
+typedef struct {
+	GPtrArray *ok;    /* ids that pass (char*) */
+	GPtrArray *lines; /* refusals to show, in order (char*) */
+} WagCheck;
+
+void wag_check_init(WagCheck *c);
+void wag_check_clear(WagCheck *c);
+
+/* Why this account may not act on g now (NULL: it may). g may be NULL;
+ * me NULL means the vendor cannot tell who we are, so it decides. */
+char *wag_check_usable(const WagGroup *g, const char *me, gboolean need_admin);
+/* Why join requests cannot be handled in g (NULL: they can). */
+char *wag_check_join_requests(const WagVendor *v, const WagGroup *g);
+/* Why this account cannot leave g (NULL: it can). */
+char *wag_check_leave(const WagGroup *g);
+
+/* Each fills c and returns TRUE when a job should start with c->ok.
+ * invalid: pieces that were not phone numbers (may be NULL). */
+gboolean wag_check_kick(WagCheck *c, const WagGroup *g, const char *me, GPtrArray *ids, GPtrArray *invalid);
+gboolean wag_check_decide_requests(WagCheck *c, const WagVendor *v, const WagGroup *g, const char *me,
+                                   GPtrArray *ids, GPtrArray *invalid);
+/* groups: what the user typed, split at commas. */
+gboolean wag_check_unlink(WagCheck *c, const WagVendor *v, const WagGroup *g, const char *me,
+                          const char *const *groups);
+
+G_END_DECLS

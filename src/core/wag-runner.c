@@ -1,0 +1,433 @@
+/* Admin actions run as jobs, one call at a time per account: dripped at
+ * removals_per_minute, retried with backoff on 429/5xx/timeouts, written to
+ * disk after every call (so a disconnect or restart resumes them) and to
+ * the audit log. What happens is told through view->group_notice; what a
+ * confirmed call changes goes through the one apply path. */
+#include "wag-session-private.h"
+#include "wag-error.h"
+#include "wag-i18n.h"
+#include "wag-json.h"
+#include "wag-store.h"
+#include <string.h>
+
+#define MAX_RETRIES 3
+
+static void run_next(WagSession *s);
+
+static WagJob *
+current(WagSession *s)
+{
+	return s->jobs->len ? s->jobs->pdata[0] : NULL;
+}
+
+static void
+report(WagSession *s, const char *group, const char *text, gboolean error)
+{
+	s->view->group_notice(s->ui, group, text, error ? WAG_NOTICE_ERROR : 0);
+}
+
+static void
+persist(WagSession *s)
+{
+	g_autoptr(JsonNode) node = NULL;
+	g_autofree char *text = NULL;
+
+	if (!s->jobs->len) {
+		wag_store_replace(s->jobs_path, NULL);
+		return;
+	}
+	node = wag_jobs_to_json(s->jobs);
+	text = json_to_string(node, TRUE);
+	wag_store_replace(s->jobs_path, text);
+}
+
+static void
+audit(WagSession *s, const WagJob *job, const char *const *ids, guint n, const GError *error)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autofree char *when = g_date_time_format_iso8601(now);
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree char *line = NULL;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "time");
+	json_builder_add_string_value(b, when);
+	json_builder_set_member_name(b, "account");
+	json_builder_add_string_value(b, s->instance);
+	json_builder_set_member_name(b, "vendor");
+	json_builder_add_string_value(b, s->vendor->id);
+	json_builder_set_member_name(b, "group");
+	json_builder_add_string_value(b, job->group);
+	json_builder_set_member_name(b, "action");
+	json_builder_add_string_value(b, wag_vendor_action_name(job->action));
+	json_builder_set_member_name(b, "targets");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < n; i++)
+		json_builder_add_string_value(b, ids[i]);
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "reason");
+	if (job->reason)
+		json_builder_add_string_value(b, job->reason);
+	else
+		json_builder_add_null_value(b);
+	json_builder_set_member_name(b, "result");
+	json_builder_add_string_value(b, error ? "error" : "ok");
+	if (error) {
+		g_autofree char *safe = wag_http_redact(s->http, error->message);
+		json_builder_set_member_name(b, "error");
+		json_builder_add_string_value(b, safe);
+	}
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	line = json_to_string(root, FALSE);
+	wag_store_append(s->audit_path, line);
+}
+
+static char *
+counted(WagAction action, guint done, guint total)
+{
+	switch (action) {
+	/* Translators: "Removed 3 of 10." */
+	case WAG_ACTION_REMOVE: return g_strdup_printf(_("Removed %u of %u."), done, total);
+	case WAG_ACTION_APPROVE: return g_strdup_printf(_("Approved %u of %u join requests."), done, total);
+	case WAG_ACTION_REJECT: return g_strdup_printf(_("Declined %u of %u join requests."), done, total);
+	case WAG_ACTION_UNLINK: return g_strdup_printf(_("Unlinked %u of %u groups from the community."), done, total);
+	default: return g_strdup_printf(_("Done %u of %u."), done, total);
+	}
+}
+
+static void
+finish(WagSession *s, WagJob *job)
+{
+	GString *text = g_string_new(NULL);
+	gboolean bad = job->failed->len > 0;
+
+	if (job->action == WAG_ACTION_LEAVE)
+		g_string_append(text, bad ? _("Could not leave the group: ") : _("You left the group."));
+	else {
+		g_autofree char *head = counted(job->action, job->done->len, job->total);
+		g_string_append(text, head);
+	}
+	for (guint i = 0; i < job->failed->len; i++) {
+		WagJobFailure *f = job->failed->pdata[i];
+		if (job->action == WAG_ACTION_LEAVE)
+			g_string_append(text, f->cause);
+		else
+			/* Translators: one failure in a summary: " Not done: 5544…: Z-API: …" */
+			g_string_append_printf(text, _(" Not done: %s: %s"), f->id, f->cause);
+	}
+	report(s, job->group, text->str, bad);
+	g_string_free(text, TRUE);
+	g_ptr_array_remove_index(s->jobs, 0);
+	persist(s);
+}
+
+static gboolean
+resume_timer(gpointer data)
+{
+	WagSession *s = data;
+	s->job_timer = 0;
+	run_next(s);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+later(WagSession *s, guint ms)
+{
+	/* Default priority, not idle: a busy host loop must not starve a queued action. */
+	s->job_timer = g_timeout_add_full(G_PRIORITY_DEFAULT, ms, resume_timer, s, NULL);
+}
+
+/* What a confirmed call means for the model, through the one apply path. */
+static void
+apply_success(WagSession *s, WagJob *job, const char *const *ids, guint n)
+{
+	WagGroup *g = wag_model_lookup(s->model, job->group);
+	WagEventKind kind;
+	g_autoptr(WagEvent) e = NULL;
+
+	switch (job->action) {
+	case WAG_ACTION_REMOVE: kind = WAG_EVENT_REMOVED; break;
+	case WAG_ACTION_APPROVE: kind = WAG_EVENT_ADDED; break;
+	case WAG_ACTION_REJECT: kind = WAG_EVENT_JOIN_REVOKED; break;
+	case WAG_ACTION_UNLINK: kind = WAG_EVENT_UNLINKED; break;
+	default:
+		if (g)
+			g->left = TRUE;
+		if (s->me) {
+			e = wag_event_new(WAG_EVENT_LEFT, job->group);
+			g_ptr_array_add(e->participants, g_strdup(s->me));
+			wag_apply(s, e, FALSE);
+		}
+		return;
+	}
+	e = wag_event_new(kind, job->group);
+	e->actor = g_strdup(s->me);
+	for (guint i = 0; i < n; i++)
+		g_ptr_array_add(e->participants, g_strdup(ids[i]));
+	wag_apply(s, e, FALSE);
+	/* Removed from a community means removed from its groups too. */
+	if (job->action == WAG_ACTION_REMOVE && g && g->is_community)
+		for (guint i = 0; i < g->subgroups->len; i++) {
+			g_free(e->group);
+			e->group = g_strdup(g->subgroups->pdata[i]);
+			wag_apply(s, e, FALSE);
+		}
+}
+
+typedef struct {
+	WagSession *s;
+	guint n;
+} CallCtx;
+
+static void
+on_action(WagReply *reply, gpointer data)
+{
+	CallCtx *ctx = data;
+	WagSession *s = ctx->s;
+	WagJob *job = current(s);
+	g_autoptr(GError) err = NULL;
+	g_autofree char **ids = NULL;
+	guint n = MIN(ctx->n, job->remaining->len);
+
+	s->job_busy = FALSE;
+	if (reply->error)
+		err = g_error_copy(reply->error);
+	else
+		s->vendor->parse_action(job->action, reply->json, &err);
+
+	if (err && wag_error_is_transient(err) && s->job_retries < MAX_RETRIES) {
+		guint delay = 1000u << s->job_retries;
+		g_autofree char *safe = wag_http_redact(s->http, err->message);
+		g_autofree char *msg = g_strdup_printf(_("%s Trying again in %u s."), safe, delay / 1000);
+		s->job_retries++;
+		report(s, job->group, msg, TRUE);
+		later(s, delay);
+		return;
+	}
+	s->job_retries = 0;
+	ids = g_new0(char *, n + 1);
+	for (guint i = 0; i < n; i++)
+		ids[i] = job->remaining->pdata[i];
+	audit(s, job, (const char *const *) ids, n, err);
+	if (err) {
+		g_autofree char *safe = wag_http_redact(s->http, err->message);
+		g_autoptr(GPtrArray) copy = g_ptr_array_new_with_free_func(g_free);
+		for (guint i = 0; i < n; i++)
+			g_ptr_array_add(copy, g_strdup(ids[i]));
+		for (guint i = 0; i < copy->len; i++)
+			wag_job_fail(job, copy->pdata[i], safe);
+	} else {
+		apply_success(s, job, (const char *const *) ids, n);
+		wag_job_complete(job, n);
+		if (job->action == WAG_ACTION_LEAVE)
+			g_ptr_array_set_size(job->remaining, 0);
+	}
+	persist(s);
+	if (!job->remaining->len) {
+		finish(s, job);
+		later(s, 0);
+		return;
+	}
+	if (job->total > 1) {
+		g_autofree char *progress = counted(job->action, job->done->len, job->total);
+		report(s, job->group, progress, FALSE);
+	}
+	later(s, job->action == WAG_ACTION_REMOVE ? wag_job_pause_ms(n, s->removals_per_minute) : 0);
+}
+
+/* After a restart the roster may have changed: ids that are gone already
+ * count as done rather than being sent again. */
+static void
+drop_already_gone(WagSession *s, WagJob *job)
+{
+	WagGroup *g = wag_model_lookup(s->model, job->group);
+	guint gone = 0;
+
+	if (job->action != WAG_ACTION_REMOVE || !g || !g->roster_loaded)
+		return;
+	for (guint i = 0; i < job->remaining->len;) {
+		if (!g_hash_table_contains(g->participants, job->remaining->pdata[i])) {
+			g_ptr_array_add(job->done, g_ptr_array_steal_index(job->remaining, i));
+			gone++;
+		} else {
+			i++;
+		}
+	}
+	if (gone)
+		g_info("resumed job %s: %u already gone", job->id, gone);
+}
+
+/* How many ids the next call of job carries. */
+static guint
+batch_for(WagSession *s, WagJob *job)
+{
+	guint n;
+
+	switch (job->action) {
+	case WAG_ACTION_REMOVE:
+		n = wag_job_batch_size(s->vendor->batch_max, s->removals_per_minute);
+		break;
+	case WAG_ACTION_APPROVE:
+	case WAG_ACTION_REJECT:
+		n = MAX(s->vendor->batch_max, 1);
+		break;
+	default:
+		n = job->remaining->len; /* leave: none; unlink: all groups in one call */
+		break;
+	}
+	return MIN(n, job->remaining->len);
+}
+
+static void
+run_next(WagSession *s)
+{
+	WagJob *job = current(s);
+	g_autoptr(WagGroup) fallback = NULL;
+	g_autoptr(GError) err = NULL;
+	g_autofree const char **ids = NULL;
+	WagGroup *target;
+	WagRequest *req;
+	CallCtx *ctx;
+	guint n;
+
+	if (!job || s->job_busy || s->job_timer)
+		return;
+	if (job->resumed) {
+		WagGroup *g = wag_model_lookup(s->model, job->group);
+		if (!g || !g->roster_loaded) {
+			if (!job->roster_asked) {
+				job->roster_asked = TRUE;
+				s->view->show_group(s->ui, job->group);
+				wag_roster_load(s, job->group, wag_runner_roster_ready);
+			}
+			return; /* wag_runner_roster_ready() comes back here */
+		}
+		job->resumed = FALSE;
+		drop_already_gone(s, job);
+		if (!job->remaining->len) {
+			finish(s, job);
+			later(s, 0);
+			return;
+		} else {
+			g_autofree char *msg = g_strdup_printf(_("Resuming after reconnect: %u of %u still to do."),
+			                                       job->remaining->len, job->total);
+			report(s, job->group, msg, FALSE);
+		}
+	}
+	n = batch_for(s, job);
+	target = wag_model_lookup(s->model, job->group);
+	if (!target) {
+		target = fallback = wag_group_new(job->group, NULL);
+		fallback->is_community = job->community;
+	}
+	ids = g_new0(const char *, n + 1);
+	for (guint i = 0; i < n; i++)
+		ids[i] = job->remaining->pdata[i];
+	req = s->vendor->req_action(&s->creds, job->action, target, ids, n, &err);
+	if (!req) {
+		g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(g_free);
+		for (guint i = 0; i < job->remaining->len; i++)
+			g_ptr_array_add(all, g_strdup(job->remaining->pdata[i]));
+		for (guint i = 0; i < all->len; i++)
+			wag_job_fail(job, all->pdata[i], err->message);
+		finish(s, job);
+		later(s, 0);
+		return;
+	}
+	ctx = g_new0(CallCtx, 1);
+	ctx->s = s;
+	ctx->n = n;
+	s->job_busy = TRUE;
+	wag_session_call(s, req, on_action, ctx, g_free);
+}
+
+void
+wag_runner_start(WagSession *s, WagAction action, const char *group, GPtrArray *ids, const char *reason)
+{
+	WagGroup *g = wag_model_lookup(s->model, group);
+	g_autoptr(GPtrArray) none = ids ? NULL : g_ptr_array_new();
+	WagJob *job = wag_job_new(action, group, g && g->is_community, reason, ids ? ids : none);
+
+	if (action == WAG_ACTION_LEAVE) {
+		g_ptr_array_add(job->remaining, g_strdup(group));
+		job->total = 1;
+	}
+	g_ptr_array_add(s->jobs, job);
+	persist(s);
+	if (s->jobs->len > 1) {
+		guint ahead = s->jobs->len - 1;
+		g_autofree char *msg = g_strdup_printf(
+			g_dngettext(GETTEXT_PACKAGE, "Queued behind %u other action of this account.",
+			            "Queued behind %u other actions of this account.", ahead), ahead);
+		report(s, group, msg, FALSE);
+	}
+	run_next(s);
+}
+
+void
+wag_runner_roster_ready(WagSession *s, const char *group, gboolean loaded)
+{
+	WagJob *job = current(s);
+
+	if (!job || !job->resumed || g_strcmp0(job->group, group) != 0)
+		return;
+	if (!loaded) {
+		/* Without a roster the vendor decides; say what could not be checked. */
+		job->resumed = FALSE;
+		g_message("resuming job %s without a roster", job->id);
+	}
+	run_next(s);
+}
+
+static void
+on_jobs_loaded(GObject *source, GAsyncResult *res, gpointer data)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *text = wag_store_load_finish(res, &err);
+	WagSession *s;
+	g_autoptr(JsonNode) node = NULL;
+	g_autoptr(GPtrArray) jobs = NULL;
+
+	if (!text) {
+		/* Cancelled means the session is gone: do not touch it. */
+		if (!g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+		    !g_error_matches(err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+			g_message("cannot read pending actions: %s", err->message);
+		return;
+	}
+	s = data;
+	node = wag_json_parse(text, strlen(text), NULL);
+	jobs = wag_jobs_from_json(node);
+	for (guint i = 0; i < jobs->len; i++) {
+		WagJob *job = jobs->pdata[i];
+		job->resumed = TRUE;
+		g_ptr_array_add(s->jobs, g_ptr_array_steal_index(jobs, i--));
+	}
+	if (s->jobs->len)
+		g_info("%u pending action(s) to resume", s->jobs->len);
+	run_next(s);
+}
+
+void
+wag_runner_init(WagSession *s)
+{
+	s->jobs = g_ptr_array_new_with_free_func((GDestroyNotify) wag_job_free);
+}
+
+void
+wag_runner_resume(WagSession *s)
+{
+	/* Queued behind the writes of an earlier connection of this account. */
+	wag_store_load(s->jobs_path, wag_http_get_cancellable(s->http), on_jobs_loaded, s);
+}
+
+void
+wag_runner_stop(WagSession *s)
+{
+	if (s->job_timer)
+		g_source_remove(s->job_timer);
+	s->job_timer = 0;
+	g_clear_pointer(&s->jobs, g_ptr_array_unref);
+}

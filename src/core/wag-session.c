@@ -1,0 +1,401 @@
+/* The session's life cycle and the login order, in one step function. */
+#include "wag-session.h"
+#include "wag-session-private.h"
+#include "wag-check.h"
+#include "wag-error.h"
+#include "wag-i18n.h"
+#include <stdarg.h>
+#include <string.h>
+
+static void login_step(WagSession *s);
+
+static char *
+dup_or_empty(const char *s)
+{
+	return g_strdup(s ? s : "");
+}
+
+WagSession *
+wag_session_new(const WagSessionConfig *config, const WagView *view, gpointer ui)
+{
+	WagSession *s = g_new0(WagSession, 1);
+	g_autofree char *key = NULL;
+	g_autofree char *file = NULL;
+
+	s->view = view;
+	s->ui = ui;
+	s->vendor_id = g_strdup(config->vendor ? config->vendor : "zapi");
+	s->vendor = wag_vendor_lookup(s->vendor_id);
+	s->instance = dup_or_empty(config->instance);
+	s->token = dup_or_empty(config->token);
+	s->client_token = dup_or_empty(config->client_token);
+	s->relay_url = dup_or_empty(config->relay_url);
+	s->relay_token = dup_or_empty(config->relay_token);
+	s->base = g_strdup(config->api_base && *config->api_base ? config->api_base
+	                   : s->vendor ? s->vendor->default_base : "");
+	while (g_str_has_suffix(s->base, "/"))
+		s->base[strlen(s->base) - 1] = '\0';
+	s->creds = (WagCreds) { s->instance, s->token, s->client_token, s->base };
+	s->removals_per_minute = config->removals_per_minute;
+	s->poll_seconds = config->poll_seconds;
+	s->leave_on_close = config->leave_on_close;
+	s->http = wag_http_new(config->request_timeout ? config->request_timeout : 30);
+	wag_http_add_secret(s->http, s->token);
+	wag_http_add_secret(s->http, s->client_token);
+	wag_http_add_secret(s->http, s->relay_token);
+	s->model = wag_model_new();
+	s->open_groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	/* One file per vendor instance; the name keeps only safe characters. */
+	key = g_strdup_printf("%s-%s", s->vendor_id, s->instance);
+	g_strcanon(key, G_CSET_a_2_z G_CSET_A_2_Z G_CSET_DIGITS "-_", '_');
+	file = g_strconcat(key, ".json", NULL);
+	s->jobs_path = g_build_filename(config->state_dir, "jobs", file, NULL);
+	g_free(file);
+	file = g_strconcat(key, ".last", NULL);
+	s->live_path = g_build_filename(config->state_dir, "relay", file, NULL);
+	s->audit_path = g_build_filename(config->state_dir, "audit.log", NULL);
+
+	wag_runner_init(s);
+	wag_sync_init(s);
+	return s;
+}
+
+void
+wag_session_free(WagSession *s)
+{
+	if (!s)
+		return;
+	wag_runner_stop(s);
+	wag_sync_stop(s);
+	wag_listing_stop(s);
+	wag_apply_stop(s);
+	/* No callback runs after this, so nothing can touch the freed struct. */
+	wag_http_shutdown(s->http);
+	wag_http_unref(s->http);
+	wag_model_free(s->model);
+	g_hash_table_destroy(s->open_groups);
+	g_free(s->vendor_id);
+	g_free(s->instance);
+	g_free(s->token);
+	g_free(s->client_token);
+	g_free(s->base);
+	g_free(s->relay_url);
+	g_free(s->relay_token);
+	g_free(s->me);
+	g_free(s->jobs_path);
+	g_free(s->audit_path);
+	g_free(s->live_path);
+	g_free(s);
+}
+
+static void
+fail(WagSession *s, WagSessionErrorCode code, const char *message)
+{
+	g_autofree char *safe = wag_http_redact(s->http, message);
+	g_autoptr(GError) error = g_error_new_literal(WAG_SESSION_ERROR, code, safe);
+
+	s->login_step = WAG_LOGIN_DONE;
+	s->view->failed(s->ui, error);
+}
+
+/* ---- the login order ---- */
+
+static void
+on_me(WagReply *reply, gpointer data)
+{
+	WagSession *s = data;
+
+	if (!reply->error)
+		s->me = s->vendor->parse_me(reply->json);
+	if (s->me)
+		g_info("this account is %s", s->me);
+	else
+		g_info("%s does not tell this account's number: admin checks are left to the vendor", s->vendor->name);
+}
+
+/* The instance's state decides the login: READY goes on, the rest fail with
+ * the class of error that says whether reconnecting can help. */
+static void
+on_status(WagReply *reply, gpointer data)
+{
+	WagSession *s = data;
+	const WagVendor *v = s->vendor;
+	g_autofree char *detail = NULL;
+	g_autofree char *msg = NULL;
+	WagInstanceState state;
+
+	if (reply->status == 0) {
+		/* Transport trouble: the host reconnects with its own backoff. */
+		fail(s, WAG_SESSION_ERROR_TRANSIENT, reply->error->message);
+		return;
+	}
+	state = v->parse_status(reply->status, reply->json, &detail);
+	if (!detail)
+		detail = g_strdup(_("no reason given"));
+	switch (state) {
+	case WAG_STATE_READY:
+		s->login_step = WAG_LOGIN_STATUS;
+		login_step(s);
+		return;
+	case WAG_STATE_BAD_CREDENTIALS:
+		msg = g_strdup_printf(_("%s rejected the instance id or token (HTTP %u: %s). "
+		                        "Check the username (instance id), the password (token)%s."),
+		                      v->name, reply->status, detail,
+		                      v->has_communities ? _(" and the client_token option") : "");
+		fail(s, WAG_SESSION_ERROR_CREDENTIALS, msg);
+		return;
+	case WAG_STATE_NOT_AUTHORIZED:
+		msg = g_strdup_printf(_("This %s instance is not linked to WhatsApp (%s). "
+		                        "Scan the QR code in %s with WhatsApp on the phone "
+		                        "(Settings, Linked devices), then reconnect."),
+		                      v->name, detail, _(v->panel));
+		fail(s, WAG_SESSION_ERROR_CREDENTIALS, msg);
+		return;
+	case WAG_STATE_PHONE_OFFLINE:
+		msg = g_strdup_printf(_("The phone of this %s instance is not connected (%s). "
+		                        "Open WhatsApp on the phone and check it is online; if it "
+		                        "was logged out, scan the QR code again in %s."),
+		                      v->name, detail, _(v->panel));
+		fail(s, WAG_SESSION_ERROR_TRANSIENT, msg);
+		return;
+	case WAG_STATE_STARTING:
+		msg = g_strdup_printf(_("The %s instance is still starting (%s); trying again later."),
+		                      v->name, detail);
+		fail(s, WAG_SESSION_ERROR_TRANSIENT, msg);
+		return;
+	case WAG_STATE_BLOCKED:
+		msg = g_strdup_printf(_("WhatsApp has blocked the account of this %s instance (%s)."),
+		                      v->name, detail);
+		fail(s, WAG_SESSION_ERROR_FATAL, msg);
+		return;
+	case WAG_STATE_PLAN:
+		msg = g_strdup_printf(_("Your %s plan does not include this API (%s). Upgrade it in %s."),
+		                      v->name, detail, _(v->panel));
+		fail(s, WAG_SESSION_ERROR_FATAL, msg);
+		return;
+	case WAG_STATE_UNKNOWN:
+	default:
+		if (reply->error)
+			fail(s, wag_error_is_transient(reply->error) ? WAG_SESSION_ERROR_TRANSIENT
+			                                             : WAG_SESSION_ERROR_FATAL,
+			     reply->error->message);
+		else {
+			msg = g_strdup_printf(_("%s answered the status check in an unknown way (%s)."),
+			                      v->name, detail);
+			fail(s, WAG_SESSION_ERROR_FATAL, msg);
+		}
+		return;
+	}
+}
+
+static void
+on_listed(WagSession *s)
+{
+	s->login_step = WAG_LOGIN_LISTED;
+	login_step(s);
+}
+
+/* Each step starts one thing and returns; what it started comes back here
+ * with login_step moved on (slack-libpurple's login step, in spirit). */
+static void
+login_step(WagSession *s)
+{
+	switch (s->login_step) {
+	case WAG_LOGIN_CONFIG:
+		if (!s->vendor) {
+			g_autofree char *msg = g_strdup_printf(
+				_("Unknown vendor \"%s\": set the vendor option to zapi, greenapi or wawp."), s->vendor_id);
+			fail(s, WAG_SESSION_ERROR_SETTINGS, msg);
+			return;
+		}
+		if (!*s->token) {
+			fail(s, WAG_SESSION_ERROR_SETTINGS, _("The password must be the instance token from the vendor's panel."));
+			return;
+		}
+		s->view->progress(s->ui, _("Checking the instance"), 1, 3);
+		wag_session_call(s, s->vendor->req_status(&s->creds), on_status, s, NULL);
+		return; /* on_status() moves to WAG_LOGIN_STATUS */
+	case WAG_LOGIN_STATUS:
+		s->view->progress(s->ui, _("Listing groups"), 2, 3);
+		s->view->connected(s->ui);
+		if (s->vendor->req_me)
+			wag_session_call(s, s->vendor->req_me(&s->creds), on_me, s, NULL);
+		s->login_step = WAG_LOGIN_LISTING;
+		wag_listing_start(s, on_listed);
+		return; /* the listing moves to WAG_LOGIN_LISTED, even when it failed */
+	case WAG_LOGIN_LISTED:
+		s->login_step = WAG_LOGIN_DONE;
+		s->view->groups_changed(s->ui, TRUE);
+		/* Actions a disconnect or restart interrupted carry on now. */
+		wag_runner_resume(s);
+		wag_sync_start(s);
+		return;
+	case WAG_LOGIN_LISTING:
+	case WAG_LOGIN_DONE:
+		return;
+	}
+}
+
+void
+wag_session_start(WagSession *s)
+{
+	s->login_step = WAG_LOGIN_CONFIG;
+	login_step(s);
+}
+
+/* ---- reading ---- */
+
+const WagVendor *
+wag_session_get_vendor(WagSession *s)
+{
+	return s->vendor;
+}
+
+WagModel *
+wag_session_get_model(WagSession *s)
+{
+	return s->model;
+}
+
+const char *
+wag_session_get_me(WagSession *s)
+{
+	return s->me;
+}
+
+gboolean
+wag_session_is_synced(WagSession *s)
+{
+	return s->synced;
+}
+
+gboolean
+wag_session_is_live(WagSession *s)
+{
+	return s->relay || s->poll_timer;
+}
+
+GCancellable *
+wag_session_get_cancellable(WagSession *s)
+{
+	return wag_http_get_cancellable(s->http);
+}
+
+char *
+wag_session_redact(WagSession *s, const char *text)
+{
+	return wag_http_redact(s->http, text);
+}
+
+/* ---- verbs ---- */
+
+void
+wag_session_open_group(WagSession *s, const char *group)
+{
+	WagGroup *g = wag_model_lookup(s->model, group);
+
+	g_hash_table_add(s->open_groups, g_strdup(group));
+	/* Without live sync the cache may be older than the group: re-read it.
+	 * With it, the model is current and opening costs no vendor call. */
+	if (!wag_session_is_live(s) || !g || !g->roster_loaded)
+		wag_roster_load(s, group, wag_runner_roster_ready);
+	else
+		wag_runner_roster_ready(s, group, TRUE);
+}
+
+void
+wag_session_close_group(WagSession *s, const char *group)
+{
+	WagGroup *g = wag_model_lookup(s->model, group);
+
+	g_hash_table_remove(s->open_groups, group);
+	/* Closing the window never leaves the WhatsApp group by itself; with
+	 * leave_on_close the user is asked first. */
+	if (s->leave_on_close && !(g && (g->is_community || g->left)))
+		s->view->ask_leave(s->ui, group, TRUE);
+}
+
+void
+wag_session_load_roster(WagSession *s, const char *group)
+{
+	wag_roster_load(s, group, wag_runner_roster_ready);
+}
+
+void
+wag_session_start_job(WagSession *s, WagAction action, const char *group, GPtrArray *ids, const char *reason)
+{
+	wag_runner_start(s, action, group, ids, reason);
+}
+
+void
+wag_session_leave(WagSession *s, const char *group)
+{
+	wag_session_start_job(s, WAG_ACTION_LEAVE, group, NULL, NULL);
+}
+
+char *
+wag_session_propose_leave(WagSession *s, const char *group)
+{
+	char *refusal = wag_check_leave(wag_model_lookup(s->model, group));
+
+	if (!refusal)
+		s->view->ask_leave(s->ui, group, FALSE);
+	return refusal;
+}
+
+typedef struct {
+	WagSession *s;
+	char *group;
+	WagRequestsFunc done;
+	gpointer data;
+} RequestsCtx;
+
+static void
+requests_ctx_free(gpointer data)
+{
+	RequestsCtx *r = data;
+	g_free(r->group);
+	g_free(r);
+}
+
+static void
+on_requests(WagReply *reply, gpointer data)
+{
+	RequestsCtx *r = data;
+	WagSession *s = r->s;
+	WagGroup *g = wag_listing_group(s, r->group);
+	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) err = NULL;
+
+	if (reply->error || !s->vendor->parse_requests(reply->json, ids, &err)) {
+		g_autofree char *safe = wag_http_redact(s->http, (reply->error ? reply->error : err)->message);
+		g_autoptr(GError) shown = g_error_new(WAG_SESSION_ERROR, WAG_SESSION_ERROR_FATAL,
+		                                      _("Could not list the join requests: %s"), safe);
+		r->done(s, r->group, shown, r->data);
+		return;
+	}
+	g_ptr_array_set_size(g->pending, 0);
+	for (guint i = 0; i < ids->len; i++)
+		g_ptr_array_add(g->pending, g_strdup(ids->pdata[i]));
+	r->done(s, r->group, NULL, r->data);
+}
+
+void
+wag_session_list_requests(WagSession *s, const char *group, WagRequestsFunc done, gpointer data)
+{
+	RequestsCtx *r = g_new0(RequestsCtx, 1);
+
+	r->s = s;
+	r->group = g_strdup(group);
+	r->done = done;
+	r->data = data;
+	wag_listing_group(s, group);
+	wag_session_call(s, s->vendor->req_requests(&s->creds, group), on_requests, r, requests_ctx_free);
+}
+
+void
+wag_session_push_event(WagSession *s, WagEvent *e)
+{
+	wag_sync_queue(s, e);
+}

@@ -1,0 +1,73 @@
+/* One logged-in vendor instance: the domain of the project, without any
+ * front end. A session is made from plain configuration data, owns the
+ * vendor client, HTTP, the model, the job queue, live sync and polling, and
+ * tells its front end what happened through one table of function pointers
+ * (WagView). The front end (the libpurple 2 plugin, a test, a benchmark, a
+ * future libpurple 3 protocol) implements the view and calls the verbs.
+ *
+ * Who calls what:
+ *   front end -> wag_session_*()       (this header: life cycle, reading, verbs)
+ *   session   -> WagView slots         (wag-view.h, with the configuration)
+ *   session   -> completion callbacks given as arguments to a verb
+ * Nothing in the core calls a front-end function by name. */
+#pragma once
+#include <gio/gio.h>
+#include "wag-job.h"
+#include "wag-vendor.h"
+#include "wag-view.h"
+
+G_BEGIN_DECLS
+
+/* ---- Life cycle ---- */
+
+/* Copies config; nothing starts yet. */
+WagSession *wag_session_new(const WagSessionConfig *config, const WagView *view, gpointer ui);
+/* The login order (wag-session.c, login_step()): checks the
+ * configuration, the instance, lists groups and communities, resumes saved
+ * jobs, starts live sync. Failures arrive through view->failed. */
+void wag_session_start(WagSession *s);
+/* Cancels everything: no view slot and no callback runs afterwards. */
+void wag_session_free(WagSession *s);
+
+/* ---- What the front end may read ---- */
+
+const WagVendor *wag_session_get_vendor(WagSession *s); /* NULL: unknown vendor */
+WagModel *wag_session_get_model(WagSession *s);
+/* This account's canonical id, or NULL when the vendor cannot tell. */
+const char *wag_session_get_me(WagSession *s);
+/* The login's listing is complete. */
+gboolean wag_session_is_synced(WagSession *s);
+/* Live sync keeps the model current (relay followed, or rosters polled). */
+gboolean wag_session_is_live(WagSession *s);
+GCancellable *wag_session_get_cancellable(WagSession *s);
+/* text with every secret of this session replaced by "***". */
+char *wag_session_redact(WagSession *s, const char *text);
+
+/* ---- Verbs ---- */
+
+/* The front end shows group's chat: the roster is read unless the model is
+ * known current; result through view->roster_loaded. */
+void wag_session_open_group(WagSession *s, const char *group);
+/* The front end closed group's chat: asks view->ask_leave if configured. */
+void wag_session_close_group(WagSession *s, const char *group);
+/* Re-reads group's roster from the vendor. */
+void wag_session_load_roster(WagSession *s, const char *group);
+/* Queues an admin action; runs one call at a time, paced, resumable.
+ * ids: canonical ids (group ids for UNLINK); none for LEAVE. */
+void wag_session_start_job(WagSession *s, WagAction action, const char *group,
+                           GPtrArray *ids, const char *reason);
+void wag_session_leave(WagSession *s, const char *group);
+/* Asks the user (view->ask_leave) whether to leave group, unless it cannot
+ * be left; returns the refusal to show, or NULL. */
+char *wag_session_propose_leave(WagSession *s, const char *group);
+
+typedef void (*WagRequestsFunc)(WagSession *s, const char *group, const GError *error, gpointer data);
+/* Reads group's pending join requests into the model (g->pending) and
+ * calls done; never after wag_session_free(). */
+void wag_session_list_requests(WagSession *s, const char *group, WagRequestsFunc done, gpointer data);
+
+/* Applies an event as if it came from live sync (tests, benchmarks, and
+ * front ends that receive events some other way). Takes e. */
+void wag_session_push_event(WagSession *s, WagEvent *e);
+
+G_END_DECLS

@@ -1,0 +1,282 @@
+/* Each command is parse -> check -> session verb. Every refusal comes from
+ * the core's pre-flight checks, before any vendor call. */
+#include "wag-commands.h"
+#include "wag-chat.h"
+#include "wag-check.h"
+#include "wag-phone.h"
+#include "wag-prompts.h"
+#include <string.h>
+
+/* What every command works on: the chat it was typed in. */
+typedef struct {
+	WagConn *conn;
+	WagSession *s;
+	PurpleConversation *conv;
+	const char *group;
+	WagGroup *g;
+	const char *arg; /* the whole argument text, or NULL */
+} Ctx;
+
+typedef void (*WagCmdFunc)(Ctx *c);
+
+typedef struct {
+	const char *name;
+	const char *args;
+	WagCmdFunc func;
+	const char *help;
+} WagCmd;
+
+static GSList *registered;
+
+static void
+say(Ctx *c, gboolean error, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static void
+say(Ctx *c, gboolean error, const char *fmt, ...)
+{
+	va_list ap;
+	g_autofree char *text = NULL;
+
+	va_start(ap, fmt);
+	text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	wag_chat_write(c->conv, text, error);
+}
+
+/* Shows the check's refusals; TRUE when the job may start. */
+static gboolean
+told(Ctx *c, WagCheck *check, gboolean go)
+{
+	for (guint i = 0; i < check->lines->len; i++)
+		wag_chat_write(c->conv, check->lines->pdata[i], TRUE);
+	return go;
+}
+
+static void
+refuse(Ctx *c, char *refusal_take)
+{
+	wag_chat_write(c->conv, refusal_take, TRUE);
+	g_free(refusal_take);
+}
+
+static void
+cmd_kick(Ctx *c)
+{
+	g_autoptr(GPtrArray) ids = NULL;
+	g_autoptr(GPtrArray) invalid = NULL;
+	g_autofree char *reason = NULL;
+	WagCheck check;
+
+	wag_phone_parse_targets(c->arg, &ids, &invalid, &reason);
+	if (!ids->len && !invalid->len) {
+		say(c, TRUE, _("Usage: /kick PHONE[,PHONE...] [reason]"));
+		return;
+	}
+	wag_check_init(&check);
+	if (told(c, &check, wag_check_kick(&check, c->g, wag_session_get_me(c->s), ids, invalid)))
+		wag_session_start_job(c->s, WAG_ACTION_REMOVE, c->group, check.ok, reason);
+	wag_check_clear(&check);
+}
+
+static void
+decide(Ctx *c, WagAction action)
+{
+	g_autoptr(GPtrArray) ids = NULL;
+	g_autoptr(GPtrArray) invalid = NULL;
+	WagCheck check;
+
+	wag_phone_parse_targets(c->arg, &ids, &invalid, NULL);
+	if (!ids->len && !invalid->len) {
+		say(c, TRUE, "%s", action == WAG_ACTION_APPROVE ? _("Usage: /approve PHONE[,PHONE...]")
+		                                                : _("Usage: /decline PHONE[,PHONE...]"));
+		return;
+	}
+	wag_check_init(&check);
+	if (told(c, &check, wag_check_decide_requests(&check, wag_session_get_vendor(c->s), c->g,
+	                                              wag_session_get_me(c->s), ids, invalid)))
+		wag_session_start_job(c->s, action, c->group, check.ok, NULL);
+	wag_check_clear(&check);
+}
+
+static void
+cmd_decline(Ctx *c)
+{
+	decide(c, WAG_ACTION_REJECT);
+}
+
+static void
+cmd_approve(Ctx *c)
+{
+	decide(c, WAG_ACTION_APPROVE);
+}
+
+static void
+show_pending(PurpleConversation *conv, const WagGroup *g, const WagVendor *v, gboolean from_webhooks)
+{
+	GString *s;
+	g_autofree char *none = NULL;
+
+	if (!g || !g->pending->len) {
+		none = from_webhooks ?
+			g_strdup_printf(_("No pending join requests known. %s has no API to list them: this list is kept from its "
+			                  "webhooks, which reach the plugin through wagateway-relay (relay_url)."), v->name) :
+			g_strdup(_("No pending join requests."));
+		wag_chat_write(conv, none, FALSE);
+		return;
+	}
+	s = g_string_new(NULL);
+	g_string_printf(s, _("Pending join requests (%u):"), g->pending->len);
+	for (guint i = 0; i < g->pending->len; i++)
+		g_string_append_printf(s, " %s", (char *) g->pending->pdata[i]);
+	wag_chat_write(conv, s->str, FALSE);
+	g_string_free(s, TRUE);
+}
+
+static void
+on_requests(WagSession *s, const char *group, const GError *error, gpointer data)
+{
+	WagConn *conn = data;
+	PurpleConversation *conv = wag_chat_find(conn, group);
+
+	if (!conv)
+		return;
+	if (error)
+		wag_chat_write(conv, error->message, TRUE);
+	else
+		show_pending(conv, wag_model_lookup(wag_session_get_model(s), group), wag_session_get_vendor(s), FALSE);
+}
+
+static void
+cmd_requests(Ctx *c)
+{
+	const WagVendor *v = wag_session_get_vendor(c->s);
+	char *refusal = wag_check_join_requests(v, c->g);
+
+	if (refusal)
+		refuse(c, refusal);
+	else if (!v->lists_requests)
+		show_pending(c->conv, c->g, v, TRUE);
+	else
+		wag_session_list_requests(c->s, c->group, on_requests, c->conn);
+}
+
+static void
+cmd_leave(Ctx *c)
+{
+	char *refusal = wag_session_propose_leave(c->s, c->group);
+
+	if (refusal)
+		refuse(c, refusal);
+}
+
+static void
+cmd_unlink(Ctx *c)
+{
+	g_auto(GStrv) pieces = g_strsplit(c->arg ? c->arg : "", ",", -1);
+	WagCheck check;
+
+	for (char **p = pieces; *p; p++)
+		g_strstrip(*p);
+	wag_check_init(&check);
+	if (told(c, &check, wag_check_unlink(&check, wag_session_get_vendor(c->s), c->g,
+	                                     wag_session_get_me(c->s), (const char *const *) pieces)))
+		wag_session_start_job(c->s, WAG_ACTION_UNLINK, c->group, check.ok, NULL);
+	wag_check_clear(&check);
+}
+
+static void
+cmd_refresh(Ctx *c)
+{
+	say(c, FALSE, _("Reloading the participants."));
+	wag_session_load_roster(c->s, c->group);
+	if (wag_session_get_vendor(c->s)->lists_requests && !(c->g && c->g->is_community))
+		cmd_requests(c);
+}
+
+static const WagCmd commands[] = {
+	{ "kick", "s", cmd_kick, N_("kick PHONE[,PHONE...] [reason]: remove participants from this group or community.") },
+	{ "decline", "s", cmd_decline, N_("decline PHONE[,PHONE...]: reject pending join requests.") },
+	{ "approve", "s", cmd_approve, N_("approve PHONE[,PHONE...]: approve pending join requests.") },
+	{ "requests", "", cmd_requests, N_("requests: list pending join requests.") },
+	{ "leave", "", cmd_leave, N_("leave: leave this WhatsApp group (asks first).") },
+	{ "unlink", "s", cmd_unlink, N_("unlink GROUP[,GROUP...]: unlink groups from this community.") },
+	{ "refresh", "", cmd_refresh, N_("refresh: reload the participants (and join requests) from the vendor.") },
+};
+
+/* libpurple's entry for every command: the table row is the data. */
+static PurpleCmdRet
+dispatch(PurpleConversation *conv, const gchar *cmd, gchar **args, gchar **error, void *data)
+{
+	const WagCmd *command = data;
+	Ctx c = { 0 };
+
+	c.conv = conv;
+	c.conn = wag_conn(purple_conversation_get_gc(conv));
+	if (!c.conn)
+		return PURPLE_CMD_RET_FAILED;
+	c.s = c.conn->session;
+	c.group = purple_conversation_get_name(conv);
+	c.g = wag_model_lookup(wag_session_get_model(c.s), c.group);
+	c.arg = args && args[0] ? args[0] : NULL;
+	command->func(&c);
+	return PURPLE_CMD_RET_OK;
+}
+
+void
+wag_commands_register(void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+		PurpleCmdId id = purple_cmd_register(commands[i].name, commands[i].args, PURPLE_CMD_P_PRPL,
+			PURPLE_CMD_FLAG_CHAT | PURPLE_CMD_FLAG_PRPL_ONLY | PURPLE_CMD_FLAG_ALLOW_WRONG_ARGS,
+			WAG_PRPL_ID, dispatch, _(commands[i].help), (gpointer) &commands[i]);
+		registered = g_slist_prepend(registered, GUINT_TO_POINTER(id));
+	}
+}
+
+void
+wag_commands_unregister(void)
+{
+	for (GSList *l = registered; l; l = l->next)
+		purple_cmd_unregister(GPOINTER_TO_UINT(l->data));
+	g_slist_free(registered);
+	registered = NULL;
+}
+
+/* Runs "/command ..." typed as chat text; FALSE if it names none of ours. */
+static gboolean
+run_text(PurpleConversation *conv, const char *message)
+{
+	g_autofree char *plain = purple_markup_strip_html(message);
+	g_autofree char *err = NULL;
+	const char *text = plain;
+	size_t len;
+
+	while (g_ascii_isspace(*text))
+		text++;
+	if (*text != '/')
+		return FALSE;
+	text++;
+	len = strcspn(text, " \t");
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+		if (strlen(commands[i].name) == len && g_ascii_strncasecmp(text, commands[i].name, len) == 0) {
+			g_autofree char *escaped = g_markup_escape_text(text, -1);
+			purple_cmd_do_command(conv, text, escaped, &err);
+			return TRUE;
+		}
+	return FALSE;
+}
+
+int
+wag_commands_chat_send(PurpleConnection *gc, int id, const char *message, PurpleMessageFlags flags)
+{
+	WagConn *conn = wag_conn(gc);
+	const char *group = conn ? wag_chat_group_of(conn, id) : NULL;
+	PurpleConversation *conv = group ? wag_chat_find(conn, group) : NULL;
+
+	if (conv && run_text(conv, message))
+		return 0;
+	if (conv)
+		wag_chat_write(conv, _("This account administers the group; it does not send messages. "
+		                       "Type /help for the commands."), TRUE);
+	return 0;
+}

@@ -1,0 +1,36 @@
+/* The libpurple 2 front end's state for one PurpleConnection. Every plugin
+ * file includes this; each field is written by the one file named above it
+ * (the others only read, or call that file). */
+#pragma once
+#include <purple.h>
+#include "wag-session.h"
+#include "wag-i18n.h"
+
+#define WAG_PRPL_ID "prpl-wagateway"
+#define WAG_PREFS_ROOT "/plugins/prpl/wagateway"
+#define WAG_PREF_TIMEOUT WAG_PREFS_ROOT "/request_timeout"
+#define WAG_CHAT_KEY "group"
+#define WAG_BLIST_AUTO "wagateway-auto"
+
+typedef struct _WagChats WagChats;
+typedef struct _WagBlist WagBlist;
+typedef struct _WagPrompts WagPrompts;
+
+typedef struct {
+	/* wag-account.c */
+	PurpleConnection *gc;
+	PurpleAccount *account;
+	WagSession *session;
+	/* wag-chat.c: chat ids <-> group ids */
+	WagChats *chats;
+	/* wag-blist.c: buddy-list node index, placement, the waiting room list */
+	WagBlist *blist;
+	/* wag-prompts.c: open request dialogs */
+	WagPrompts *prompts;
+} WagConn;
+
+static inline WagConn *
+wag_conn(PurpleConnection *gc)
+{
+	return gc ? purple_connection_get_protocol_data(gc) : NULL;
+}

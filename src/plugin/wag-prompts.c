@@ -1,0 +1,130 @@
+#include "wag-prompts.h"
+#include "wag-chat.h"
+
+struct _WagPrompts {
+	GPtrArray *open; /* Prompt*, freed at close */
+};
+
+typedef struct {
+	WagConn *conn;
+	char *group;
+	char *who;
+} Prompt;
+
+static void
+prompt_free(gpointer data)
+{
+	Prompt *p = data;
+	g_free(p->group);
+	g_free(p->who);
+	g_free(p);
+}
+
+WagPrompts *
+wag_prompts_new(void)
+{
+	WagPrompts *prompts = g_new0(WagPrompts, 1);
+	prompts->open = g_ptr_array_new_with_free_func(prompt_free);
+	return prompts;
+}
+
+void
+wag_prompts_free(WagConn *conn)
+{
+	if (!conn->prompts)
+		return;
+	purple_request_close_with_handle(conn->gc);
+	g_ptr_array_free(conn->prompts->open, TRUE);
+	g_free(conn->prompts);
+	conn->prompts = NULL;
+}
+
+static void
+prompt_done(Prompt *p)
+{
+	g_ptr_array_remove(p->conn->prompts->open, p);
+}
+
+static Prompt *
+prompt_new(WagConn *conn, const char *group, const char *who)
+{
+	Prompt *p = g_new0(Prompt, 1);
+	p->conn = conn;
+	p->group = g_strdup(group);
+	p->who = g_strdup(who);
+	g_ptr_array_add(conn->prompts->open, p);
+	return p;
+}
+
+static void
+single(WagConn *conn, WagAction action, const char *group, const char *who)
+{
+	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(ids, g_strdup(who));
+	wag_session_start_job(conn->session, action, group, ids, NULL);
+}
+
+static void
+leave_ok(Prompt *p, int action)
+{
+	wag_session_leave(p->conn->session, p->group);
+	prompt_done(p);
+}
+
+static void
+prompt_cancel(Prompt *p, int action)
+{
+	prompt_done(p);
+}
+
+void
+wag_prompts_leave(WagConn *conn, const char *group, gboolean closing)
+{
+	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
+	const char *name = g && g->subject ? g->subject : group;
+	g_autofree char *primary = g_strdup_printf(closing ? _("Also leave the WhatsApp group %s?")
+	                                                   : _("Leave the WhatsApp group %s?"), name);
+	Prompt *p = prompt_new(conn, group, NULL);
+
+	/* ok/cancel, not yes/no: bitlbee can answer it. Cancel is the default. */
+	purple_request_ok_cancel(conn->gc, _("Leave group"), primary,
+	                         _("You stop being a participant; an admin must add you back."),
+	                         1, conn->account, NULL, closing ? NULL : wag_chat_find(conn, group), p,
+	                         G_CALLBACK(leave_ok), G_CALLBACK(prompt_cancel));
+}
+
+static void
+join_accept(Prompt *p, int action)
+{
+	single(p->conn, WAG_ACTION_APPROVE, p->group, p->who);
+	prompt_done(p);
+}
+
+static void
+join_reject(Prompt *p, int action)
+{
+	single(p->conn, WAG_ACTION_REJECT, p->group, p->who);
+	prompt_done(p);
+}
+
+/* bitlbee answers a prompt by finding the English "Accept"/"Reject" in its
+ * button captions: a translated caption would leave the user no answer. */
+static const char *
+caption(const char *msgid)
+{
+	return g_strcmp0(purple_core_get_ui(), "BitlBee") == 0 ? msgid : _(msgid);
+}
+
+void
+wag_prompts_join(WagConn *conn, const char *group, const char *who)
+{
+	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
+	g_autofree char *primary = g_strdup_printf(_("%s asks to join %s"), who,
+	                                           g && g->subject ? g->subject : group);
+	Prompt *p = prompt_new(conn, group, who);
+
+	purple_request_action(conn->gc, _("Join request"), primary, NULL, 0, conn->account, who,
+	                      wag_chat_find(conn, group), p, 2,
+	                      caption(N_("_Accept")), G_CALLBACK(join_accept),
+	                      caption(N_("_Reject")), G_CALLBACK(join_reject));
+}
