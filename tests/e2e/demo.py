@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 the purple-wagateway authors
+"""The README's "Try it in two minutes", done as it says: wagateway-demo
+runs, and what it prints (which must be what the README shows) is typed into
+bitlbee over IRC and set up in Finch; the user sees the groups, the roster,
+the /kick result and the join request.
+
+Prints TAP. Skips (with the reason) only when bitlbee, Finch or tmux is not
+installed.
+"""
+import os, re, shutil, socket, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_common import PLUGIN, Tap, free_port, stop, wait_for  # noqa: E402
+
+DEMO = os.environ.get("WAG_DEMO")
+README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "README.md")
+BITLBEE = shutil.which("bitlbee") or "/usr/sbin/bitlbee"
+FINCH = shutil.which("finch")
+TMUX = shutil.which("tmux")
+README_PORT = "8780"
+PLAN = 13
+
+
+def readme_section():
+    text = open(README, encoding="utf-8").read()
+    m = re.search(r"^## Try it in two minutes\n(.*?)(?=^## )", text, re.M | re.S)
+    return m.group(1) if m else ""
+
+
+def readme_bitlbee_lines(section):
+    for block in re.findall(r"^```\n(.*?)^```", section, re.M | re.S):
+        if block.startswith("account add wagateway"):
+            return block.splitlines()
+    return []
+
+
+def start_demo(tmp, port, *args):
+    """Runs wagateway-demo as the README says; returns the process, its
+    output file and the text it printed before the first call arrived."""
+    out = os.path.join(tmp, f"demo-{port}.out")
+    p = subprocess.Popen([DEMO, "--port", str(port)] + list(args), stdout=open(out, "w"),
+                         stderr=subprocess.STDOUT)
+    banner = wait_for(lambda: "appear below" in open(out, encoding="utf-8").read()
+                      and open(out, encoding="utf-8").read(), 10) or open(out, encoding="utf-8").read()
+    return p, out, banner
+
+
+def printed_bitlbee_lines(banner):
+    m = re.search(r"^bitlbee:.*\n((?:  .*\n)+)", banner, re.M)
+    return [line.strip() for line in m.group(1).splitlines()] if m else []
+
+
+def printed_settings(banner):
+    """The Pidgin/Finch fields the demo prints: field -> value (without its gloss)."""
+    return dict(re.findall(r"^  ([A-Za-z][^:\n]*):\s+(.+?)(?: {2,}\(.*\))?$", banner.split("\nbitlbee:")[0], re.M))
+
+
+class Irc:
+    """An IRC user: everything the server said stays in self.log."""
+
+    def __init__(self, port):
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.s.settimeout(0.2)
+        self.log = ""
+        self.send("NICK tester")
+        self.send("USER tester 0 * :tester")
+        self.wait(lambda: "&bitlbee" in self.log, 10)
+
+    def send(self, line):
+        self.s.sendall((line + "\r\n").encode())
+
+    def pump(self):
+        try:
+            data = self.s.recv(65536)
+            self.log += data.decode(errors="replace")
+        except socket.timeout:
+            pass
+
+    def wait(self, cond, seconds):
+        """Reads until cond() holds; returns whether it did."""
+        end = time.time() + seconds
+        while not cond() and time.time() < end:
+            self.pump()
+        return bool(cond())
+
+    def since(self, mark):
+        return self.log[mark:]
+
+    def type_line(self, line):
+        """A line typed in &bitlbee; /join and /kick are IRC commands."""
+        if line.startswith("/join "):
+            self.send("JOIN " + line.split()[1])
+        else:
+            self.send("PRIVMSG &bitlbee :" + line)
+
+
+def bitlbee_part(t, tmp):
+    os.makedirs(os.path.join(tmp, "plugins", "purple"))
+    os.makedirs(os.path.join(tmp, "cfg"))
+    shutil.copy(PLUGIN, os.path.join(tmp, "plugins", "purple"))
+    conf = os.path.join(tmp, "bitlbee.conf")
+    with open(conf, "w") as f:
+        f.write("[settings]\nRunMode = ForkDaemon\nAuthMode = Open\n"
+                f"ConfigDir = {tmp}/cfg\nPluginDir = {tmp}/plugins\n")
+    port, demo_port = free_port(), free_port()
+    procs = [subprocess.Popen([BITLBEE, "-F", "-n", "-p", str(port), "-i", "127.0.0.1", "-c", conf],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        demo, demo_out, banner = start_demo(tmp, demo_port)
+        procs.append(demo)
+        printed = printed_bitlbee_lines(banner)
+        readme = [line.replace(README_PORT, str(demo_port)) for line in readme_bitlbee_lines(readme_section())]
+        t.check(printed and printed == readme, "wagateway-demo prints the README's bitlbee lines",
+                f"printed {printed} README {readme}")
+
+        irc = None
+        for _ in range(50):
+            try:
+                irc = Irc(port)
+                break
+            except OSError:
+                time.sleep(0.1)
+        if not irc:
+            t.check(False, "bitlbee answers on its port")
+            return
+        for line in readme:
+            mark = len(irc.log)
+            irc.type_line(line)
+            if line == "account wagateway on":
+                irc.wait(lambda: "Logged in" in irc.since(mark), 15)
+                t.check("Logged in" in irc.since(mark), "the account logs in to the demo", irc.since(mark)[-300:])
+            elif line == "chat list wagateway":
+                names = ("Bairro Vila Nova", "Futebol de Quinta", "Feira Orgânica da Praça",
+                         "Condomínio Solar", "Solar Bloco A", "Solar Bloco B")
+                irc.wait(lambda: all(n in irc.since(mark) for n in names), 10)
+                t.check(all(n in irc.since(mark) for n in names),
+                        "chat list shows the groups and the community", irc.since(mark)[-800:])
+            elif line.startswith("chat add"):
+                irc.wait(lambda: "Chatroom successfully added" in irc.since(mark), 5)
+            elif line.startswith("/join"):
+                roster = ("5511999999999", "5511988888888", "5511977776666", "5544999999999",
+                          "5544977777777", "5521988887777")
+                irc.wait(lambda: all(f"_{p}" in irc.since(mark) for p in roster), 10)
+                t.check(all(f"_{p}" in irc.since(mark) for p in roster),
+                        "joining the channel shows the six participants as nicks", irc.since(mark)[-600:])
+            else:
+                irc.wait(lambda: re.search(r":root!\S+ PRIVMSG &bitlbee :", irc.since(mark)), 5)
+
+        mark = len(irc.log)
+        irc.send("KICK #vilanova _5544999999999 :spam links")
+        irc.wait(lambda: "Removed 1 of 1." in irc.since(mark), 10)
+        t.check("Removed 1 of 1." in irc.since(mark)
+                and re.search(r":_5544999999999!\S+ (PART|KICK|QUIT)", irc.since(mark)) is not None,
+                "/kick: the nick leaves the channel and the outcome is said", irc.since(mark)[-400:])
+        t.check(wait_for(lambda: "POST /instances/DEMO1234/token/TOKEN/remove-participant" in open(demo_out).read(), 5),
+                "the demo's terminal shows the remove-participant call", open(demo_out).read()[-400:])
+
+        # The README promises the question within seconds of the login.
+        irc.wait(lambda: "5544911111111 asks to join Bairro Vila Nova" in irc.log, 15)
+        t.check("5544911111111 asks to join Bairro Vila Nova" in irc.log,
+                "the join request is asked in &bitlbee", irc.log[-600:])
+        mark = len(irc.log)
+        irc.send("PRIVMSG &bitlbee :no")
+        irc.wait(lambda: "Declined 1 of 1" in irc.since(mark), 10)
+        t.check("Declined 1 of 1" in irc.since(mark), "answering no declines it", irc.since(mark)[-400:])
+        irc.send("QUIT")
+    finally:
+        stop(procs)
+
+
+FINCH_PREFS = """<?xml version='1.0' encoding='UTF-8' ?>
+<pref version='1' name='/'><pref name='finch'>
+ <pref name='blist'>
+  <pref name='size'><pref name='width' type='int' value='40'/><pref name='height' type='int' value='30'/></pref>
+  <pref name='position'><pref name='x' type='int' value='0'/><pref name='y' type='int' value='0'/></pref>
+ </pref>
+</pref></pref>
+"""
+
+
+def readme_settings(section):
+    """The README's table: Pidgin/Finch field -> value."""
+    return {m.group(1): m.group(2).strip("`") for m in
+            re.finditer(r"^\s*\| ([^|]+?) \| [^|]+ \| ([^|]+?) \|$", section, re.M)}
+
+
+def finch_part(t, tmp):
+    """Finch's first start opens New Account by itself: filled in with the
+    keys the README names, the account connects to the demo."""
+    demo_port = free_port()
+    sock = os.path.join(tmp, "tmux.sock")
+    home = os.path.join(tmp, "home")
+    conf = os.path.join(tmp, "purple")
+    os.makedirs(os.path.join(conf, "plugins"))
+    os.makedirs(home)
+    shutil.copy(PLUGIN, os.path.join(conf, "plugins"))
+    with open(os.path.join(conf, "prefs.xml"), "w") as f:
+        f.write(FINCH_PREFS)  # the window layout only: wide enough for the names
+    tmux = [TMUX, "-S", sock]
+
+    def screen():
+        return subprocess.run(tmux + ["capture-pane", "-p", "-J", "-t", "finch"],
+                              capture_output=True, text=True).stdout
+
+    def keys(*k, literal=False):
+        subprocess.run(tmux + ["send-keys", "-t", "finch"] + (["-l"] if literal else []) + list(k), check=True)
+
+    procs = []
+    try:
+        demo, demo_out, banner = start_demo(tmp, demo_port)
+        procs.append(demo)
+        printed = printed_settings(banner)
+        table = {k: v.replace(README_PORT, str(demo_port)) for k, v in readme_settings(readme_section()).items()}
+        differ = {k: (v, table.get(k)) for k, v in printed.items() if table.get(k) != v}
+        t.check(len(printed) == 8 and not differ, "the README's settings are those wagateway-demo prints",
+                f"printed {printed}; differ {differ}")
+        env = dict(os.environ, HOME=home, TERM="screen-256color", LANG="C.UTF-8")
+        env.pop("G_DEBUG", None)  # the host's own warnings are not ours to make fatal
+        subprocess.run(tmux + ["-f", "/dev/null", "new-session", "-d", "-s", "finch", "-x", "200", "-y", "50",
+                               f"{FINCH} -c {conf} 2>{tmp}/finch.err"], env=env, check=True)
+        if not wait_for(lambda: "New Account" in screen() and "Protocol:" in screen(), 15):
+            t.check(False, "Finch opens New Account at its first start", screen()[-600:])
+            return
+        # Protocol: Down opens the list, typing finds the entry, Enter takes it.
+        keys("Down")
+        keys("Wh", literal=True)
+        keys("Enter")
+        if not wait_for(lambda: "Relay token" in screen(), 5):
+            t.check(False, "choosing the protocol shows the plugin's options", screen()[-600:])
+            return
+        fields = [printed["Username"], printed["Password"], None, None, None,
+                  printed["Z-API account security token (Client-Token)"], printed["API base URL"],
+                  printed["Relay URL"], printed["Relay token"], None, None, None, None, None]
+        # Tab passes Alias, Remember password and Vendor (Z-API already), then
+        # the options the demo does not need, and Cancel, to Save.
+        for value in fields:
+            keys("Tab")
+            if value:
+                keys(value, literal=True)
+        keys("Enter")
+        names = ("Condomínio Solar", "Solar Bloco A", "Solar Bloco B", "Bairro Vila Nova", "Futebol de Quinta")
+        shown = wait_for(lambda: all(n in screen() for n in names) and screen(), 15)
+        if not shown:
+            keys("M-c")  # the Accounts window may cover the buddy list
+            shown = wait_for(lambda: all(n in screen() for n in names) and screen(), 5)
+        t.check(bool(shown), "the account connects and the buddy list shows the community and the groups",
+                screen()[-1200:])
+
+        def question():
+            for _ in range(4):  # Alt+N brings the next window to the front
+                if "5544911111111 asks to join Bairro Vila Nova" in screen():
+                    return True
+                keys("M-n")
+                time.sleep(0.3)
+            return False
+        asked = wait_for(question, 15, step=0.5)
+        t.check(asked, "the join request opens a window with the question", screen()[-1200:])
+        if asked:
+            keys("Tab")  # from Accept to Reject
+            keys("Enter")
+        t.check(bool(wait_for(lambda: "/reject-participant" in open(demo_out).read(), 10)),
+                "Reject reaches the vendor (the demo's terminal shows the call)", open(demo_out).read()[-400:])
+    finally:
+        subprocess.run(tmux + ["kill-server"], capture_output=True)
+        stop(procs)
+
+
+def main():
+    missing = [n for n, p in (("bitlbee", os.path.exists(BITLBEE)), ("finch", FINCH), ("tmux", TMUX)) if not p]
+    if missing:
+        print(f"1..0 # SKIP not installed: {', '.join(missing)} (apt-get install bitlbee-libpurple finch tmux)")
+        return 0
+    tmp = tempfile.mkdtemp(prefix="wag-demo-")
+    t = Tap(PLAN)
+    try:
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            r = subprocess.run([DEMO, "--port", str(busy.getsockname()[1])], capture_output=True, text=True,
+                               timeout=10)
+        t.check(r.returncode == 1 and "pick another with --port" in r.stderr,
+                "a port in use is said plainly, with the way out", f"status {r.returncode}: {r.stderr}")
+        bitlbee_part(t, os.path.join(tmp, "bitlbee"))
+        finch_part(t, os.path.join(tmp, "finch"))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if t.failures or t.n != PLAN else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
