@@ -275,20 +275,27 @@ def finch_part(t, tmp):
         t.check(bool(shown), "the account connects and the buddy list shows the community and the groups",
                 screen()[-1200:])
 
-        def question():
-            for _ in range(4):  # Alt+N brings the next window to the front
-                if "5544911111111 asks to join Bairro Vila Nova" in screen():
-                    return True
-                keys("M-n")
-                time.sleep(0.3)
-            return False
+        def front(text):
+            """Brings the window showing text to the front (Alt+N cycles)."""
+            def find():
+                for _ in range(4):
+                    if text in screen():
+                        return True
+                    keys("M-n")
+                    time.sleep(0.3)
+                return False
+            return find
+
+        question = front("5544911111111 asks to join Bairro Vila Nova")
         asked = wait_for(question, 15, step=0.5)
         t.check(asked, "the join request opens a window with the question", screen()[-1200:])
         if asked:
             keys("Tab")  # from Accept to Reject
             keys("Enter")
-        t.check(bool(wait_for(lambda: "/reject-participant" in open(demo_out).read(), 10)),
-                "Reject reaches the vendor (the demo's terminal shows the call)", open(demo_out).read()[-400:])
+        said = wait_for(front("Declined 1 of 1 join requests."), 10, step=0.5)
+        t.check(bool(wait_for(lambda: "/reject-participant" in open(demo_out).read(), 10)) and said,
+                "Reject reaches the vendor (the demo's terminal shows the call) and a notice says so",
+                open(demo_out).read()[-400:] + screen()[-600:])
     finally:
         subprocess.run(tmux + ["kill-server"], capture_output=True)
         stop(procs)
