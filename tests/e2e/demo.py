@@ -12,11 +12,10 @@ installed.
 import os, re, shutil, socket, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_common import PLUGIN, Tap, free_port, stop, wait_for  # noqa: E402
+from e2e_common import BITLBEE, PLUGIN, Tap, Tmux, free_port, start_bitlbee, stop, wait_for  # noqa: E402
 
 DEMO = os.environ.get("WAG_DEMO")
 README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "README.md")
-BITLBEE = shutil.which("bitlbee") or "/usr/sbin/bitlbee"
 FINCH = shutil.which("finch")
 TMUX = shutil.which("tmux")
 README_PORT = "8780"
@@ -101,19 +100,6 @@ class Irc:
                 "Chatroom successfully added" if line.startswith("chat add") else
                 ":root!")
         self.wait(lambda: done in self.since(mark), 15)
-
-
-def start_bitlbee(tmp):
-    os.makedirs(os.path.join(tmp, "plugins", "purple"))
-    os.makedirs(os.path.join(tmp, "cfg"))
-    shutil.copy(PLUGIN, os.path.join(tmp, "plugins", "purple"))
-    conf = os.path.join(tmp, "bitlbee.conf")
-    with open(conf, "w") as f:
-        f.write("[settings]\nRunMode = ForkDaemon\nAuthMode = Open\n"
-                f"ConfigDir = {tmp}/cfg\nPluginDir = {tmp}/plugins\n")
-    port = free_port()
-    return subprocess.Popen([BITLBEE, "-F", "-n", "-p", str(port), "-i", "127.0.0.1", "-c", conf],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), port
 
 
 def connect_irc(port):
@@ -217,7 +203,6 @@ def finch_part(t, tmp):
     """Finch's first start opens New Account by itself: filled in with the
     keys the README names, the account connects to the demo."""
     demo_port = free_port()
-    sock = os.path.join(tmp, "tmux.sock")
     home = os.path.join(tmp, "home")
     conf = os.path.join(tmp, "purple")
     os.makedirs(os.path.join(conf, "plugins"))
@@ -225,15 +210,7 @@ def finch_part(t, tmp):
     shutil.copy(PLUGIN, os.path.join(conf, "plugins"))
     with open(os.path.join(conf, "prefs.xml"), "w") as f:
         f.write(FINCH_PREFS)  # the window layout only: wide enough for the names
-    tmux = [TMUX, "-S", sock]
-
-    def screen():
-        return subprocess.run(tmux + ["capture-pane", "-p", "-J", "-t", "finch"],
-                              capture_output=True, text=True).stdout
-
-    def keys(*k, literal=False):
-        subprocess.run(tmux + ["send-keys", "-t", "finch"] + (["-l"] if literal else []) + list(k), check=True)
-
+    finch = None
     procs = []
     try:
         demo, demo_out, banner = start_demo(tmp, demo_port)
@@ -245,8 +222,8 @@ def finch_part(t, tmp):
                 f"printed {printed}; differ {differ}")
         env = dict(os.environ, HOME=home, TERM="screen-256color", LANG="C.UTF-8")
         env.pop("G_DEBUG", None)  # the host's own warnings are not ours to make fatal
-        subprocess.run(tmux + ["-f", "/dev/null", "new-session", "-d", "-s", "finch", "-x", "200", "-y", "50",
-                               f"{FINCH} -c {conf} 2>{tmp}/finch.err"], env=env, check=True)
+        finch = Tmux(tmp, f"{FINCH} -c {conf} 2>{tmp}/finch.err", env)
+        screen, keys = finch.screen, finch.keys
         if not wait_for(lambda: "New Account" in screen() and "Protocol:" in screen(), 15):
             t.check(False, "Finch opens New Account at its first start", screen()[-600:])
             return
@@ -297,7 +274,8 @@ def finch_part(t, tmp):
                 "Reject reaches the vendor (the demo's terminal shows the call) and a notice says so",
                 open(demo_out).read()[-400:] + screen()[-600:])
     finally:
-        subprocess.run(tmux + ["kill-server"], capture_output=True)
+        if finch:
+            finch.kill()
         stop(procs)
 
 
