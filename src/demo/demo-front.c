@@ -50,8 +50,8 @@ show_call(DemoFront *f, SoupServerMessage *msg, GBytes *body)
 	g_autofree char *when = g_date_time_format(now, "%H:%M:%S");
 	gsize len = body ? g_bytes_get_size(body) : 0;
 
-	printf("%s %s %s %s%.*s\n", when, f->world->vendor->name, soup_server_message_get_method(msg), path,
-	       (int) MIN(len, 200), len ? (const char *) g_bytes_get_data(body, NULL) : "");
+	printf("%s %s %s %s%s%.*s\n", when, f->world->vendor->name, soup_server_message_get_method(msg), path,
+	       len ? " " : "", (int) MIN(len, 200), len ? (const char *) g_bytes_get_data(body, NULL) : "");
 	fflush(stdout);
 }
 
