@@ -19,7 +19,7 @@ README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "R
 FINCH = shutil.which("finch")
 TMUX = shutil.which("tmux")
 README_PORT = "8780"
-PLAN = 15
+PLAN = 17
 
 
 def readme_section():
@@ -189,8 +189,14 @@ FINCH_PREFS = """<?xml version='1.0' encoding='UTF-8' ?>
   <pref name='size'><pref name='width' type='int' value='40'/><pref name='height' type='int' value='30'/></pref>
   <pref name='position'><pref name='x' type='int' value='0'/><pref name='y' type='int' value='0'/></pref>
  </pref>
+ <pref name='conversations'>
+  <pref name='size'><pref name='width' type='int' value='150'/><pref name='height' type='int' value='45'/></pref>
+  <pref name='position'><pref name='x' type='int' value='42'/><pref name='y' type='int' value='0'/></pref>
+ </pref>
 </pref></pref>
 """
+SELECTED = "\x1b[1m\x1b[37m\x1b[44m"  # how Finch draws the selected row of a list
+DOWN = "\x1bOB"  # the Down key as Finch's terminfo knows it (tmux would send ESC [ B)
 
 
 def readme_settings(section):
@@ -273,6 +279,24 @@ def finch_part(t, tmp):
         t.check(bool(wait_for(lambda: "/reject-participant" in open(demo_out).read(), 10)) and said,
                 "Reject reaches the vendor (the demo's terminal shows the call) and a notice says so",
                 open(demo_out).read()[-400:] + screen()[-600:])
+        if said:
+            keys("Enter")  # OK
+
+        def selected():
+            return [row.split("\x1b")[0] for row in finch.screen(escapes=True).split(SELECTED)[1:]]
+        for _ in range(12):  # the arrow keys select the group
+            if any("Bairro Vila Nova" in row for row in selected()):
+                break
+            keys(DOWN, literal=True)
+        keys("Enter")
+        shown = wait_for(lambda: "List of 6 users" in screen() and screen(), 10)
+        t.check(bool(shown) and all(p in shown for p in ("5511999999999", "5511977776666", "5544999999999")),
+                "Enter on the group opens its chat with the six participants", screen()[-1200:])
+        keys("/kick 5544999999999 spam links", literal=True)
+        keys("Enter")
+        shown = wait_for(lambda: "Removed 1 of 1." in screen() and screen(), 10)
+        t.check(bool(shown) and "5544999999999 left the room (removed by 5511988888888)" in shown,
+                "/kick in the chat: the participant leaves and the outcome is said", screen()[-1200:])
     finally:
         if finch:
             finch.kill()

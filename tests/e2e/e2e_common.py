@@ -154,8 +154,9 @@ class Tmux:
         subprocess.run(self.cmd + ["-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "200", "-y", "50",
                                    command], env=env, check=True)
 
-    def screen(self):
-        return subprocess.run(self.cmd + ["capture-pane", "-p", "-J", "-t", "main"],
+    def screen(self, escapes=False):
+        """The text shown; with escapes, its colours as escape sequences."""
+        return subprocess.run(self.cmd + ["capture-pane", "-p", "-t", "main"] + (["-e"] if escapes else ["-J"]),
                               capture_output=True, text=True).stdout
 
     def keys(self, *k, literal=False):
