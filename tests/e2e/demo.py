@@ -3,10 +3,11 @@
 # Copyright (C) 2026 the purple-wagateway authors
 """The README's "Try it in two minutes", done as it says: wagateway-demo
 runs, and what it prints (which must be what the README shows) is typed into
-bitlbee over IRC and set up in Finch; the user sees the groups, the roster,
-the /kick result and the join request.
+bitlbee over IRC and into Finch's New Account dialog; the user sees the
+groups, the roster, the /kick result and the join request. Pidgin gets the
+same account from a file and shows the community and the join request.
 
-Prints TAP. Skips (with the reason) only when bitlbee, Finch or tmux is not
+Prints TAP. Skips (with the reason) only when a host program is not
 installed.
 """
 import os, re, shutil, socket, subprocess, sys, tempfile, time
@@ -19,7 +20,7 @@ README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "R
 FINCH = shutil.which("finch")
 TMUX = shutil.which("tmux")
 README_PORT = "8780"
-PLAN = 17
+PLAN = 19
 
 
 def readme_section():
@@ -303,10 +304,61 @@ def finch_part(t, tmp):
         stop(procs)
 
 
+def pidgin_part(t, tmp):
+    """Pidgin under Xvfb with the account the README's table describes (set
+    in accounts.xml: no test clicks through GTK dialogs): the buddy list
+    holds the community with its chats and the join request dialog opens."""
+    from pidgin import start_xvfb, windows  # the Pidgin test's own helpers
+    demo_port = free_port()
+    home = os.path.join(tmp, "home")
+    conf = os.path.join(tmp, "purple")
+    os.makedirs(os.path.join(conf, "plugins"))
+    os.makedirs(home)
+    shutil.copy(PLUGIN, os.path.join(conf, "plugins"))
+    procs = []
+    try:
+        demo, demo_out, banner = start_demo(tmp, demo_port)
+        procs.append(demo)
+        p = printed_settings(banner)
+        options = {"vendor": "zapi", "client_token": p["Z-API account security token (Client-Token)"],
+                   "api_base": p["API base URL"], "relay_url": p["Relay URL"], "relay_token": p["Relay token"]}
+        with open(os.path.join(conf, "accounts.xml"), "w") as f:
+            f.write("<?xml version='1.0' encoding='UTF-8' ?>\n<account version='1.0'><account>"
+                    f"<protocol>prpl-wagateway</protocol><name>{p['Username']}</name>"
+                    f"<password>{p['Password']}</password><settings>"
+                    + "".join(f"<setting name='{k}' type='string'>{v}</setting>" for k, v in options.items())
+                    + "</settings><settings ui='gtk-gaim'><setting name='auto-login' type='bool'>1</setting>"
+                    "</settings></account></account>\n")
+        xvfb, display = start_xvfb(tmp)
+        procs.append(xvfb)
+        env = dict(os.environ, HOME=home, DISPLAY=display, LANG="C.UTF-8", NO_AT_BRIDGE="1")
+        env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        env.pop("G_DEBUG", None)  # the host's own warnings are not ours to make fatal
+        procs.insert(0, subprocess.Popen(["pidgin", "-c", conf], env=env, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL))
+
+        def community():
+            try:
+                x = open(os.path.join(conf, "blist.xml"), encoding="utf-8").read()
+            except OSError:
+                return None
+            m = re.search(r"<group name='Condomínio Solar'>(.*?)</group>", x, re.S)
+            return m and all(i in m.group(1) for i in ("120363011111111111-group", "120363022222222222-group"))
+        t.check(bool(wait_for(community, 20)) and "Buddy List" in windows(env),
+                "Pidgin: the buddy list holds the community with its linked groups", f"windows: {windows(env)}")
+        t.check(bool(wait_for(lambda: "Join request" in windows(env), 15)),
+                "Pidgin: the join request opens a dialog", f"windows: {windows(env)}")
+    finally:
+        stop(procs)
+
+
 def main():
-    missing = [n for n, p in (("bitlbee", os.path.exists(BITLBEE)), ("finch", FINCH), ("tmux", TMUX)) if not p]
+    missing = [n for n, p in (("bitlbee", os.path.exists(BITLBEE)), ("finch", FINCH), ("tmux", TMUX),
+                              ("pidgin", shutil.which("pidgin")), ("Xvfb", shutil.which("Xvfb")),
+                              ("xwininfo", shutil.which("xwininfo"))) if not p]
     if missing:
-        print(f"1..0 # SKIP not installed: {', '.join(missing)} (apt-get install bitlbee-libpurple finch tmux)")
+        print(f"1..0 # SKIP not installed: {', '.join(missing)} "
+              "(apt-get install bitlbee-libpurple finch tmux pidgin xvfb x11-utils)")
         return 0
     tmp = tempfile.mkdtemp(prefix="wag-demo-")
     t = Tap(PLAN)
@@ -320,6 +372,7 @@ def main():
                 "a port in use is said plainly, with the way out", f"status {r.returncode}: {r.stderr}")
         bitlbee_part(t, os.path.join(tmp, "bitlbee"))
         finch_part(t, os.path.join(tmp, "finch"))
+        pidgin_part(t, os.path.join(tmp, "pidgin"))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 1 if t.failures or t.n != PLAN else 0
