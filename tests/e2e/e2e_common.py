@@ -124,3 +124,43 @@ def wait_for(fn, seconds, step=0.2):
         if v or time.time() > end:
             return v
         time.sleep(step)
+
+
+BITLBEE = shutil.which("bitlbee") or "/usr/sbin/bitlbee"
+
+
+def start_bitlbee(tmp):
+    """bitlbee-libpurple on a free port with the built plugin in its
+    PluginDir/purple/ (where it loads libpurple plugins from); anyone may
+    connect. Returns the process and its port."""
+    os.makedirs(os.path.join(tmp, "plugins", "purple"))
+    os.makedirs(os.path.join(tmp, "cfg"))
+    shutil.copy(PLUGIN, os.path.join(tmp, "plugins", "purple"))
+    conf = os.path.join(tmp, "bitlbee.conf")
+    with open(conf, "w") as f:
+        f.write("[settings]\nRunMode = ForkDaemon\nAuthMode = Open\n"
+                f"ConfigDir = {tmp}/cfg\nPluginDir = {tmp}/plugins\n")
+    port = free_port()
+    return subprocess.Popen([BITLBEE, "-F", "-n", "-p", str(port), "-i", "127.0.0.1", "-c", conf],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), port
+
+
+class Tmux:
+    """A text-mode program in a 200x50 tmux session: what it shows
+    (capture-pane) and keys typed into it."""
+
+    def __init__(self, tmp, command, env):
+        self.cmd = [shutil.which("tmux"), "-S", os.path.join(tmp, "tmux.sock")]
+        subprocess.run(self.cmd + ["-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "200", "-y", "50",
+                                   command], env=env, check=True)
+
+    def screen(self, escapes=False):
+        """The text shown; with escapes, its colours as escape sequences."""
+        return subprocess.run(self.cmd + ["capture-pane", "-p", "-t", "main"] + (["-e"] if escapes else ["-J"]),
+                              capture_output=True, text=True).stdout
+
+    def keys(self, *k, literal=False):
+        subprocess.run(self.cmd + ["send-keys", "-t", "main"] + (["-l"] if literal else []) + list(k), check=True)
+
+    def kill(self):
+        subprocess.run(self.cmd + ["kill-server"], capture_output=True)
