@@ -2,7 +2,9 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 spin(guint ms)
@@ -26,7 +28,12 @@ relay_proc_log(RelayProc *rp)
 static void
 die_with_parent(gpointer data)
 {
+	RelayProc *rp = data;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (rp->nofile) {
+		struct rlimit rl = { rp->nofile, rp->nofile };
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 static void
@@ -40,7 +47,7 @@ launch(RelayProc *rp)
 	g_assert_nonnull(bin);
 	g_unlink(rp->log);
 	g_subprocess_launcher_set_stderr_file_path(l, rp->log);
-	g_subprocess_launcher_set_child_setup(l, die_with_parent, NULL, NULL);
+	g_subprocess_launcher_set_child_setup(l, die_with_parent, rp, NULL);
 	g_autofree char *listen = g_strdup_printf("127.0.0.1:%d", rp->port); /* a restart keeps its port */
 	rp->proc = g_subprocess_launcher_spawn(l, &err, bin, "--config", conf, "--listen", listen,
 	                                       "--db", rp->db, NULL);
@@ -60,20 +67,67 @@ launch(RelayProc *rp)
 }
 
 RelayProc *
-relay_proc_start(const char *extra)
+relay_proc_start_conf(const char *config, guint nofile)
 {
 	RelayProc *rp = g_new0(RelayProc, 1);
 	g_autofree char *conf = NULL;
-	g_autofree char *text = NULL;
 
 	rp->dir = g_dir_make_tmp("wagrelay-XXXXXX", NULL);
 	rp->db = g_build_filename(rp->dir, "state", "events.db", NULL);
 	rp->log = g_build_filename(rp->dir, "relay.log", NULL);
+	rp->nofile = nofile;
 	conf = g_build_filename(rp->dir, "relay.conf", NULL);
-	text = g_strdup_printf("[relay]\nwebhook_secret=%s\nclient_token=%s\n%s", RP_SECRET, RP_CLIENT, extra ? extra : "");
-	g_assert_true(g_file_set_contents(conf, text, -1, NULL));
+	g_assert_true(g_file_set_contents(conf, config, -1, NULL));
 	launch(rp);
 	return rp;
+}
+
+RelayProc *
+relay_proc_start(const char *extra)
+{
+	g_autofree char *text = g_strdup_printf("[relay]\nwebhook_secret=%s\nclient_token=%s\n%s", RP_SECRET, RP_CLIENT,
+	                                        extra ? extra : "");
+	return relay_proc_start_conf(text, 0);
+}
+
+static char *
+proc_file(RelayProc *rp, const char *name)
+{
+	g_autofree char *path = g_strdup_printf("/proc/%s/%s", g_subprocess_get_identifier(rp->proc), name);
+	char *text = NULL;
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	return text;
+}
+
+guint64
+relay_proc_rss_kb(RelayProc *rp)
+{
+	g_autofree char *status = proc_file(rp, "status");
+	const char *at = strstr(status, "VmRSS:");
+	g_assert_nonnull(at);
+	return g_ascii_strtoull(at + 6, NULL, 10);
+}
+
+guint64
+relay_proc_cpu_ms(RelayProc *rp)
+{
+	g_autofree char *stat = proc_file(rp, "stat");
+	g_auto(GStrv) f = g_strsplit(strrchr(stat, ')') + 2, " ", -1);
+	/* fields 14 and 15 (utime, stime) are 11 and 12 after the name */
+	return (g_ascii_strtoull(f[11], NULL, 10) + g_ascii_strtoull(f[12], NULL, 10)) * 1000 / (guint64) sysconf(_SC_CLK_TCK);
+}
+
+gboolean
+relay_proc_wait_log(RelayProc *rp, const char *text, guint timeout_ms)
+{
+	gint64 end = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
+	do {
+		g_autofree char *log = relay_proc_log(rp);
+		if (strstr(log, text))
+			return TRUE;
+		spin(10);
+	} while (g_get_monotonic_time() < end);
+	return FALSE;
 }
 
 void

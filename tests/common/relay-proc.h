@@ -15,9 +15,17 @@ typedef struct {
 	int port;
 	char *base;     /* http://127.0.0.1:PORT */
 	GSubprocess *proc;
+	guint nofile;   /* RLIMIT_NOFILE for the relay; 0: inherited */
 } RelayProc;
 
 RelayProc *relay_proc_start(const char *extra_config);
+/* The whole configuration file given (e.g. tenants), and a file limit. */
+RelayProc *relay_proc_start_conf(const char *config, guint nofile);
+/* The relay's resident memory (kB) and CPU time used so far (ms). */
+guint64 relay_proc_rss_kb(RelayProc *rp);
+guint64 relay_proc_cpu_ms(RelayProc *rp);
+/* Waits (at most timeout_ms) for text to appear in the log. */
+gboolean relay_proc_wait_log(RelayProc *rp, const char *text, guint timeout_ms);
 /* Starts it again on the same database and port. */
 void relay_proc_restart(RelayProc *rp);
 void relay_proc_kill9(RelayProc *rp);
