@@ -108,6 +108,18 @@ relay_proc_rss_kb(RelayProc *rp)
 	return g_ascii_strtoull(at + 6, NULL, 10);
 }
 
+void
+relay_proc_assert_growth(RelayProc *rp, guint64 before, guint64 limit_kb)
+{
+	guint64 after = relay_proc_rss_kb(rp);
+	g_test_message("relay RSS %" G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT " kB", before, after);
+#if defined(__SANITIZE_ADDRESS__)
+	g_test_message("(not compared: AddressSanitizer build)");
+#else
+	g_assert_cmpuint(after, <, before + limit_kb);
+#endif
+}
+
 guint64
 relay_proc_cpu_ms(RelayProc *rp)
 {

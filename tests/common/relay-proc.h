@@ -23,6 +23,9 @@ RelayProc *relay_proc_start(const char *extra_config);
 RelayProc *relay_proc_start_conf(const char *config, guint nofile);
 /* The relay's resident memory (kB) and CPU time used so far (ms). */
 guint64 relay_proc_rss_kb(RelayProc *rp);
+/* Asserts the relay grew by less than limit_kb since before; not under
+ * AddressSanitizer, whose quarantine keeps freed memory resident. */
+void relay_proc_assert_growth(RelayProc *rp, guint64 before, guint64 limit_kb);
 guint64 relay_proc_cpu_ms(RelayProc *rp);
 /* Waits (at most timeout_ms) for text to appear in the log. */
 gboolean relay_proc_wait_log(RelayProc *rp, const char *text, guint timeout_ms);
