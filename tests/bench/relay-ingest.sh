@@ -42,26 +42,42 @@ printf '[relay]\nwebhook_secret=%s\nclient_token=bench-client-0123456789abcdef\n
 "$relay" --config "$tmp/relay.conf" --listen "127.0.0.1:$rp" --db "$tmp/events.db" 2> "$tmp/relay.log" &
 sleep 1
 
-# A Z-API participant webhook: each one becomes a stored event.
+# A Z-API participant webhook: each one becomes a stored event. Every body
+# differs (the relay stores a webhook once): wrk thread, round and a counter
+# make the participant's number.
 cat > "$tmp/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"type":"ReceivedCallback","isGroup":true,"instanceId":"3C5A","phone":"120363019502650977-group",' ..
-  '"participantPhone":"5511999999999","momment":1732300000000,"notification":"GROUP_PARTICIPANT_ADD",' ..
-  '"notificationParameters":["5544999999999"]}'
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+function init(args)
+  run = tonumber(args[1])
+  counter = 0
+end
+function request()
+  counter = counter + 1
+  local body = string.format('{"type":"ReceivedCallback","isGroup":true,"instanceId":"3C5A",' ..
+    '"phone":"120363019502650977-group","participantPhone":"5511999999999","momment":1732300000000,' ..
+    '"notification":"GROUP_PARTICIPANT_ADD","notificationParameters":["55%02d%d%08d"]}', run, tid, counter)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+end
 LUA
 
-run() { wrk -t2 -c"$conns" -d"${secs}s" -s "$tmp/post.lua" "$1" 2>&1; }
+# $2: a number unique to the round (the bodies of different rounds differ).
+run() { wrk -t2 -c"$conns" -d"${secs}s" -s "$tmp/post.lua" "$1" -- "$2" 2>&1; }
 rps() { awk '/Requests\/sec/ {print $2}'; }
 errors() { awk '/Non-2xx/ {n=$5} END {print n ? n : "none"}'; }
 
 echo "machine: $(nproc) cores, $(uname -r); wrk -t2 -d${secs}s, POST ${#secret}-char-secret webhook, loopback, $rounds rounds"
 summary=()
+round_no=0
 for conns in $conns_list; do
   ratios=(); rates=()
   for i in $(seq "$rounds"); do
-    nginx_out=$(run "http://127.0.0.1:$np/webhook")
-    relay_out=$(run "http://127.0.0.1:$rp/webhook/zapi/$secret")
+    nginx_out=$(run "http://127.0.0.1:$np/webhook" 1)
+    round_no=$((round_no + 1))
+    relay_out=$(run "http://127.0.0.1:$rp/webhook/zapi/$secret" "$round_no")
     n=$(echo "$nginx_out" | rps); r=$(echo "$relay_out" | rps)
     ratio=$(python3 -c "print(f'{float(\"$r\")/float(\"$n\"):.2f}')")
     ratios+=("$ratio"); rates+=("$r")
