@@ -278,10 +278,11 @@ gated_read_nonblocking(GPollableInputStream *stream, void *buffer, gsize count, 
 			return (gssize) give;
 		}
 		if (s->hold) {
-			/* libsoup has all of the previous request and asks for
-			 * more: only now is the next head its business. libsoup
-			 * 3.2 does not serve a request that is already in its
-			 * buffer when the previous one ends, so it never gets two. */
+			/* libsoup has all of the previous request and, having
+			 * answered it, asks for more: only now is the next head
+			 * judged and given. So libsoup never holds two requests,
+			 * and a refusal the gate writes always follows libsoup's
+			 * answers on the wire. */
 			s->hold = FALSE;
 			advance(s);
 			continue;

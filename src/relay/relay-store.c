@@ -497,6 +497,12 @@ relay_store_healthy(RelayStore *s)
 	return !atomic_load(&s->gone) && !atomic_load(&s->failed);
 }
 
+gboolean
+relay_store_usable(RelayStore *s)
+{
+	return !atomic_load(&s->gone);
+}
+
 gint64
 relay_store_last_id(RelayStore *s)
 {

@@ -38,6 +38,9 @@ void relay_store_prune(RelayStore *s, gint64 received_before_ms);
 void relay_store_check(RelayStore *s);
 /* FALSE when the last commit failed or the database file is gone. */
 gboolean relay_store_healthy(RelayStore *s);
+/* FALSE once the database file is gone: nothing can be stored any more
+ * (a failed commit, e.g. a full disk, may pass; the next one is tried). */
+gboolean relay_store_usable(RelayStore *s);
 gint64 relay_store_last_id(RelayStore *s);
 /* Finishes queued work, then closes. */
 void relay_store_close(RelayStore *s);

@@ -108,7 +108,7 @@ webhook(Relay *r, SoupServerMessage *msg, const char *path)
 		respond(msg, 200, "ignored");
 		return;
 	}
-	if (!relay_store_healthy(r->store)) {
+	if (!relay_store_usable(r->store)) {
 		relay_accepted_clear(&a);
 		refuse(r, msg, REJECT_UNAVAILABLE, 503);
 		return;
@@ -439,6 +439,8 @@ main(int argc, char **argv)
 	/* The database and its WAL hold group membership data: owner only. */
 	umask(0077);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit makes a write fail (a commit gets 503), not the process die. */
+	signal(SIGXFSZ, SIG_IGN);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_description(ctx, "Webhooks: POST /webhook/VENDOR/SECRET (zapi, greenapi, wawp).\n"
 	                                   "Events: GET /events?after=ID (WebSocket, Authorization: Bearer TOKEN).\n"

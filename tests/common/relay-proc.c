@@ -34,6 +34,10 @@ die_with_parent(gpointer data)
 		struct rlimit rl = { rp->nofile, rp->nofile };
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	if (rp->fsize) {
+		struct rlimit rl = { rp->fsize, rp->fsize };
+		setrlimit(RLIMIT_FSIZE, &rl);
+	}
 }
 
 static void

@@ -16,6 +16,7 @@ typedef struct {
 	char *base;     /* http://127.0.0.1:PORT */
 	GSubprocess *proc;
 	guint nofile;   /* RLIMIT_NOFILE for the relay; 0: inherited */
+	guint64 fsize;  /* RLIMIT_FSIZE (bytes); 0: inherited */
 } RelayProc;
 
 RelayProc *relay_proc_start(const char *extra_config);

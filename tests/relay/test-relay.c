@@ -418,6 +418,30 @@ test_db_removed(void)
 	relay_proc_free(rp);
 }
 
+/* Commits that fail (the disk is full: here, a file size limit on the
+ * WAL) are answered 503 and /healthz says so; the relay keeps trying. */
+static void
+test_commit_failure(void)
+{
+	RelayProc *rp = relay_proc_start(NULL);
+	g_autofree char *health = NULL;
+	guint status = 200, last = 200;
+
+	g_assert_cmpint(relay_proc_stop(rp), ==, 0);
+	rp->fsize = 256 * 1024;
+	relay_proc_restart(rp);
+	for (guint i = 0; i < 5000 && last == 200; i++) {
+		g_autofree char *phone = g_strdup_printf("55449%08u", i);
+		g_autofree char *ev = zapi_remove(phone);
+		last = relay_post(session, rp, "zapi", RP_SECRET, JSON, ev, NULL);
+	}
+	g_assert_cmpuint(last, ==, 503);
+	health = relay_get(session, rp, "/healthz", &status);
+	g_assert_cmpuint(status, ==, 503);
+	g_assert_true(relay_proc_wait_log(rp, "store failed", 1000));
+	relay_proc_free(rp);
+}
+
 /* A vendor's retry (same id) or a replay (same bytes) is stored once. */
 static void
 test_duplicates(void)
@@ -503,6 +527,7 @@ main(int argc, char **argv)
 	g_test_add_func("/relay/ids-never-go-back", test_ids_never_go_back);
 	g_test_add_func("/relay/db-removed", test_db_removed);
 	g_test_add_func("/relay/duplicates", test_duplicates);
+	g_test_add_func("/relay/commit-failure", test_commit_failure);
 	g_test_add_func("/relay/metrics-access", test_metrics_access);
 	g_test_add_func("/relay/retired-keys", test_retired_keys);
 	return g_test_run();
