@@ -211,6 +211,19 @@ relay_get(SoupSession *s, RelayProc *rp, const char *path, guint *status)
 	return reply ? g_strndup(g_bytes_get_data(reply, NULL), g_bytes_get_size(reply)) : g_strdup("");
 }
 
+guint64
+relay_metric(SoupSession *s, RelayProc *rp, const char *name)
+{
+	guint status;
+	g_autofree char *m = relay_get(s, rp, "/metrics", &status);
+	g_autofree char *line = g_strdup_printf("\n%s ", name);
+	const char *at = strstr(m, line);
+
+	g_assert_cmpuint(status, ==, 200);
+	g_assert_nonnull(at);
+	return g_ascii_strtoull(at + strlen(line), NULL, 10);
+}
+
 static void
 on_frame(SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer data)
 {

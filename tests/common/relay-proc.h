@@ -42,6 +42,8 @@ char *relay_proc_log(RelayProc *rp);
 guint relay_post(SoupSession *s, RelayProc *rp, const char *vendor, const char *secret,
                  const char *content_type, const char *body, const char *hmac);
 char *relay_get(SoupSession *s, RelayProc *rp, const char *path, guint *status);
+/* One value from /metrics (the line "NAME VALUE"). */
+guint64 relay_metric(SoupSession *s, RelayProc *rp, const char *name);
 
 /* A WebSocket client of /events. */
 typedef struct {

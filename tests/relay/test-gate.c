@@ -43,18 +43,6 @@ post_chunked(const char *path, const char *body)
 	                       "Transfer-Encoding: chunked\r\n\r\n%zx\r\n%s\r\n0\r\n\r\n", path, strlen(body), body);
 }
 
-static guint64
-metric(RelayProc *rp, const char *name)
-{
-	guint status;
-	g_autofree char *m = relay_get(session, rp, "/metrics", &status);
-	g_autofree char *line = g_strdup_printf("\n%s ", name);
-	const char *at = strstr(m, line);
-	g_assert_cmpuint(status, ==, 200);
-	g_assert_nonnull(at);
-	return g_ascii_strtoull(at + strlen(line), NULL, 10);
-}
-
 /* /events and nothing under it: every variant that once reached the
  * WebSocket handler without the token is refused, with or without it. */
 static void
@@ -157,8 +145,8 @@ test_framing(void)
 		g_assert_cmpuint(raw_status(got, 0), ==, 431);
 	}
 	/* Nothing of it reached the store; the relay is fine. */
-	g_assert_cmpuint(metric(rp, "wagateway_relay_webhooks_stored_total"), ==, 0);
-	g_assert_cmpuint(metric(rp, "wagateway_relay_rejected_total{reason=\"bad_request\"}"), >=, 13);
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_webhooks_stored_total"), ==, 0);
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_rejected_total{reason=\"bad_request\"}"), >=, 13);
 	relay_proc_free(rp);
 }
 
@@ -226,8 +214,8 @@ test_pipelining(void)
 	g_assert_cmpuint(raw_status(more, 5), ==, 404);
 	close(fd);
 	/* The second round is the same four webhooks: stored once. */
-	g_assert_cmpuint(metric(rp, "wagateway_relay_webhooks_stored_total"), ==, 4);
-	g_assert_cmpuint(metric(rp, "wagateway_relay_webhooks_duplicate_total"), ==, 4);
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_webhooks_stored_total"), ==, 4);
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_webhooks_duplicate_total"), ==, 4);
 	g_string_free(all, TRUE);
 	relay_proc_free(rp);
 }
@@ -278,7 +266,7 @@ test_keep_alive(void)
 		g_assert_cmpuint(raw_count(got), ==, 1);
 		g_assert_cmpuint(raw_status(got, 0), ==, 200);
 	}
-	g_assert_cmpuint(metric(rp, "wagateway_relay_webhooks_stored_total"), ==, 2);
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_webhooks_stored_total"), ==, 2);
 	relay_proc_free(rp);
 }
 
@@ -346,7 +334,7 @@ test_refusal_log_rate_limited(void)
 		g_autofree char *got = raw_exchange(rp->port, "GET /healthz HTTP/1.1\nHost: x\n\n", -1, 1, NULL);
 		g_assert_cmpuint(raw_status(got, 0), ==, 400);
 	}
-	g_assert_cmpuint(metric(rp, "wagateway_relay_rejected_total{reason=\"bad_request\"}"), ==, 300);
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_rejected_total{reason=\"bad_request\"}"), ==, 300);
 	log = relay_proc_log(rp);
 	for (const char *p = log; (p = strstr(p, "reason=bad_request")); p++)
 		lines++;

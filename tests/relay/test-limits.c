@@ -21,17 +21,6 @@ zapi_add(guint i)
 	                       " \"notificationParameters\": [\"55449%08u\"]}", i);
 }
 
-static guint64
-metric(RelayProc *rp, const char *name)
-{
-	guint status;
-	g_autofree char *m = relay_get(session, rp, "/metrics", &status);
-	g_autofree char *line = g_strdup_printf("\n%s ", name);
-	const char *at = strstr(m, line);
-	g_assert_nonnull(at);
-	return g_ascii_strtoull(at + strlen(line), NULL, 10);
-}
-
 /* A head sent a byte at a time is cut off by header_timeout; a kept-alive
  * connection left idle by idle_timeout; one that never sends a byte by
  * header_timeout too. */
@@ -57,8 +46,8 @@ test_timeouts(void)
 	g_assert_cmpint(g_get_monotonic_time() - start, <, 3 * G_USEC_PER_SEC);
 	g_assert_true(raw_wait_closed(silent, 3000));
 	g_assert_true(raw_wait_closed(idle, 4000));
-	g_assert_cmpuint(metric(rp, "wagateway_relay_rejected_total{reason=\"header_timeout\"}"), ==, 2);
-	g_assert_cmpuint(metric(rp, "wagateway_relay_rejected_total{reason=\"idle_timeout\"}"), ==, 1);
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_rejected_total{reason=\"header_timeout\"}"), ==, 2);
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_rejected_total{reason=\"idle_timeout\"}"), ==, 1);
 	close(slow);
 	close(idle);
 	close(silent);
@@ -191,9 +180,9 @@ test_slow_follower(void)
 	before = relay_proc_rss_kb(rp);
 	post_many(rp, 0, 600);
 	/* It reads nothing: closed with a reason after ~2 s. */
-	for (int i = 0; i < 500 && metric(rp, "wagateway_relay_clients_dropped_total") == 0; i++)
+	for (int i = 0; i < 500 && relay_metric(session, rp, "wagateway_relay_clients_dropped_total") == 0; i++)
 		g_usleep(20000);
-	g_assert_cmpuint(metric(rp, "wagateway_relay_clients_dropped_total"), ==, 1);
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_clients_dropped_total"), ==, 1);
 	relay_proc_assert_growth(rp, before, 16 * 1024);
 	g_assert_true(raw_wait_closed(fd, 10000));
 	close(fd);

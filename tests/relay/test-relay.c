@@ -31,18 +31,6 @@ frame_id(const char *frame)
 	return g_ascii_strtoll(at + 5, NULL, 10);
 }
 
-static guint64
-metric(RelayProc *rp, const char *name)
-{
-	guint status;
-	g_autofree char *m = relay_get(session, rp, "/metrics", &status);
-	g_autofree char *line = g_strdup_printf("\n%s ", name);
-	const char *at = strstr(m, line);
-	g_assert_cmpuint(status, ==, 200);
-	g_assert_nonnull(at);
-	return g_ascii_strtoull(at + strlen(line), NULL, 10);
-}
-
 static void
 test_status_codes(void)
 {
@@ -464,7 +452,7 @@ test_duplicates(void)
 	g_usleep(200000);
 	relay_client_wait(c, 3, 10);
 	g_assert_cmpuint(c->frames->len, ==, 2);
-	g_assert_cmpuint(metric(rp, "wagateway_relay_webhooks_duplicate_total"), ==, 3);
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_webhooks_duplicate_total"), ==, 3);
 	relay_client_free(c);
 	relay_proc_free(rp);
 }
