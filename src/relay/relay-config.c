@@ -152,3 +152,13 @@ relay_config_check(RelayConfig *cfg, GError **error)
 		}
 	return TRUE;
 }
+
+void
+relay_config_clear(RelayConfig *cfg)
+{
+	g_clear_pointer(&cfg->listen, g_free);
+	g_clear_pointer(&cfg->db, g_free);
+	g_clear_pointer(&cfg->wawp_hmac_key, g_free);
+	g_clear_pointer(&cfg->metrics_token, g_free);
+	g_clear_pointer(&cfg->tenants, g_ptr_array_unref);
+}

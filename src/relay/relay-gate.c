@@ -1,4 +1,5 @@
 #include "relay-gate.h"
+#include <libsoup/soup.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -81,7 +82,8 @@ answer(guint status, const char *text, const char *extra)
 {
 	return g_strdup_printf("HTTP/1.1 %u %s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n"
 	                       "Connection: close\r\n%s\r\n%s",
-	                       status, status == 503 ? "Service Unavailable" : "Refused", strlen(text), extra, text);
+	                       status, status == 431 ? "Request Header Fields Too Large" : soup_status_get_phrase(status),
+	                       strlen(text), extra, text);
 }
 
 /* ---- refused connections: answered, then read to the end (bounded) so

@@ -521,6 +521,9 @@ main(int argc, char **argv)
 	relay_clients_free(r.clients);
 	soup_server_disconnect(r.server);
 	relay_gate_free(r.gate);
+	g_object_unref(r.server);
+	g_main_loop_unref(r.loop);
+	relay_config_clear(&r.cfg);
 	relay_log("info", "msg=\"stopped\"");
 	return 0;
 }

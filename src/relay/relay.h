@@ -104,6 +104,7 @@ gboolean relay_secure_equal(const char *a, const char *b);
 const RelayTenant *relay_tenant_by_secret(const RelayConfig *cfg, const char *secret, gsize len);
 const RelayTenant *relay_tenant_by_token(const RelayConfig *cfg, const char *token, gsize len);
 gboolean relay_config_load(RelayConfig *cfg, const char *file, GError **error);
+void relay_config_clear(RelayConfig *cfg);
 /* Checks what cannot be defaulted (secrets); FALSE with a message. */
 gboolean relay_config_check(RelayConfig *cfg, GError **error);
 void relay_log(const char *level, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
