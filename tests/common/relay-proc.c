@@ -51,6 +51,10 @@ launch(RelayProc *rp)
 	g_assert_nonnull(bin);
 	g_unlink(rp->log);
 	g_subprocess_launcher_set_stderr_file_path(l, rp->log);
+	if (rp->notify_socket)
+		g_subprocess_launcher_setenv(l, "NOTIFY_SOCKET", rp->notify_socket, TRUE);
+	else
+		g_subprocess_launcher_unsetenv(l, "NOTIFY_SOCKET");
 	g_subprocess_launcher_set_child_setup(l, die_with_parent, rp, NULL);
 	g_autofree char *listen = g_strdup_printf("127.0.0.1:%d", rp->port); /* a restart keeps its port */
 	rp->proc = g_subprocess_launcher_spawn(l, &err, bin, "--config", conf, "--listen", listen,
@@ -181,6 +185,7 @@ relay_proc_free(RelayProc *rp)
 	g_free(rp->db);
 	g_free(rp->log);
 	g_free(rp->base);
+	g_free(rp->notify_socket);
 	g_free(rp);
 }
 

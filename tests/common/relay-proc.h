@@ -17,6 +17,7 @@ typedef struct {
 	GSubprocess *proc;
 	guint nofile;   /* RLIMIT_NOFILE for the relay; 0: inherited */
 	guint64 fsize;  /* RLIMIT_FSIZE (bytes); 0: inherited */
+	char *notify_socket; /* NOTIFY_SOCKET for the relay (sd_notify), or NULL */
 } RelayProc;
 
 RelayProc *relay_proc_start(const char *extra_config);

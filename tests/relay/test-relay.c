@@ -2,6 +2,8 @@
  * order with resume, several clients, and no accepted webhook lost to kill -9. */
 #include "relay-proc.h"
 #include <glib/gstdio.h>
+#include <gio/gunixsocketaddress.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -488,6 +490,53 @@ test_metrics_access(void)
 	relay_proc_free(rp2);
 }
 
+/* Under systemd (Type=notify): READY=1 once it listens, WATCHDOG=1 while
+ * it runs, STOPPING=1 on SIGTERM. */
+static void
+test_sd_notify(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("wagnotify-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "notify", NULL);
+	g_autoptr(GSocketAddress) addr = g_unix_socket_address_new(path);
+	g_autoptr(GSocket) sock = g_socket_new(G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_DATAGRAM, 0, NULL);
+	g_autoptr(GString) got = g_string_new(NULL);
+	RelayProc *rp;
+	gint64 end;
+
+	if (g_strcmp0(g_getenv("WAG_RELAY_SYSTEMD"), "1") != 0) {
+		g_test_skip("built without libsystemd");
+		return;
+	}
+	g_assert_true(g_socket_bind(sock, addr, FALSE, NULL));
+	g_socket_set_timeout(sock, 1);
+	rp = relay_proc_start_conf("[relay]\nwebhook_secret=" RP_SECRET "\nclient_token=" RP_CLIENT "\n", 0);
+	g_assert_cmpint(relay_proc_stop(rp), ==, 0); /* started without the socket: restart with it */
+	rp->notify_socket = g_strdup(path);
+	relay_proc_restart(rp);
+	end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+	while (!strstr(got->str, "WATCHDOG=1") && g_get_monotonic_time() < end) {
+		char buf[256];
+		gssize n = g_socket_receive(sock, buf, sizeof buf, NULL, NULL);
+		if (n > 0)
+			g_string_append_len(got, buf, n), g_string_append_c(got, '\n');
+	}
+	g_assert_nonnull(strstr(got->str, "READY=1"));
+	g_assert_nonnull(strstr(got->str, "WATCHDOG=1"));
+	g_assert_true(strstr(got->str, "READY=1") < strstr(got->str, "WATCHDOG=1"));
+	g_subprocess_send_signal(rp->proc, SIGTERM);
+	end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+	while (!strstr(got->str, "STOPPING=1") && g_get_monotonic_time() < end) {
+		char buf[256];
+		gssize n = g_socket_receive(sock, buf, sizeof buf, NULL, NULL);
+		if (n > 0)
+			g_string_append_len(got, buf, n), g_string_append_c(got, '\n');
+	}
+	g_assert_nonnull(strstr(got->str, "STOPPING=1"));
+	relay_proc_free(rp);
+	g_unlink(path);
+	g_rmdir(dir);
+}
+
 /* Keys of the retired ingest threads still load (said once in the log). */
 static void
 test_retired_keys(void)
@@ -518,5 +567,6 @@ main(int argc, char **argv)
 	g_test_add_func("/relay/commit-failure", test_commit_failure);
 	g_test_add_func("/relay/metrics-access", test_metrics_access);
 	g_test_add_func("/relay/retired-keys", test_retired_keys);
+	g_test_add_func("/relay/sd-notify", test_sd_notify);
 	return g_test_run();
 }
