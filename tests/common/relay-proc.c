@@ -216,6 +216,23 @@ relay_get(SoupSession *s, RelayProc *rp, const char *path, guint *status)
 	return reply ? g_strndup(g_bytes_get_data(reply, NULL), g_bytes_get_size(reply)) : g_strdup("");
 }
 
+char *
+relay_zapi_webhook(const char *kind, const char *phone)
+{
+	return g_strdup_printf("{\"type\": \"ReceivedCallback\", \"isGroup\": true, \"instanceId\": \"3C5A\","
+	                       " \"phone\": \"120363019502650977-group\", \"participantPhone\": \"5511999999999\","
+	                       " \"momment\": 1732300000000, \"notification\": \"GROUP_PARTICIPANT_%s\","
+	                       " \"notificationParameters\": [\"%s\"]}", kind, phone);
+}
+
+gint64
+relay_frame_id(const char *frame)
+{
+	const char *at = strstr(frame, "\"id\":");
+	g_assert_nonnull(at);
+	return g_ascii_strtoll(at + 5, NULL, 10);
+}
+
 guint64
 relay_metric(SoupSession *s, RelayProc *rp, const char *name)
 {

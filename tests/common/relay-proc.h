@@ -43,6 +43,10 @@ char *relay_proc_log(RelayProc *rp);
 guint relay_post(SoupSession *s, RelayProc *rp, const char *vendor, const char *secret,
                  const char *content_type, const char *body, const char *hmac);
 char *relay_get(SoupSession *s, RelayProc *rp, const char *path, guint *status);
+/* A Z-API participant webhook (instance 3C5A; kind: REMOVE, ADD...) for phone. */
+char *relay_zapi_webhook(const char *kind, const char *phone);
+/* The "id" of an event frame. */
+gint64 relay_frame_id(const char *frame);
 /* One value from /metrics (the line "NAME VALUE"). */
 guint64 relay_metric(SoupSession *s, RelayProc *rp, const char *name);
 

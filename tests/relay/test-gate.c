@@ -15,10 +15,7 @@ static SoupSession *session;
 static char *
 zapi_remove(const char *phone)
 {
-	return g_strdup_printf("{\"type\": \"ReceivedCallback\", \"isGroup\": true, \"instanceId\": \"3C5A\","
-	                       " \"phone\": \"120363019502650977-group\", \"participantPhone\": \"5511999999999\","
-	                       " \"momment\": 1732300000000, \"notification\": \"GROUP_PARTICIPANT_REMOVE\","
-	                       " \"notificationParameters\": [\"%s\"]}", phone);
+	return relay_zapi_webhook("REMOVE", phone);
 }
 
 /* The template with each "@S" replaced by the webhook secret. */

@@ -15,10 +15,8 @@ static SoupSession *session;
 static char *
 zapi_add(guint i)
 {
-	return g_strdup_printf("{\"type\": \"ReceivedCallback\", \"isGroup\": true, \"instanceId\": \"3C5A\","
-	                       " \"phone\": \"120363019502650977-group\", \"participantPhone\": \"5511999999999\","
-	                       " \"momment\": 1732300000000, \"notification\": \"GROUP_PARTICIPANT_ADD\","
-	                       " \"notificationParameters\": [\"55449%08u\"]}", i);
+	g_autofree char *phone = g_strdup_printf("55449%08u", i);
+	return relay_zapi_webhook("ADD", phone);
 }
 
 /* A head sent a byte at a time is cut off by header_timeout; a kept-alive
@@ -146,14 +144,6 @@ post_many(RelayProc *rp, guint from, guint n)
 	g_assert_cmpint(p.ok, ==, (int) n);
 }
 
-static gint64
-frame_id(const char *frame)
-{
-	const char *at = strstr(frame, "\"id\":");
-	g_assert_nonnull(at);
-	return g_ascii_strtoll(at + 5, NULL, 10);
-}
-
 /* A follower that never reads is closed once it is behind for
  * ws_stall_seconds, and the relay's memory stays bounded meanwhile; one
  * that reads and acks gets every event, past the window, in order. */
@@ -194,15 +184,15 @@ test_slow_follower(void)
 		relay_client_wait(c, acked + 1, 20);
 		if (c->frames->len > acked) {
 			g_autofree char *ack = g_strdup_printf("{\"ack\": %" G_GINT64_FORMAT "}",
-			                                       frame_id(c->frames->pdata[c->frames->len - 1]));
+			                                       relay_frame_id(c->frames->pdata[c->frames->len - 1]));
 			acked = c->frames->len;
 			soup_websocket_connection_send_text(c->ws, ack);
 		}
 	}
 	g_assert_cmpuint(c->frames->len, ==, 600);
 	for (guint i = 0; i < c->frames->len; i++) {
-		g_assert_cmpint(frame_id(c->frames->pdata[i]), >, last);
-		last = frame_id(c->frames->pdata[i]);
+		g_assert_cmpint(relay_frame_id(c->frames->pdata[i]), >, last);
+		last = relay_frame_id(c->frames->pdata[i]);
 	}
 	relay_client_free(c);
 	relay_proc_free(rp);

@@ -14,24 +14,13 @@ static SoupSession *session;
 static char *
 zapi_remove(const char *phone)
 {
-	return g_strdup_printf("{\"type\": \"ReceivedCallback\", \"isGroup\": true, \"instanceId\": \"3C5A\","
-	                       " \"phone\": \"120363019502650977-group\", \"participantPhone\": \"5511999999999\","
-	                       " \"momment\": 1732300000000, \"notification\": \"GROUP_PARTICIPANT_REMOVE\","
-	                       " \"notificationParameters\": [\"%s\"]}", phone);
+	return relay_zapi_webhook("REMOVE", phone);
 }
 
 static const char *WAWP_JOIN =
 	"{\"event\": \"group.v2.participants\", \"session\": \"default\", \"payload\": {\"type\": \"join\","
 	" \"timestamp\": 1732300000, \"group\": {\"id\": \"120363043968066561@g.us\"},"
 	" \"participants\": [{\"id\": \"5544999999999@c.us\", \"role\": \"participant\"}]}}";
-
-static gint64
-frame_id(const char *frame)
-{
-	const char *at = strstr(frame, "\"id\":");
-	g_assert_nonnull(at);
-	return g_ascii_strtoll(at + 5, NULL, 10);
-}
 
 static void
 test_status_codes(void)
@@ -126,7 +115,7 @@ test_stream_and_resume(void)
 	c = relay_client_connect(session, rp, RP_CLIENT, 0);
 	g_assert_nonnull(c->ws);
 	g_assert_true(relay_client_wait(c, 5, 3000));
-	base = frame_id(c->frames->pdata[0]) - 1;
+	base = relay_frame_id(c->frames->pdata[0]) - 1;
 	for (guint i = 0; i < 5; i++) {
 		g_autofree char *want = g_strdup_printf("{\"id\":%" G_GINT64_FORMAT ",\"vendor\":\"zapi\",\"instance\":\"3C5A\","
 			"\"group\":\"120363019502650977-group\",\"kind\":\"participant_removed\",\"participants\":[\"554490000000%u\"],"
@@ -139,11 +128,11 @@ test_stream_and_resume(void)
 	}
 	c2 = relay_client_connect(session, rp, RP_CLIENT, base + 3); /* resume after the third */
 	g_assert_true(relay_client_wait(c2, 2, 3000));
-	g_assert_cmpint(frame_id(c2->frames->pdata[0]), ==, base + 4);
+	g_assert_cmpint(relay_frame_id(c2->frames->pdata[0]), ==, base + 4);
 	g_assert_true(relay_post(session, rp, "wawp", RP_SECRET, JSON, WAWP_JOIN, NULL) == 200);
 	g_assert_true(relay_client_wait(c, 6, 3000));
 	g_assert_true(relay_client_wait(c2, 3, 3000));
-	g_assert_cmpint(frame_id(c->frames->pdata[5]), ==, base + 6);
+	g_assert_cmpint(relay_frame_id(c->frames->pdata[5]), ==, base + 6);
 	g_assert_nonnull(strstr(c->frames->pdata[5], "\"vendor\":\"wawp\""));
 	g_assert_cmpstr(c->frames->pdata[5], ==, c2->frames->pdata[2]);
 	/* Nothing twice. */
@@ -357,7 +346,7 @@ test_ids_never_go_back(void)
 	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, e1, NULL), ==, 200);
 	c = relay_client_connect(session, rp, RP_CLIENT, 0);
 	g_assert_true(relay_client_wait(c, 1, 3000));
-	first = frame_id(c->frames->pdata[0]);
+	first = relay_frame_id(c->frames->pdata[0]);
 	relay_client_free(c);
 	g_assert_cmpint(relay_proc_stop(rp), ==, 0);
 	/* What retention does to old events. */
@@ -368,7 +357,7 @@ test_ids_never_go_back(void)
 	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, e2, NULL), ==, 200);
 	c = relay_client_connect(session, rp, RP_CLIENT, 0);
 	g_assert_true(relay_client_wait(c, 1, 3000));
-	second = frame_id(c->frames->pdata[0]);
+	second = relay_frame_id(c->frames->pdata[0]);
 	relay_client_free(c);
 	g_assert_cmpint(second, >, first);
 	/* The file gone altogether. */
@@ -378,7 +367,7 @@ test_ids_never_go_back(void)
 	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, e3, NULL), ==, 200);
 	c = relay_client_connect(session, rp, RP_CLIENT, 0);
 	g_assert_true(relay_client_wait(c, 1, 3000));
-	g_assert_cmpint(frame_id(c->frames->pdata[0]), >, second);
+	g_assert_cmpint(relay_frame_id(c->frames->pdata[0]), >, second);
 	relay_client_free(c);
 	relay_proc_free(rp);
 }
