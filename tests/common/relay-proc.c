@@ -181,6 +181,19 @@ relay_proc_free(RelayProc *rp)
 	if (rp->proc && g_subprocess_get_identifier(rp->proc))
 		relay_proc_stop(rp);
 	g_clear_object(&rp->proc);
+	/* What the relay left: its database, log and config. */
+	for (const char *const *suffix = (const char *const[]) { "", "-wal", "-shm", NULL }; *suffix; suffix++) {
+		g_autofree char *f = g_strconcat(rp->db, *suffix, NULL);
+		g_unlink(f);
+	}
+	{
+		g_autofree char *state = g_path_get_dirname(rp->db);
+		g_autofree char *conf = g_build_filename(rp->dir, "relay.conf", NULL);
+		g_rmdir(state);
+		g_unlink(conf);
+		g_unlink(rp->log);
+		g_rmdir(rp->dir);
+	}
 	g_free(rp->dir);
 	g_free(rp->db);
 	g_free(rp->log);
