@@ -498,6 +498,10 @@ main(int argc, char **argv)
 		r.vendor_ids[i] = vendors[i]->id;
 	rules = (RelayGateRules) { r.cfg.max_head, r.cfg.max_body, r.vendor_ids, secret_ok, token_ok, &r };
 	r.gate = relay_gate_new(listener, &r.cfg, &rules, &r.stats, serve, &r);
+	/* Before the "listening" line: whoever waits for it may signal at once. */
+	r.loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGTERM, on_signal, &r);
+	g_unix_signal_add(SIGINT, on_signal, &r);
 	{
 		g_autoptr(GSocketAddress) bound = g_socket_get_local_address(listener, NULL);
 		g_autofree char *host = g_inet_address_to_string(g_inet_socket_address_get_address(addr));
@@ -506,9 +510,6 @@ main(int argc, char **argv)
 		          r.cfg.tenants->len);
 	}
 
-	r.loop = g_main_loop_new(NULL, FALSE);
-	g_unix_signal_add(SIGTERM, on_signal, &r);
-	g_unix_signal_add(SIGINT, on_signal, &r);
 	prune(&r);
 	g_timeout_add_seconds(3600, prune, &r);
 	g_timeout_add_seconds(60, summary, &r);
