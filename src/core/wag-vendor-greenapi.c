@@ -273,6 +273,8 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 	return TRUE;
 }
 
+static char *webhook_id(JsonNode *body);
+
 const WagVendor wag_vendor_greenapi = {
 	.id = "greenapi",
 	.name = "Green API",
@@ -306,4 +308,12 @@ const WagVendor wag_vendor_greenapi = {
 	.req_action = req_action,
 	.parse_action = parse_action,
 	.normalize_webhook = normalize_webhook,
+	.webhook_id = webhook_id,
 };
+
+/* Green API names each webhook with its top-level "idMessage". */
+static char *
+webhook_id(JsonNode *body)
+{
+	return wag_json_obj(body) ? wag_json_dup_id(wag_json_obj(body), "idMessage") : NULL;
+}

@@ -397,6 +397,8 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 	return TRUE;
 }
 
+static char *webhook_id(JsonNode *body);
+
 const WagVendor wag_vendor_zapi = {
 	.id = "zapi",
 	.name = "Z-API",
@@ -426,4 +428,12 @@ const WagVendor wag_vendor_zapi = {
 	.req_action = req_action,
 	.parse_action = parse_action,
 	.normalize_webhook = normalize_webhook,
+	.webhook_id = webhook_id,
 };
+
+/* Z-API names each webhook with its top-level "messageId". */
+static char *
+webhook_id(JsonNode *body)
+{
+	return wag_json_obj(body) ? wag_json_dup_id(wag_json_obj(body), "messageId") : NULL;
+}

@@ -124,6 +124,9 @@ struct _WagVendor {
 	 * messages, receipts and other noise) and names the instance it is for.
 	 * FALSE only when the body is not a webhook of this vendor at all. */
 	gboolean (*normalize_webhook)(JsonNode *body, GPtrArray *events, char **instance, GError **error);
+	/* The vendor's own id of a webhook (the relay stores a webhook once per
+	 * id), or NULL when it has none. */
+	char *(*webhook_id)(JsonNode *body);
 };
 
 const WagVendor *wag_vendor_lookup(const char *id);
