@@ -87,7 +87,7 @@ next_communities(WagSession *s)
 		step->s = s;
 		step->id = g_queue_pop_head(s->community_queue);
 		s->community_busy++;
-		wag_session_call(s, s->vendor->req_community_info(&s->creds, step->id),
+		wag_session_call_op(s, WAG_OP_COMMUNITY_INFO, s->vendor->req_community_info(&s->creds, step->id),
 		                 on_community, step, community_step_free);
 	}
 	if (!s->community_busy && g_queue_is_empty(s->community_queue))
@@ -160,9 +160,10 @@ list_page(WagSession *s, gboolean communities, guint page)
 	step->s = s;
 	step->communities = communities;
 	step->page = page;
-	wag_session_call(s, communities ? s->vendor->req_communities(&s->creds, page)
+	wag_session_call_op(s, communities ? WAG_OP_COMMUNITIES : WAG_OP_GROUPS,
+	                    communities ? s->vendor->req_communities(&s->creds, page)
 	                                : s->vendor->req_groups(&s->creds, page),
-	                 on_list, step, g_free);
+	                    on_list, step, g_free);
 }
 
 static WagDoneFunc
@@ -204,7 +205,12 @@ typedef struct {
 	char *group;     /* the chat */
 	char *reading;   /* the group whose data this request reads */
 	WagRosterFunc done;
+	guint retries;   /* after a 429 */
 } RosterStep;
+
+/* A 429 on a roster read (Green API: getGroupData once a second) is tried
+ * again after 1, 2, 4 s, paced like every other call. */
+#define ROSTER_RETRIES 3
 
 static void
 roster_step_free(gpointer data)
@@ -249,6 +255,34 @@ roster_failed(RosterStep *step, const GError *error)
 	roster_done(step, FALSE);
 }
 
+static void on_group_info(WagReply *reply, gpointer data);
+static void on_community_info(WagReply *reply, gpointer data);
+
+/* TRUE: the read was rate limited and is asked again later. */
+static gboolean
+retry_later(RosterStep *step, const GError *error)
+{
+	WagSession *s = step->s;
+	gboolean community = g_strcmp0(step->group, step->reading) == 0 && s->vendor->has_communities &&
+	                     s->vendor->is_community_id(step->group);
+	RosterStep *again;
+
+	if (!g_error_matches(error, WAG_ERROR, WAG_ERROR_RATE_LIMITED) || step->retries >= ROSTER_RETRIES)
+		return FALSE;
+	again = roster_step(s, step->group, step->reading, step->done);
+	again->retries = step->retries + 1;
+	g_info("roster read of %s rate limited: again in %u s", step->reading, 1u << step->retries);
+	if (community)
+		wag_pacer_send_later(s, WAG_OP_COMMUNITY_INFO, 1000u << step->retries,
+		                     s->vendor->req_community_info(&s->creds, step->reading),
+		                     on_community_info, again, roster_step_free);
+	else
+		wag_pacer_send_later(s, WAG_OP_GROUP_INFO, 1000u << step->retries,
+		                     s->vendor->req_group_info(&s->creds, step->reading),
+		                     on_group_info, again, roster_step_free);
+	return TRUE;
+}
+
 static void
 on_group_info(WagReply *reply, gpointer data)
 {
@@ -257,6 +291,8 @@ on_group_info(WagReply *reply, gpointer data)
 	WagGroup *g = wag_listing_group(s, step->reading);
 	g_autoptr(GError) err = NULL;
 
+	if (reply->error && retry_later(step, reply->error))
+		return;
 	if (reply->error || !s->vendor->parse_group_info(reply->json, g, &err)) {
 		roster_failed(step, reply->error ? reply->error : err);
 		return;
@@ -289,6 +325,8 @@ on_community_info(WagReply *reply, gpointer data)
 	WagGroup *c = wag_listing_group(s, step->group);
 	g_autoptr(GError) err = NULL;
 
+	if (reply->error && retry_later(step, reply->error))
+		return;
 	if (reply->error || !s->vendor->parse_community_info(reply->json, c, &err)) {
 		roster_failed(step, reply->error ? reply->error : err);
 		return;
@@ -303,7 +341,7 @@ on_community_info(WagReply *reply, gpointer data)
 		roster_done(step, FALSE);
 		return;
 	}
-	wag_session_call(s, s->vendor->req_group_info(&s->creds, c->announcement_id),
+	wag_session_call_op(s, WAG_OP_GROUP_INFO, s->vendor->req_group_info(&s->creds, c->announcement_id),
 	                 on_group_info, roster_step(s, step->group, c->announcement_id, step->done), roster_step_free);
 }
 
@@ -322,9 +360,9 @@ wag_roster_load(WagSession *s, const char *group, WagRosterFunc done)
 	g_hash_table_add(s->roster_reading, g_strdup(group));
 
 	if (v->has_communities && v->is_community_id(group))
-		wag_session_call(s, v->req_community_info(&s->creds, group),
+		wag_session_call_op(s, WAG_OP_COMMUNITY_INFO, v->req_community_info(&s->creds, group),
 		                 on_community_info, roster_step(s, group, group, done), roster_step_free);
 	else
-		wag_session_call(s, v->req_group_info(&s->creds, group),
+		wag_session_call_op(s, WAG_OP_GROUP_INFO, v->req_group_info(&s->creds, group),
 		                 on_group_info, roster_step(s, group, group, done), roster_step_free);
 }

@@ -340,7 +340,7 @@ run_next(WagSession *s)
 	ctx->s = s;
 	ctx->n = n;
 	s->job_busy = TRUE;
-	wag_session_call(s, req, on_action, ctx, g_free);
+	wag_session_call_op(s, WAG_OP_ACTION, req, on_action, ctx, g_free);
 }
 
 void

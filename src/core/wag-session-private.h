@@ -80,13 +80,38 @@ struct _WagSession {
 	/* wag-session.c: what the status and "me" replies said of this account
 	 * (Wawp's session name, the phone, the lids); never NULL */
 	WagInstanceInfo *info;
+
+	/* wag-pacer.c: the one pacer of the session's vendor calls */
+	gint64 pace_last[WAG_OP_LAST];   /* monotonic µs of the last call of each op */
+	GQueue *pace_queue[WAG_OP_LAST]; /* calls waiting for their op's spacing */
+	guint pace_timer[WAG_OP_LAST];
+	GPtrArray *pace_later;           /* calls waiting for a backoff */
 };
 
-/* Every vendor call of the session: the session's base URL, its cancellable. */
+/* wag-pacer.c: every vendor call of the session (takes req). op's calls are
+ * spaced by wag_vendor_min_spacing_ms(); WAG_OP_LAST: not limited. */
+void wag_pacer_send(WagSession *s, WagOp op, WagRequest *req, WagHttpCallback cb, gpointer data,
+                    GDestroyNotify destroy);
+/* The same after delay_ms (a backoff), then paced like the others. */
+void wag_pacer_send_later(WagSession *s, WagOp op, guint delay_ms, WagRequest *req, WagHttpCallback cb,
+                          gpointer data, GDestroyNotify destroy);
+/* Drops what waits (its data destroyed, no callback). */
+void wag_pacer_stop(WagSession *s);
+
+/* Every vendor call of the session: the session's base URL, its
+ * cancellable, through the pacer. Prefer wag_session_call_op(), which
+ * names the operation so the vendor's rate limit for it is kept. */
 static inline void
 wag_session_call(WagSession *s, WagRequest *req, WagHttpCallback cb, gpointer data, GDestroyNotify destroy)
 {
-	wag_http_send(s->http, s->base, req, cb, data, destroy);
+	wag_pacer_send(s, WAG_OP_LAST, req, cb, data, destroy);
+}
+
+static inline void
+wag_session_call_op(WagSession *s, WagOp op, WagRequest *req, WagHttpCallback cb, gpointer data,
+                    GDestroyNotify destroy)
+{
+	wag_pacer_send(s, op, req, cb, data, destroy);
 }
 
 /* wag-listing.c */

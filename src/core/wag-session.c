@@ -71,6 +71,7 @@ wag_session_free(WagSession *s)
 	wag_sync_stop(s);
 	wag_listing_stop(s);
 	wag_apply_stop(s);
+	wag_pacer_stop(s);
 	/* No callback runs after this, so nothing can touch the freed struct. */
 	wag_http_shutdown(s->http);
 	wag_http_unref(s->http);
@@ -237,13 +238,13 @@ login_step(WagSession *s)
 			return;
 		}
 		s->view->progress(s->ui, _("Checking the instance"), 1, 3);
-		wag_session_call(s, s->vendor->req_status(&s->creds), on_status, s, NULL);
+		wag_session_call_op(s, WAG_OP_STATUS, s->vendor->req_status(&s->creds), on_status, s, NULL);
 		return; /* on_status() moves to WAG_LOGIN_STATUS */
 	case WAG_LOGIN_STATUS:
 		s->view->progress(s->ui, _("Listing groups"), 2, 3);
 		s->view->connected(s->ui);
 		if (s->vendor->req_me)
-			wag_session_call(s, s->vendor->req_me(&s->creds), on_me, s, NULL);
+			wag_session_call_op(s, WAG_OP_ME, s->vendor->req_me(&s->creds), on_me, s, NULL);
 		s->login_step = WAG_LOGIN_LISTING;
 		wag_listing_start(s, on_listed);
 		return; /* the listing moves to WAG_LOGIN_LISTED, even when it failed */
@@ -414,7 +415,7 @@ wag_session_list_requests(WagSession *s, const char *group, WagRequestsFunc done
 	r->done = done;
 	r->data = data;
 	wag_listing_group(s, group);
-	wag_session_call(s, s->vendor->req_requests(&s->creds, group), on_requests, r, requests_ctx_free);
+	wag_session_call_op(s, WAG_OP_REQUESTS, s->vendor->req_requests(&s->creds, group), on_requests, r, requests_ctx_free);
 }
 
 void

@@ -213,7 +213,7 @@ poll_next(gpointer data)
 	pc->s = s;
 	pc->group = g_queue_pop_head(s->poll_queue);
 	g_hash_table_remove(s->polling, pc->group);
-	wag_session_call(s, s->vendor->req_group_info(&s->creds, pc->group), on_polled, pc, poll_ctx_free);
+	wag_session_call_op(s, WAG_OP_GROUP_INFO, s->vendor->req_group_info(&s->creds, pc->group), on_polled, pc, poll_ctx_free);
 	return G_SOURCE_CONTINUE; /* the next one a second later: shared by all chats */
 }
 

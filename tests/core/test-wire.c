@@ -194,6 +194,91 @@ test_admin_by_lid(void)
 	wag_emu_free(emu);
 }
 
+/* ---- item 6: one pacer per session ---- */
+
+typedef struct {
+	WagEmu *emu;
+	const char *method, *match;
+	guint n;
+} CallWait;
+
+static gboolean
+called(gpointer data)
+{
+	CallWait *w = data;
+	return wag_emu_count(w->emu, w->method, w->match) >= w->n;
+}
+
+/* The emulator's receive times of the calls matching `match`: each at
+ * least min_ms after the one before. Returns how many there were. */
+static guint
+assert_spaced(WagEmu *emu, const char *match, gint64 min_ms)
+{
+	GPtrArray *reqs = wag_emu_requests(emu);
+	WagEmuRequest *prev = NULL;
+	guint n = 0;
+
+	for (guint i = 0; i < reqs->len; i++) {
+		WagEmuRequest *q = reqs->pdata[i];
+		if (!strstr(q->path, match))
+			continue;
+		if (prev && q->when - prev->when < min_ms * 1000)
+			g_error("%s calls %u and %u: %" G_GINT64_FORMAT " ms apart, under %" G_GINT64_FORMAT,
+			        match, n - 1, n, (q->when - prev->when) / 1000, min_ms);
+		prev = q;
+		n++;
+	}
+	return n;
+}
+
+/* Green API allows getGroupData once a second: a chat opened, a /refresh
+ * of another, an @lid re-read and a poll, asked together, go out one a
+ * second, in one queue. */
+static void
+test_green_pacer(void)
+{
+	const VendorCase *vc = &fx_green;
+	const char *other = "120363043968000002@g.us";
+	WagEmu *emu = fx_emu(vc);
+	WagSessionConfig c = sv_config(emu, vc);
+	CallWait w = { emu, "POST", "getGroupData", 4 };
+	WagEvent *e;
+	SvRec *r;
+
+	wag_emu_add_group(emu, other, "Outro grupo");
+	wag_emu_add_participant(emu, other, FX_ME, "admin");
+	c.poll_seconds = 1;
+	r = login_with(emu, vc, &c);
+	g_assert_true(sv_open(r, vc->group, 3000));              /* chat open */
+	wag_session_load_roster(r->s, other);                    /* /refresh */
+	e = wag_event_new(WAG_EVENT_ADDED, vc->group);           /* an @lid we cannot place */
+	g_ptr_array_add(e->participants, g_strdup("77665544332211@lid"));
+	wag_session_push_event(r->s, e);
+	g_assert_true(sv_wait(called, &w, 8000));                /* and the poll */
+	g_assert_cmpuint(assert_spaced(emu, "getGroupData", 1000 - 15), >=, 4);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
+/* A 429 on a roster read is read again later, not shown as a failure. */
+static void
+test_roster_429(void)
+{
+	const VendorCase *vc = &fx_green;
+	WagEmu *emu = fx_emu(vc);
+	SvRec *r = login_with(emu, vc, NULL);
+	g_autofree char *loaded = g_strdup_printf("roster %s", vc->group);
+
+	wag_emu_fail_next(emu, "getGroupData", 429, "");
+	wag_session_open_group(r->s, vc->group);
+	g_assert_true(sv_wait_line(r, loaded, 5000));
+	g_assert_cmpuint(sv_count(r, "roster-error"), ==, 0);
+	g_assert_cmpuint(assert_spaced(emu, "getGroupData", 1000 - 15), ==, 2);
+	g_assert_cmpint(sv_role(r, vc->group, FX_MEMBER), ==, WAG_ROLE_MEMBER);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -202,5 +287,7 @@ main(int argc, char **argv)
 	g_test_add_func("/wire/states-stopped-failed-null", test_states);
 	g_test_add_func("/wire/zapi/roster-changed-rereads", test_roster_changed);
 	g_test_add_func("/wire/wawp/admin-by-lid", test_admin_by_lid);
+	g_test_add_func("/wire/greenapi/one-pacer", test_green_pacer);
+	g_test_add_func("/wire/greenapi/roster-429-retried", test_roster_429);
 	return g_test_run();
 }
