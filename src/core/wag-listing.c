@@ -5,7 +5,8 @@
 #include "wag-error.h"
 #include "wag-i18n.h"
 
-#define MAX_PAGES 200
+#define LISTING_BACKOFF_FIRST_MS 1000
+#define LISTING_BACKOFF_MAX_MS (5 * 60 * 1000)
 /* Community reads are independent: a few at once, not one after the other
  * (100 communities were 100 round trips in a row), but bounded, because
  * the vendors rate-limit per instance. */
@@ -52,6 +53,15 @@ listed(WagSession *s)
 
 	s->synced = TRUE;
 	g_info("%u groups and communities listed", g_hash_table_size(s->model->groups));
+	if (!s->listing_failed && s->listing_told) {
+		/* Said once when it failed, and once now that it worked. */
+		s->listing_told = FALSE;
+		s->listing_backoff = 0;
+		s->view->account_notice(s->ui, _("The groups are listed"),
+		                        _("Listing the groups works again; the buddy list is complete."), FALSE);
+		if (!done)
+			s->view->groups_changed(s->ui, TRUE);
+	}
 	if (done)
 		done(s);
 }
@@ -60,7 +70,38 @@ static void
 report(WagSession *s, const GError *error)
 {
 	g_autofree char *safe = wag_http_redact(s->http, error->message);
+
+	if (s->listing_told) {
+		g_message("listing the groups failed again: %s", safe);
+		return;
+	}
+	s->listing_told = TRUE;
 	s->view->account_notice(s->ui, _("Could not list the groups"), safe, TRUE);
+}
+
+static gboolean
+on_listing_retry(gpointer data)
+{
+	WagSession *s = data;
+
+	s->listing_timer = 0;
+	wag_listing_start(s, NULL);
+	return G_SOURCE_REMOVE;
+}
+
+/* A failed listing is asked again until it works or the account closes:
+ * 1 s, doubling to 5 min, with up to a quarter more at random so that
+ * accounts failing together do not retry together. */
+static void
+retry_listing(WagSession *s)
+{
+	guint delay;
+
+	s->listing_backoff = s->listing_backoff ? MIN(s->listing_backoff * 2, LISTING_BACKOFF_MAX_MS)
+	                                        : LISTING_BACKOFF_FIRST_MS;
+	delay = s->listing_backoff + g_random_int_range(0, s->listing_backoff / 4 + 1);
+	g_info("listing the groups again in %u ms", delay);
+	s->listing_timer = g_timeout_add_full(G_PRIORITY_DEFAULT, delay, on_listing_retry, s, NULL);
 }
 
 static void
@@ -118,6 +159,8 @@ chain_done(WagSession *s, const GError *error)
 	}
 	if (--s->listing_chains)
 		return;
+	if (s->listing_failed)
+		retry_listing(s);
 	if (!s->listing_failed && s->vendor->req_community_info)
 		read_communities(s);
 	else
@@ -132,6 +175,8 @@ on_list(WagReply *reply, gpointer data)
 	const WagVendor *v = s->vendor;
 	g_autoptr(GPtrArray) found = g_ptr_array_new();
 	g_autoptr(GError) err = NULL;
+	g_autofree char *warning = NULL;
+	WagPager *pager = s->pager[step->communities];
 	gboolean more = FALSE;
 	gboolean ok;
 
@@ -145,10 +190,14 @@ on_list(WagReply *reply, gpointer data)
 		chain_done(s, err);
 		return;
 	}
+	/* The pager drops what an earlier page listed and says when to stop. */
+	more = wag_pager_next(pager, found, 0, more && !s->listing_failed, &warning);
 	for (guint i = 0; i < found->len; i++)
 		wag_model_take(s->model, found->pdata[i]);
-	if (more && step->page < MAX_PAGES && !s->listing_failed)
-		list_page(s, step->communities, step->page + 1);
+	if (warning)
+		s->view->account_notice(s->ui, _("The group list may be incomplete"), warning, FALSE);
+	if (more)
+		list_page(s, step->communities, wag_pager_page(pager));
 	else
 		chain_done(s, NULL);
 }
@@ -182,6 +231,10 @@ wag_listing_start(WagSession *s, WagDoneFunc done)
 	s->listing_failed = FALSE;
 	if (!s->community_queue)
 		s->community_queue = g_queue_new();
+	for (guint i = 0; i < G_N_ELEMENTS(s->pager); i++) {
+		wag_pager_free(s->pager[i]);
+		s->pager[i] = wag_pager_new(s->vendor, s->max_pages);
+	}
 	/* Groups and communities are listed side by side: two chains of pages. */
 	s->listing_chains = s->vendor->req_communities ? 2 : 1;
 	list_page(s, FALSE, 1);
@@ -193,6 +246,11 @@ void
 wag_listing_stop(WagSession *s)
 {
 	g_clear_pointer(&s->roster_reading, g_hash_table_unref);
+	if (s->listing_timer)
+		g_source_remove(s->listing_timer);
+	s->listing_timer = 0;
+	for (guint i = 0; i < G_N_ELEMENTS(s->pager); i++)
+		g_clear_pointer(&s->pager[i], wag_pager_free);
 	if (s->community_queue)
 		g_queue_free_full(s->community_queue, g_free);
 	s->community_queue = NULL;

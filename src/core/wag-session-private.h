@@ -80,12 +80,20 @@ struct _WagSession {
 	/* wag-session.c: what the status and "me" replies said of this account
 	 * (Wawp's session name, the phone, the lids); never NULL */
 	WagInstanceInfo *info;
+	guint storm_pause_ms;    /* a bulk job's first pause in a 5xx storm */
 
 	/* wag-pacer.c: the one pacer of the session's vendor calls */
 	gint64 pace_last[WAG_OP_LAST];   /* monotonic µs of the last call of each op */
 	GQueue *pace_queue[WAG_OP_LAST]; /* calls waiting for their op's spacing */
 	guint pace_timer[WAG_OP_LAST];
 	GPtrArray *pace_later;           /* calls waiting for a backoff */
+
+	/* wag-listing.c (issue 15) */
+	WagPager *pager[2];      /* the login's paging: groups, communities */
+	guint max_pages;         /* from the configuration (wag-session.c) */
+	guint listing_timer;     /* a failed listing, asked again */
+	guint listing_backoff;   /* ms before the next try: 1 s doubling to 5 min */
+	gboolean listing_told;   /* the user heard the listing failed; tell when it works */
 };
 
 /* wag-pacer.c: every vendor call of the session (takes req). op's calls are

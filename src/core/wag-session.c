@@ -39,6 +39,8 @@ wag_session_new(const WagSessionConfig *config, const WagView *view, gpointer ui
 	s->removals_per_minute = config->removals_per_minute;
 	s->poll_seconds = config->poll_seconds;
 	s->leave_on_close = config->leave_on_close;
+	s->max_pages = config->max_pages;
+	s->storm_pause_ms = config->storm_pause_ms ? config->storm_pause_ms : 60000;
 	s->http = wag_http_new(config->request_timeout ? config->request_timeout : 30);
 	wag_http_add_secret(s->http, s->token);
 	wag_http_add_secret(s->http, s->client_token);

@@ -279,6 +279,73 @@ test_roster_429(void)
 	wag_emu_free(emu);
 }
 
+/* ---- item 8 and the listing's retries ---- */
+
+/* A Z-API that ignores `page` costs two calls, not 200; a real cap reached
+ * is told to the user. */
+static void
+test_paging(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	WagSessionConfig c = sv_config(emu, vc);
+	SvRec *r;
+	guint before;
+
+	for (int i = 0; i < 250; i++) {
+		g_autofree char *id = g_strdup_printf("1203630195%08d-group", i);
+		wag_emu_add_group(emu, id, "Grupo");
+	}
+	wag_emu_ignore_page(emu, TRUE);
+	r = login_with(emu, vc, &c);
+	g_assert_cmpuint(wag_emu_count(emu, "GET", "/groups"), ==, 2);
+	g_assert_cmpuint(sv_count(r, "incomplete"), ==, 0);
+	sv_free(r, FALSE);
+
+	wag_emu_ignore_page(emu, FALSE);
+	before = wag_emu_count(emu, "GET", "/groups");
+	c.max_pages = 2;
+	r = login_with(emu, vc, &c);
+	g_assert_cmpuint(wag_emu_count(emu, "GET", "/groups") - before, ==, 2);
+	g_assert_cmpuint(sv_count(r, "account-notice The group list may be incomplete: Z-API listed more than 2 pages"), ==, 1);
+	g_assert_cmpuint(g_hash_table_size(wag_session_get_model(r->s)->groups), >=, 200);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
+/* A failed listing is asked again, 1 s then 2 s later (and a quarter more
+ * at most), told once, and told again when it works. */
+static void
+test_listing_retried(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	SvRec *r;
+	GPtrArray *reqs;
+	gint64 at[3];
+	guint n = 0;
+
+	wag_emu_fail_times(emu, "/groups", 2, 503, "{\"error\": \"Service Unavailable\"}");
+	r = login_with(emu, vc, NULL);
+	g_assert_null(wag_model_lookup(wag_session_get_model(r->s), vc->group));
+	g_assert_true(sv_wait_line(r, "account-notice The groups are listed", 8000));
+	g_assert_cmpuint(sv_count(r, "account-error Could not list the groups"), ==, 1);
+	g_assert_nonnull(wag_model_lookup(wag_session_get_model(r->s), vc->group));
+	g_assert_cmpuint(sv_count(r, "groups-listed"), ==, 2); /* the login's, then the complete one */
+	reqs = wag_emu_requests(emu);
+	for (guint i = 0; i < reqs->len && n < 3; i++)
+		if (strstr(((WagEmuRequest *) reqs->pdata[i])->path, "/groups"))
+			at[n++] = ((WagEmuRequest *) reqs->pdata[i])->when;
+	g_assert_cmpuint(n, ==, 3);
+	g_assert_cmpint((at[1] - at[0]) / 1000, >=, 1000);
+	g_assert_cmpint((at[1] - at[0]) / 1000, <, 1250 + 1500);
+	g_assert_cmpint((at[2] - at[1]) / 1000, >=, 2000);
+	g_assert_cmpint((at[2] - at[1]) / 1000, <, 2500 + 1500);
+	g_assert_cmpuint(wag_emu_count(emu, "GET", "/groups"), ==, 3);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -289,5 +356,7 @@ main(int argc, char **argv)
 	g_test_add_func("/wire/wawp/admin-by-lid", test_admin_by_lid);
 	g_test_add_func("/wire/greenapi/one-pacer", test_green_pacer);
 	g_test_add_func("/wire/greenapi/roster-429-retried", test_roster_429);
+	g_test_add_func("/wire/zapi/paging-stops-and-tells", test_paging);
+	g_test_add_func("/wire/zapi/listing-retried", test_listing_retried);
 	return g_test_run();
 }
