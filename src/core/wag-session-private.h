@@ -63,6 +63,7 @@ struct _WagSession {
 	gboolean job_busy;       /* a call of the first job is in flight */
 	guint job_timer;         /* drip pause or retry backoff */
 	guint job_retries;
+	GPtrArray *job_in_flight; /* the ids of the call in flight (for the audit log) */
 
 	/* wag-sync.c */
 	gboolean live_started;
