@@ -316,11 +316,47 @@ wag_session_redact(WagSession *s, const char *text)
 
 /* ---- verbs ---- */
 
+/* An id from outside (a chat the user joined, a command, a saved job) that
+ * would change the request's path, or that the vendor never uses, is
+ * refused before any call; the message names it (capped). */
+static gboolean
+id_ok(WagSession *s, const char *id, const char *what, GError **shown)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (!s->vendor || wag_vendor_check_id(s->vendor, id, what, &err))
+		return TRUE;
+	g_set_error_literal(shown, WAG_SESSION_ERROR, WAG_SESSION_ERROR_FATAL, err->message);
+	return FALSE;
+}
+
+static gboolean
+group_ok(WagSession *s, const char *group, GError **shown)
+{
+	gboolean community = s->vendor && s->vendor->has_communities && group && s->vendor->is_community_id(group);
+	return id_ok(s, group, community ? _("community") : _("group"), shown);
+}
+
+/* For the roster verbs: a refused id is told as the roster's failure. */
+static gboolean
+roster_id_ok(WagSession *s, const char *group)
+{
+	g_autoptr(GError) shown = NULL;
+
+	if (group_ok(s, group, &shown))
+		return TRUE;
+	s->view->roster_loaded(s->ui, group ? group : "", shown);
+	return FALSE;
+}
+
 void
 wag_session_open_group(WagSession *s, const char *group)
 {
-	WagGroup *g = wag_model_lookup(s->model, group);
+	WagGroup *g;
 
+	if (!roster_id_ok(s, group))
+		return;
+	g = wag_model_lookup(s->model, group);
 	g_hash_table_add(s->open_groups, g_strdup(group));
 	/* Without live sync the cache may be older than the group: re-read it.
 	 * With it, the model is current and opening costs no vendor call. */
@@ -345,13 +381,34 @@ wag_session_close_group(WagSession *s, const char *group)
 void
 wag_session_load_roster(WagSession *s, const char *group)
 {
+	if (!roster_id_ok(s, group))
+		return;
 	wag_roster_load(s, group, wag_runner_roster_ready);
 }
 
 void
 wag_session_start_job(WagSession *s, WagAction action, const char *group, GPtrArray *ids, const char *reason)
 {
-	wag_runner_start(s, action, group, ids, reason);
+	g_autoptr(GError) shown = NULL;
+	g_autoptr(GPtrArray) ok = NULL;
+
+	if (!group_ok(s, group, &shown)) {
+		s->view->group_notice(s->ui, group ? group : "", shown->message, WAG_NOTICE_ERROR);
+		return;
+	}
+	if (ids) {
+		ok = g_ptr_array_new();
+		for (guint i = 0; i < ids->len; i++) {
+			g_clear_error(&shown);
+			if (id_ok(s, ids->pdata[i], action == WAG_ACTION_UNLINK ? _("group") : _("participant"), &shown))
+				g_ptr_array_add(ok, ids->pdata[i]);
+			else
+				s->view->group_notice(s->ui, group, shown->message, WAG_NOTICE_ERROR);
+		}
+		if (!ok->len)
+			return;
+	}
+	wag_runner_start(s, action, group, ok, reason);
 }
 
 void
@@ -410,8 +467,14 @@ on_requests(WagReply *reply, gpointer data)
 void
 wag_session_list_requests(WagSession *s, const char *group, WagRequestsFunc done, gpointer data)
 {
-	RequestsCtx *r = g_new0(RequestsCtx, 1);
+	RequestsCtx *r;
+	g_autoptr(GError) shown = NULL;
 
+	if (!group_ok(s, group, &shown)) {
+		done(s, group, shown, data);
+		return;
+	}
+	r = g_new0(RequestsCtx, 1);
 	r->s = s;
 	r->group = g_strdup(group);
 	r->done = done;

@@ -583,6 +583,49 @@ test_audit_cycles(void)
 	wag_emu_free(emu);
 }
 
+/* ---- ids from outside are checked before any call ---- */
+
+static void
+requests_refused(WagSession *s, const char *group, const GError *error, gpointer data)
+{
+	*(char **) data = g_strdup(error ? error->message : "listed");
+}
+
+static void
+test_ids_checked(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	WagSessionConfig c = sv_config(emu, vc);
+	g_autoptr(GPtrArray) who = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *requests = NULL;
+	guint calls;
+	SvRec *r;
+
+	c.removals_per_minute = 0;
+	r = login_with(emu, vc, &c);
+	g_assert_true(sv_open(r, vc->group, 3000));
+	calls = wag_emu_requests(emu)->len;
+	/* ".." would make /groups/../participants/remove a different call. */
+	wag_session_open_group(r->s, "..");
+	wag_session_load_roster(r->s, "../" "120363019502650977-group");
+	wag_session_list_requests(r->s, "a?b", requests_refused, &requests);
+	g_ptr_array_add(who, g_strdup(FX_MEMBER));
+	wag_session_start_job(r->s, WAG_ACTION_REMOVE, ".", who, NULL);
+	g_assert_cmpuint(sv_count(r, "roster-error ..: Z-API: \"..\" is not a valid group id."), ==, 1);
+	g_assert_cmpuint(sv_count(r, "is not a valid group id."), ==, 3);
+	g_assert_cmpstr(requests, ==, "Z-API: \"a?b\" is not a valid group id.");
+	g_assert_cmpuint(wag_emu_requests(emu)->len, ==, calls);
+	/* One bad phone among good ones: refused, the others go on. */
+	g_ptr_array_add(who, g_strdup("5544/../1"));
+	wag_session_start_job(r->s, WAG_ACTION_REMOVE, vc->group, who, NULL);
+	g_assert_true(sv_wait_line(r, "Removed 1 of 1.", 3000));
+	g_assert_cmpuint(sv_count(r, "Z-API: \"5544/../1\" is not a valid participant id."), ==, 1);
+	g_assert_false(wag_emu_has_participant(emu, vc->group, FX_MEMBER));
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -599,5 +642,6 @@ main(int argc, char **argv)
 	g_test_add_func("/wire/zapi/summary-500-phones", test_summary_cap);
 	g_test_add_func("/wire/wawp/not-admin-stops-job", test_not_admin);
 	g_test_add_func("/wire/greenapi/audit-close-reopen-cycles", test_audit_cycles);
+	g_test_add_func("/wire/zapi/ids-checked-before-calls", test_ids_checked);
 	return g_test_run();
 }
