@@ -134,6 +134,19 @@ wag_pacer_send_later(WagSession *s, WagOp op, guint delay_ms, WagRequest *req, W
 	p->later = g_timeout_add_full(G_PRIORITY_DEFAULT, delay_ms, on_later, p, NULL);
 }
 
+gboolean
+wag_pacer_holds(WagSession *s, gconstpointer data)
+{
+	for (guint op = 0; op < WAG_OP_LAST; op++)
+		for (GList *l = s->pace_queue[op] ? s->pace_queue[op]->head : NULL; l; l = l->next)
+			if (((Paced *) l->data)->data == data)
+				return TRUE;
+	for (guint i = 0; s->pace_later && i < s->pace_later->len; i++)
+		if (((Paced *) s->pace_later->pdata[i])->data == data)
+			return TRUE;
+	return FALSE;
+}
+
 void
 wag_pacer_stop(WagSession *s)
 {

@@ -270,6 +270,7 @@ on_action(WagReply *reply, gpointer data)
 	guint n = MIN(ctx->n, job->remaining->len);
 
 	s->job_busy = FALSE;
+	s->job_call = NULL;
 	g_clear_pointer(&s->job_in_flight, g_ptr_array_unref);
 	if (reply->error)
 		err = g_error_copy(reply->error);
@@ -454,6 +455,7 @@ run_next(WagSession *s)
 	ctx->s = s;
 	ctx->n = n;
 	s->job_busy = TRUE;
+	s->job_call = ctx;
 	s->job_in_flight = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < n; i++)
 		g_ptr_array_add(s->job_in_flight, g_strdup(ids[i]));
@@ -545,8 +547,9 @@ wag_runner_stop(WagSession *s)
 {
 	WagJob *job = s->jobs ? current(s) : NULL;
 
-	/* The call in flight is cut off: it may have reached the vendor. */
-	if (s->job_busy && job && s->job_in_flight)
+	/* The call in flight is cut off: it may have reached the vendor (one
+	 * still waiting in the pacer has not). */
+	if (s->job_busy && job && s->job_in_flight && !wag_pacer_holds(s, s->job_call))
 		audit(s, job, (const char *const *) s->job_in_flight->pdata, s->job_in_flight->len, "unknown", NULL);
 	g_clear_pointer(&s->job_in_flight, g_ptr_array_unref);
 	if (s->job_timer)

@@ -64,6 +64,7 @@ struct _WagSession {
 	guint job_timer;         /* drip pause or retry backoff */
 	guint job_retries;
 	GPtrArray *job_in_flight; /* the ids of the call in flight (for the audit log) */
+	gpointer job_call;        /* that call's data, to ask the pacer whether it went out */
 
 	/* wag-sync.c */
 	gboolean live_started;
@@ -104,6 +105,8 @@ void wag_pacer_send(WagSession *s, WagOp op, WagRequest *req, WagHttpCallback cb
 /* The same after delay_ms (a backoff), then paced like the others. */
 void wag_pacer_send_later(WagSession *s, WagOp op, guint delay_ms, WagRequest *req, WagHttpCallback cb,
                           gpointer data, GDestroyNotify destroy);
+/* Whether a call with this data still waits here (it has not gone out). */
+gboolean wag_pacer_holds(WagSession *s, gconstpointer data);
 /* Drops what waits (its data destroyed, no callback). */
 void wag_pacer_stop(WagSession *s);
 
