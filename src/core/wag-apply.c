@@ -53,6 +53,18 @@ drop_stale(WagSession *s, const WagEvent *e, WagEvent **copy)
 	return *copy;
 }
 
+/* This account, named by its phone or (a roster listing it so) its lid. */
+static gboolean
+names_me(WagSession *s, const WagEvent *e)
+{
+	for (guint i = 0; i < e->participants->len; i++) {
+		const char *id = e->participants->pdata[i];
+		if ((s->me && g_str_equal(id, s->me)) || wag_instance_info_is_me(s->info, id))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 gboolean
 wag_apply(WagSession *s, const WagEvent *e, gboolean vendor_time)
 {
@@ -69,8 +81,7 @@ wag_apply(WagSession *s, const WagEvent *e, gboolean vendor_time)
 		return TRUE;
 	}
 	g = wag_model_lookup(s->model, e->group);
-	out = (e->kind == WAG_EVENT_REMOVED || e->kind == WAG_EVENT_LEFT) && s->me &&
-	      g_ptr_array_find_with_equal_func(e->participants, s->me, g_str_equal, NULL);
+	out = (e->kind == WAG_EVENT_REMOVED || e->kind == WAG_EVENT_LEFT) && names_me(s, e);
 	if (out)
 		g->left = TRUE; /* commands refuse from now on */
 	s->view->membership_changed(s->ui, g, e);

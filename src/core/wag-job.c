@@ -108,6 +108,12 @@ wag_jobs_to_json(GPtrArray *jobs)
 		json_builder_add_int_value(b, job->total);
 		json_builder_set_member_name(b, "created");
 		json_builder_add_int_value(b, job->created);
+		if (job->paused_until || job->pauses) {
+			json_builder_set_member_name(b, "paused_until");
+			json_builder_add_int_value(b, job->paused_until);
+			json_builder_set_member_name(b, "pauses");
+			json_builder_add_int_value(b, job->pauses);
+		}
 		add_strs(b, "remaining", job->remaining);
 		add_strs(b, "done", job->done);
 		json_builder_set_member_name(b, "failed");
@@ -167,6 +173,8 @@ wag_jobs_from_json(JsonNode *node)
 		job->reason = g_strdup(wag_json_str(o, "reason"));
 		job->total = (guint) wag_json_int(o, "total", 0);
 		job->created = wag_json_int(o, "created", 0);
+		job->paused_until = wag_json_int(o, "paused_until", 0);
+		job->pauses = (guint) CLAMP(wag_json_int(o, "pauses", 0), 0, 32);
 		read_strs(o, "remaining", job->remaining);
 		read_strs(o, "done", job->done);
 		for (guint i = 0; failed && i < json_array_get_length(failed); i++) {

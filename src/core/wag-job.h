@@ -25,6 +25,11 @@ typedef struct {
 	/* Runtime only, not saved: */
 	gboolean resumed;      /* loaded from disk; check the roster first */
 	gboolean roster_asked;
+	/* A vendor failing call after call (saved): */
+	gint64 paused_until;   /* ms since the epoch; 0: not paused */
+	guint pauses;          /* pauses since the last call that worked */
+	/* Runtime only: */
+	guint failures_in_row; /* calls failed with a transient error, in a row */
 } WagJob;
 
 WagJob *wag_job_new(WagAction action, const char *group, gboolean community,

@@ -5,7 +5,8 @@
 #include "wag-error.h"
 #include "wag-i18n.h"
 
-#define MAX_PAGES 200
+#define LISTING_BACKOFF_FIRST_MS 1000
+#define LISTING_BACKOFF_MAX_MS (5 * 60 * 1000)
 /* Community reads are independent: a few at once, not one after the other
  * (100 communities were 100 round trips in a row), but bounded, because
  * the vendors rate-limit per instance. */
@@ -52,6 +53,15 @@ listed(WagSession *s)
 
 	s->synced = TRUE;
 	g_info("%u groups and communities listed", g_hash_table_size(s->model->groups));
+	if (!s->listing_failed && s->listing_told) {
+		/* Said once when it failed, and once now that it worked. */
+		s->listing_told = FALSE;
+		s->listing_backoff = 0;
+		s->view->account_notice(s->ui, _("The groups are listed"),
+		                        _("Listing the groups works again; the buddy list is complete."), FALSE);
+		if (!done)
+			s->view->groups_changed(s->ui, TRUE);
+	}
 	if (done)
 		done(s);
 }
@@ -60,7 +70,38 @@ static void
 report(WagSession *s, const GError *error)
 {
 	g_autofree char *safe = wag_http_redact(s->http, error->message);
+
+	if (s->listing_told) {
+		g_message("listing the groups failed again: %s", safe);
+		return;
+	}
+	s->listing_told = TRUE;
 	s->view->account_notice(s->ui, _("Could not list the groups"), safe, TRUE);
+}
+
+static gboolean
+on_listing_retry(gpointer data)
+{
+	WagSession *s = data;
+
+	s->listing_timer = 0;
+	wag_listing_start(s, NULL);
+	return G_SOURCE_REMOVE;
+}
+
+/* A failed listing is asked again until it works or the account closes:
+ * 1 s, doubling to 5 min, with up to a quarter more at random so that
+ * accounts failing together do not retry together. */
+static void
+retry_listing(WagSession *s)
+{
+	guint delay;
+
+	s->listing_backoff = s->listing_backoff ? MIN(s->listing_backoff * 2, LISTING_BACKOFF_MAX_MS)
+	                                        : LISTING_BACKOFF_FIRST_MS;
+	delay = s->listing_backoff + g_random_int_range(0, s->listing_backoff / 4 + 1);
+	g_info("listing the groups again in %u ms", delay);
+	s->listing_timer = g_timeout_add_full(G_PRIORITY_DEFAULT, delay, on_listing_retry, s, NULL);
 }
 
 static void
@@ -87,7 +128,7 @@ next_communities(WagSession *s)
 		step->s = s;
 		step->id = g_queue_pop_head(s->community_queue);
 		s->community_busy++;
-		wag_session_call(s, s->vendor->req_community_info(&s->creds, step->id),
+		wag_session_call_op(s, WAG_OP_COMMUNITY_INFO, s->vendor->req_community_info(&s->creds, step->id),
 		                 on_community, step, community_step_free);
 	}
 	if (!s->community_busy && g_queue_is_empty(s->community_queue))
@@ -118,6 +159,8 @@ chain_done(WagSession *s, const GError *error)
 	}
 	if (--s->listing_chains)
 		return;
+	if (s->listing_failed)
+		retry_listing(s);
 	if (!s->listing_failed && s->vendor->req_community_info)
 		read_communities(s);
 	else
@@ -132,6 +175,8 @@ on_list(WagReply *reply, gpointer data)
 	const WagVendor *v = s->vendor;
 	g_autoptr(GPtrArray) found = g_ptr_array_new();
 	g_autoptr(GError) err = NULL;
+	g_autofree char *warning = NULL;
+	WagPager *pager = s->pager[step->communities];
 	gboolean more = FALSE;
 	gboolean ok;
 
@@ -145,10 +190,14 @@ on_list(WagReply *reply, gpointer data)
 		chain_done(s, err);
 		return;
 	}
+	/* The pager drops what an earlier page listed and says when to stop. */
+	more = wag_pager_next(pager, found, 0, more && !s->listing_failed, &warning);
 	for (guint i = 0; i < found->len; i++)
 		wag_model_take(s->model, found->pdata[i]);
-	if (more && step->page < MAX_PAGES && !s->listing_failed)
-		list_page(s, step->communities, step->page + 1);
+	if (warning)
+		s->view->account_notice(s->ui, _("The group list may be incomplete"), warning, FALSE);
+	if (more)
+		list_page(s, step->communities, wag_pager_page(pager));
 	else
 		chain_done(s, NULL);
 }
@@ -160,9 +209,10 @@ list_page(WagSession *s, gboolean communities, guint page)
 	step->s = s;
 	step->communities = communities;
 	step->page = page;
-	wag_session_call(s, communities ? s->vendor->req_communities(&s->creds, page)
+	wag_session_call_op(s, communities ? WAG_OP_COMMUNITIES : WAG_OP_GROUPS,
+	                    communities ? s->vendor->req_communities(&s->creds, page)
 	                                : s->vendor->req_groups(&s->creds, page),
-	                 on_list, step, g_free);
+	                    on_list, step, g_free);
 }
 
 static WagDoneFunc
@@ -181,6 +231,10 @@ wag_listing_start(WagSession *s, WagDoneFunc done)
 	s->listing_failed = FALSE;
 	if (!s->community_queue)
 		s->community_queue = g_queue_new();
+	for (guint i = 0; i < G_N_ELEMENTS(s->pager); i++) {
+		wag_pager_free(s->pager[i]);
+		s->pager[i] = wag_pager_new(s->vendor, s->max_pages);
+	}
 	/* Groups and communities are listed side by side: two chains of pages. */
 	s->listing_chains = s->vendor->req_communities ? 2 : 1;
 	list_page(s, FALSE, 1);
@@ -192,6 +246,11 @@ void
 wag_listing_stop(WagSession *s)
 {
 	g_clear_pointer(&s->roster_reading, g_hash_table_unref);
+	if (s->listing_timer)
+		g_source_remove(s->listing_timer);
+	s->listing_timer = 0;
+	for (guint i = 0; i < G_N_ELEMENTS(s->pager); i++)
+		g_clear_pointer(&s->pager[i], wag_pager_free);
 	if (s->community_queue)
 		g_queue_free_full(s->community_queue, g_free);
 	s->community_queue = NULL;
@@ -204,7 +263,12 @@ typedef struct {
 	char *group;     /* the chat */
 	char *reading;   /* the group whose data this request reads */
 	WagRosterFunc done;
+	guint retries;   /* after a 429 */
 } RosterStep;
+
+/* A 429 on a roster read (Green API: getGroupData once a second) is tried
+ * again after 1, 2, 4 s, paced like every other call. */
+#define ROSTER_RETRIES 3
 
 static void
 roster_step_free(gpointer data)
@@ -249,6 +313,34 @@ roster_failed(RosterStep *step, const GError *error)
 	roster_done(step, FALSE);
 }
 
+static void on_group_info(WagReply *reply, gpointer data);
+static void on_community_info(WagReply *reply, gpointer data);
+
+/* TRUE: the read was rate limited and is asked again later. */
+static gboolean
+retry_later(RosterStep *step, const GError *error)
+{
+	WagSession *s = step->s;
+	gboolean community = g_strcmp0(step->group, step->reading) == 0 && s->vendor->has_communities &&
+	                     s->vendor->is_community_id(step->group);
+	RosterStep *again;
+
+	if (!g_error_matches(error, WAG_ERROR, WAG_ERROR_RATE_LIMITED) || step->retries >= ROSTER_RETRIES)
+		return FALSE;
+	again = roster_step(s, step->group, step->reading, step->done);
+	again->retries = step->retries + 1;
+	g_info("roster read of %s rate limited: again in %u s", step->reading, 1u << step->retries);
+	if (community)
+		wag_pacer_send_later(s, WAG_OP_COMMUNITY_INFO, 1000u << step->retries,
+		                     s->vendor->req_community_info(&s->creds, step->reading),
+		                     on_community_info, again, roster_step_free);
+	else
+		wag_pacer_send_later(s, WAG_OP_GROUP_INFO, 1000u << step->retries,
+		                     s->vendor->req_group_info(&s->creds, step->reading),
+		                     on_group_info, again, roster_step_free);
+	return TRUE;
+}
+
 static void
 on_group_info(WagReply *reply, gpointer data)
 {
@@ -257,6 +349,8 @@ on_group_info(WagReply *reply, gpointer data)
 	WagGroup *g = wag_listing_group(s, step->reading);
 	g_autoptr(GError) err = NULL;
 
+	if (reply->error && retry_later(step, reply->error))
+		return;
 	if (reply->error || !s->vendor->parse_group_info(reply->json, g, &err)) {
 		roster_failed(step, reply->error ? reply->error : err);
 		return;
@@ -289,6 +383,8 @@ on_community_info(WagReply *reply, gpointer data)
 	WagGroup *c = wag_listing_group(s, step->group);
 	g_autoptr(GError) err = NULL;
 
+	if (reply->error && retry_later(step, reply->error))
+		return;
 	if (reply->error || !s->vendor->parse_community_info(reply->json, c, &err)) {
 		roster_failed(step, reply->error ? reply->error : err);
 		return;
@@ -303,7 +399,7 @@ on_community_info(WagReply *reply, gpointer data)
 		roster_done(step, FALSE);
 		return;
 	}
-	wag_session_call(s, s->vendor->req_group_info(&s->creds, c->announcement_id),
+	wag_session_call_op(s, WAG_OP_GROUP_INFO, s->vendor->req_group_info(&s->creds, c->announcement_id),
 	                 on_group_info, roster_step(s, step->group, c->announcement_id, step->done), roster_step_free);
 }
 
@@ -322,9 +418,9 @@ wag_roster_load(WagSession *s, const char *group, WagRosterFunc done)
 	g_hash_table_add(s->roster_reading, g_strdup(group));
 
 	if (v->has_communities && v->is_community_id(group))
-		wag_session_call(s, v->req_community_info(&s->creds, group),
+		wag_session_call_op(s, WAG_OP_COMMUNITY_INFO, v->req_community_info(&s->creds, group),
 		                 on_community_info, roster_step(s, group, group, done), roster_step_free);
 	else
-		wag_session_call(s, v->req_group_info(&s->creds, group),
+		wag_session_call_op(s, WAG_OP_GROUP_INFO, v->req_group_info(&s->creds, group),
 		                 on_group_info, roster_step(s, group, group, done), roster_step_free);
 }

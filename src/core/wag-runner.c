@@ -10,7 +10,13 @@
 #include "wag-store.h"
 #include <string.h>
 
-#define MAX_RETRIES 3
+/* A vendor failing this many calls in a row (429, 5xx, timeouts) is in a
+ * storm: the job pauses (storm_pause_ms, doubling, at most an hour) instead
+ * of hammering it or giving its phones up. */
+#define STORM_CALLS 5
+#define STORM_PAUSE_MAX_MS (60u * 60 * 1000)
+/* A summary names at most this many phones, then "and N more". */
+#define SUMMARY_NAMES 20
 
 static void run_next(WagSession *s);
 
@@ -41,8 +47,11 @@ persist(WagSession *s)
 	wag_store_replace(s->jobs_path, text);
 }
 
+/* result: "ok", "error", "unknown" (the call may have reached the vendor,
+ * no answer came: a timeout, a cut connection, the session closed) or
+ * "already_gone" (found out of the group on resume: not sent again). */
 static void
-audit(WagSession *s, const WagJob *job, const char *const *ids, guint n, const GError *error)
+audit(WagSession *s, const WagJob *job, const char *const *ids, guint n, const char *result, const GError *error)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -72,7 +81,7 @@ audit(WagSession *s, const WagJob *job, const char *const *ids, guint n, const G
 	else
 		json_builder_add_null_value(b);
 	json_builder_set_member_name(b, "result");
-	json_builder_add_string_value(b, error ? "error" : "ok");
+	json_builder_add_string_value(b, result);
 	if (error) {
 		g_autofree char *safe = wag_http_redact(s->http, error->message);
 		json_builder_set_member_name(b, "error");
@@ -97,6 +106,42 @@ counted(WagAction action, guint done, guint total)
 	}
 }
 
+/* The failures, one sentence per cause, naming at most SUMMARY_NAMES
+ * phones in all (a 500-phone kick made a 98 KB line). */
+static void
+append_failures(GString *text, GPtrArray *failed)
+{
+	g_autoptr(GHashTable) said = g_hash_table_new(g_str_hash, g_str_equal);
+	guint named = 0;
+
+	for (guint i = 0; i < failed->len; i++) {
+		WagJobFailure *f = failed->pdata[i];
+		g_autoptr(GString) who = g_string_new(NULL);
+		guint more = 0;
+
+		if (!g_hash_table_add(said, f->cause))
+			continue;
+		for (guint j = i; j < failed->len; j++) {
+			WagJobFailure *o = failed->pdata[j];
+			if (!g_str_equal(o->cause, f->cause))
+				continue;
+			if (named < SUMMARY_NAMES) {
+				g_string_append_printf(who, "%s%s", who->len ? ", " : "", o->id);
+				named++;
+			} else {
+				more++;
+			}
+		}
+		/* Translators: after the phones named in a summary: "5544…, 5544… and 480 more" */
+		if (more && who->len)
+			g_string_append_printf(who, _(" and %u more"), more);
+		else if (more)
+			g_string_append_printf(who, _("%u more"), more);
+		/* Translators: one failure in a summary: " Not done: 5544…: Z-API: …" */
+		g_string_append_printf(text, _(" Not done: %s: %s"), who->str, f->cause);
+	}
+}
+
 static void
 finish(WagSession *s, WagJob *job)
 {
@@ -109,14 +154,11 @@ finish(WagSession *s, WagJob *job)
 		g_autofree char *head = counted(job->action, job->done->len, job->total);
 		g_string_append(text, head);
 	}
-	for (guint i = 0; i < job->failed->len; i++) {
-		WagJobFailure *f = job->failed->pdata[i];
-		if (job->action == WAG_ACTION_LEAVE)
-			g_string_append(text, f->cause);
-		else
-			/* Translators: one failure in a summary: " Not done: 5544…: Z-API: …" */
-			g_string_append_printf(text, _(" Not done: %s: %s"), f->id, f->cause);
-	}
+	if (job->action == WAG_ACTION_LEAVE)
+		for (guint i = 0; i < job->failed->len; i++)
+			g_string_append(text, ((WagJobFailure *) job->failed->pdata[i])->cause);
+	else
+		append_failures(text, job->failed);
 	report(s, job->group, text->str, bad);
 	g_string_free(text, TRUE);
 	g_ptr_array_remove_index(s->jobs, 0);
@@ -181,6 +223,42 @@ typedef struct {
 	guint n;
 } CallCtx;
 
+static const char *
+audit_result(const GError *err)
+{
+	if (!err)
+		return "ok";
+	/* No answer: the vendor may have done it or not. */
+	if (g_error_matches(err, WAG_ERROR, WAG_ERROR_TIMEOUT) || g_error_matches(err, WAG_ERROR, WAG_ERROR_NETWORK))
+		return "unknown";
+	return "error";
+}
+
+/* STORM_CALLS failed in a row: wait (saved, so a restart waits too), say
+ * so once, then carry on by itself. */
+static void
+storm_pause(WagSession *s, WagJob *job, const GError *err)
+{
+	guint64 pause = MIN((guint64) s->storm_pause_ms << MIN(job->pauses, 16), STORM_PAUSE_MAX_MS);
+
+	job->pauses++;
+	job->failures_in_row = 0;
+	s->job_retries = 0;
+	job->paused_until = g_get_real_time() / 1000 + (gint64) pause;
+	persist(s);
+	if (job->pauses == 1) {
+		g_autofree char *safe = wag_http_redact(s->http, err->message);
+		g_autofree char *msg = g_strdup_printf(
+			_("%u calls in a row failed (%s). The job is paused and carries on by itself in %u s; "
+			  "%u of %u still to do."),
+			STORM_CALLS, safe, (guint) (pause / 1000), job->remaining->len, job->total);
+		report(s, job->group, msg, TRUE);
+	} else {
+		g_message("job %s: still failing, paused again for %u s", job->id, (guint) (pause / 1000));
+	}
+	later(s, (guint) pause);
+}
+
 static void
 on_action(WagReply *reply, gpointer data)
 {
@@ -192,30 +270,47 @@ on_action(WagReply *reply, gpointer data)
 	guint n = MIN(ctx->n, job->remaining->len);
 
 	s->job_busy = FALSE;
+	s->job_call = NULL;
+	g_clear_pointer(&s->job_in_flight, g_ptr_array_unref);
 	if (reply->error)
 		err = g_error_copy(reply->error);
 	else
 		s->vendor->parse_action(job->action, reply->json, &err);
 
-	if (err && wag_error_is_transient(err) && s->job_retries < MAX_RETRIES) {
-		guint delay = 1000u << s->job_retries;
-		g_autofree char *safe = wag_http_redact(s->http, err->message);
-		g_autofree char *msg = g_strdup_printf(_("%s Trying again in %u s."), safe, delay / 1000);
+	ids = g_new0(char *, n + 1);
+	for (guint i = 0; i < n; i++)
+		ids[i] = job->remaining->pdata[i];
+	/* Every call that may have reached the vendor, retried ones too. */
+	audit(s, job, (const char *const *) ids, n, audit_result(err), err);
+	if (err && wag_error_is_transient(err)) {
+		guint delay = 1000u << MIN(s->job_retries, 5);
+		g_autofree char *safe = NULL;
+		g_autofree char *msg = NULL;
+
+		if (++job->failures_in_row >= STORM_CALLS) {
+			storm_pause(s, job, err);
+			return;
+		}
+		safe = wag_http_redact(s->http, err->message);
+		msg = g_strdup_printf(_("%s Trying again in %u s."), safe, delay / 1000);
 		s->job_retries++;
 		report(s, job->group, msg, TRUE);
 		later(s, delay);
 		return;
 	}
 	s->job_retries = 0;
-	ids = g_new0(char *, n + 1);
-	for (guint i = 0; i < n; i++)
-		ids[i] = job->remaining->pdata[i];
-	audit(s, job, (const char *const *) ids, n, err);
+	job->failures_in_row = 0;
+	if (job->pauses && !err) {
+		job->pauses = 0;
+		report(s, job->group, _("The vendor answers again; the job carries on."), FALSE);
+	}
 	if (err) {
 		g_autofree char *safe = wag_http_redact(s->http, err->message);
 		g_autoptr(GPtrArray) copy = g_ptr_array_new_with_free_func(g_free);
-		for (guint i = 0; i < n; i++)
-			g_ptr_array_add(copy, g_strdup(ids[i]));
+		/* Not an admin: no other call of this job can work either. */
+		guint upto = g_error_matches(err, WAG_ERROR, WAG_ERROR_NOT_ADMIN) ? job->remaining->len : n;
+		for (guint i = 0; i < upto; i++)
+			g_ptr_array_add(copy, g_strdup(job->remaining->pdata[i]));
 		for (guint i = 0; i < copy->len; i++)
 			wag_job_fail(job, copy->pdata[i], safe);
 	} else {
@@ -243,20 +338,25 @@ static void
 drop_already_gone(WagSession *s, WagJob *job)
 {
 	WagGroup *g = wag_model_lookup(s->model, job->group);
-	guint gone = 0;
+	g_autoptr(GPtrArray) gone = g_ptr_array_new();
 
 	if (job->action != WAG_ACTION_REMOVE || !g || !g->roster_loaded)
 		return;
 	for (guint i = 0; i < job->remaining->len;) {
 		if (!g_hash_table_contains(g->participants, job->remaining->pdata[i])) {
-			g_ptr_array_add(job->done, g_ptr_array_steal_index(job->remaining, i));
-			gone++;
+			char *id = g_ptr_array_steal_index(job->remaining, i);
+			g_ptr_array_add(job->done, id);
+			g_ptr_array_add(gone, id);
 		} else {
 			i++;
 		}
 	}
-	if (gone)
-		g_info("resumed job %s: %u already gone", job->id, gone);
+	if (gone->len) {
+		/* A call cut off by the last disconnect may have done it: say so in the log. */
+		audit(s, job, (const char *const *) gone->pdata, gone->len, "already_gone", NULL);
+		persist(s);
+		g_info("resumed job %s: %u already gone", job->id, gone->len);
+	}
 }
 
 /* How many ids the next call of job carries. */
@@ -313,8 +413,23 @@ run_next(WagSession *s)
 		} else {
 			g_autofree char *msg = g_strdup_printf(_("Resuming after reconnect: %u of %u still to do."),
 			                                       job->remaining->len, job->total);
+			gint64 wait = job->paused_until - g_get_real_time() / 1000;
 			report(s, job->group, msg, FALSE);
+			if (wait > 0) {
+				g_autofree char *paused = g_strdup_printf(
+					_("The job is still paused after calls kept failing; it carries on in %u s."),
+					(guint) ((wait + 999) / 1000));
+				report(s, job->group, paused, FALSE);
+			}
 		}
+	}
+	if (job->paused_until) {
+		gint64 now = g_get_real_time() / 1000;
+		if (job->paused_until > now) {
+			later(s, (guint) MIN(job->paused_until - now, (gint64) STORM_PAUSE_MAX_MS));
+			return;
+		}
+		job->paused_until = 0;
 	}
 	n = batch_for(s, job);
 	target = wag_model_lookup(s->model, job->group);
@@ -340,7 +455,11 @@ run_next(WagSession *s)
 	ctx->s = s;
 	ctx->n = n;
 	s->job_busy = TRUE;
-	wag_session_call(s, req, on_action, ctx, g_free);
+	s->job_call = ctx;
+	s->job_in_flight = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < n; i++)
+		g_ptr_array_add(s->job_in_flight, g_strdup(ids[i]));
+	wag_session_call_op(s, WAG_OP_ACTION, req, on_action, ctx, g_free);
 }
 
 void
@@ -426,6 +545,13 @@ wag_runner_resume(WagSession *s)
 void
 wag_runner_stop(WagSession *s)
 {
+	WagJob *job = s->jobs ? current(s) : NULL;
+
+	/* The call in flight is cut off: it may have reached the vendor (one
+	 * still waiting in the pacer has not). */
+	if (s->job_busy && job && s->job_in_flight && !wag_pacer_holds(s, s->job_call))
+		audit(s, job, (const char *const *) s->job_in_flight->pdata, s->job_in_flight->len, "unknown", NULL);
+	g_clear_pointer(&s->job_in_flight, g_ptr_array_unref);
 	if (s->job_timer)
 		g_source_remove(s->job_timer);
 	s->job_timer = 0;

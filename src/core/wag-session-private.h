@@ -63,6 +63,8 @@ struct _WagSession {
 	gboolean job_busy;       /* a call of the first job is in flight */
 	guint job_timer;         /* drip pause or retry backoff */
 	guint job_retries;
+	GPtrArray *job_in_flight; /* the ids of the call in flight (for the audit log) */
+	gpointer job_call;        /* that call's data, to ask the pacer whether it went out */
 
 	/* wag-sync.c */
 	gboolean live_started;
@@ -76,13 +78,52 @@ struct _WagSession {
 
 	/* wag-apply.c */
 	GHashTable *newest;      /* "group\nperson" -> gint64*: newest vendor time applied */
+
+	/* wag-session.c: what the status and "me" replies said of this account
+	 * (Wawp's session name, the phone, the lids); never NULL */
+	WagInstanceInfo *info;
+	guint storm_pause_ms;    /* a bulk job's first pause in a 5xx storm */
+
+	/* wag-pacer.c: the one pacer of the session's vendor calls */
+	gint64 pace_last[WAG_OP_LAST];   /* monotonic µs of the last call of each op */
+	GQueue *pace_queue[WAG_OP_LAST]; /* calls waiting for their op's spacing */
+	guint pace_timer[WAG_OP_LAST];
+	GPtrArray *pace_later;           /* calls waiting for a backoff */
+
+	/* wag-listing.c (issue 15) */
+	WagPager *pager[2];      /* the login's paging: groups, communities */
+	guint max_pages;         /* from the configuration (wag-session.c) */
+	guint listing_timer;     /* a failed listing, asked again */
+	guint listing_backoff;   /* ms before the next try: 1 s doubling to 5 min */
+	gboolean listing_told;   /* the user heard the listing failed; tell when it works */
 };
 
-/* Every vendor call of the session: the session's base URL, its cancellable. */
+/* wag-pacer.c: every vendor call of the session (takes req). op's calls are
+ * spaced by wag_vendor_min_spacing_ms(); WAG_OP_LAST: not limited. */
+void wag_pacer_send(WagSession *s, WagOp op, WagRequest *req, WagHttpCallback cb, gpointer data,
+                    GDestroyNotify destroy);
+/* The same after delay_ms (a backoff), then paced like the others. */
+void wag_pacer_send_later(WagSession *s, WagOp op, guint delay_ms, WagRequest *req, WagHttpCallback cb,
+                          gpointer data, GDestroyNotify destroy);
+/* Whether a call with this data still waits here (it has not gone out). */
+gboolean wag_pacer_holds(WagSession *s, gconstpointer data);
+/* Drops what waits (its data destroyed, no callback). */
+void wag_pacer_stop(WagSession *s);
+
+/* Every vendor call of the session: the session's base URL, its
+ * cancellable, through the pacer. Prefer wag_session_call_op(), which
+ * names the operation so the vendor's rate limit for it is kept. */
 static inline void
 wag_session_call(WagSession *s, WagRequest *req, WagHttpCallback cb, gpointer data, GDestroyNotify destroy)
 {
-	wag_http_send(s->http, s->base, req, cb, data, destroy);
+	wag_pacer_send(s, WAG_OP_LAST, req, cb, data, destroy);
+}
+
+static inline void
+wag_session_call_op(WagSession *s, WagOp op, WagRequest *req, WagHttpCallback cb, gpointer data,
+                    GDestroyNotify destroy)
+{
+	wag_pacer_send(s, op, req, cb, data, destroy);
 }
 
 /* wag-listing.c */

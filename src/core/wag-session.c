@@ -39,12 +39,15 @@ wag_session_new(const WagSessionConfig *config, const WagView *view, gpointer ui
 	s->removals_per_minute = config->removals_per_minute;
 	s->poll_seconds = config->poll_seconds;
 	s->leave_on_close = config->leave_on_close;
+	s->max_pages = config->max_pages;
+	s->storm_pause_ms = config->storm_pause_ms ? config->storm_pause_ms : 60000;
 	s->http = wag_http_new(config->request_timeout ? config->request_timeout : 30);
 	wag_http_add_secret(s->http, s->token);
 	wag_http_add_secret(s->http, s->client_token);
 	wag_http_add_secret(s->http, s->relay_token);
 	s->model = wag_model_new();
 	s->open_groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	s->info = wag_instance_info_new();
 
 	/* One file per vendor instance; the name keeps only safe characters. */
 	key = g_strdup_printf("%s-%s", s->vendor_id, s->instance);
@@ -70,6 +73,7 @@ wag_session_free(WagSession *s)
 	wag_sync_stop(s);
 	wag_listing_stop(s);
 	wag_apply_stop(s);
+	wag_pacer_stop(s);
 	/* No callback runs after this, so nothing can touch the freed struct. */
 	wag_http_shutdown(s->http);
 	wag_http_unref(s->http);
@@ -83,6 +87,7 @@ wag_session_free(WagSession *s)
 	g_free(s->relay_url);
 	g_free(s->relay_token);
 	g_free(s->me);
+	wag_instance_info_free(s->info);
 	g_free(s->jobs_path);
 	g_free(s->audit_path);
 	g_free(s->live_path);
@@ -101,13 +106,27 @@ fail(WagSession *s, WagSessionErrorCode code, const char *message)
 
 /* ---- the login order ---- */
 
+/* A status or "me" reply: what it says of this account is kept. */
+static void
+read_info(WagSession *s, WagReply *reply)
+{
+	if (reply->error || !reply->json)
+		return;
+	wag_vendor_read_info(s->vendor, reply->json, s->info);
+	if (s->info->me && g_strcmp0(s->info->me, s->me) != 0) {
+		g_free(s->me);
+		s->me = g_strdup(s->info->me);
+	}
+	if (s->info->session_name)
+		g_info("%s session name: %s", s->vendor->name, s->info->session_name);
+}
+
 static void
 on_me(WagReply *reply, gpointer data)
 {
 	WagSession *s = data;
 
-	if (!reply->error)
-		s->me = s->vendor->parse_me(reply->json);
+	read_info(s, reply);
 	if (s->me)
 		g_info("this account is %s", s->me);
 	else
@@ -135,6 +154,7 @@ on_status(WagReply *reply, gpointer data)
 		detail = g_strdup(_("no reason given"));
 	switch (state) {
 	case WAG_STATE_READY:
+		read_info(s, reply);
 		s->login_step = WAG_LOGIN_STATUS;
 		login_step(s);
 		return;
@@ -173,6 +193,12 @@ on_status(WagReply *reply, gpointer data)
 		msg = g_strdup_printf(_("Your %s plan does not include this API (%s). Upgrade it in %s."),
 		                      v->name, detail, _(v->panel));
 		fail(s, WAG_SESSION_ERROR_FATAL, msg);
+		return;
+	case WAG_STATE_STOPPED:
+		/* Only the user can start it again (in the dashboard): reconnecting
+		 * on a timer would only ask the same question again and again. */
+		msg = wag_instance_state_message(v, state, detail);
+		fail(s, WAG_SESSION_ERROR_SETTINGS, msg);
 		return;
 	case WAG_STATE_UNKNOWN:
 	default:
@@ -214,13 +240,13 @@ login_step(WagSession *s)
 			return;
 		}
 		s->view->progress(s->ui, _("Checking the instance"), 1, 3);
-		wag_session_call(s, s->vendor->req_status(&s->creds), on_status, s, NULL);
+		wag_session_call_op(s, WAG_OP_STATUS, s->vendor->req_status(&s->creds), on_status, s, NULL);
 		return; /* on_status() moves to WAG_LOGIN_STATUS */
 	case WAG_LOGIN_STATUS:
 		s->view->progress(s->ui, _("Listing groups"), 2, 3);
 		s->view->connected(s->ui);
 		if (s->vendor->req_me)
-			wag_session_call(s, s->vendor->req_me(&s->creds), on_me, s, NULL);
+			wag_session_call_op(s, WAG_OP_ME, s->vendor->req_me(&s->creds), on_me, s, NULL);
 		s->login_step = WAG_LOGIN_LISTING;
 		wag_listing_start(s, on_listed);
 		return; /* the listing moves to WAG_LOGIN_LISTED, even when it failed */
@@ -290,11 +316,47 @@ wag_session_redact(WagSession *s, const char *text)
 
 /* ---- verbs ---- */
 
+/* An id from outside (a chat the user joined, a command, a saved job) that
+ * would change the request's path, or that the vendor never uses, is
+ * refused before any call; the message names it (capped). */
+static gboolean
+id_ok(WagSession *s, const char *id, const char *what, GError **shown)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (!s->vendor || wag_vendor_check_id(s->vendor, id, what, &err))
+		return TRUE;
+	g_set_error_literal(shown, WAG_SESSION_ERROR, WAG_SESSION_ERROR_FATAL, err->message);
+	return FALSE;
+}
+
+static gboolean
+group_ok(WagSession *s, const char *group, GError **shown)
+{
+	gboolean community = s->vendor && s->vendor->has_communities && group && s->vendor->is_community_id(group);
+	return id_ok(s, group, community ? _("community") : _("group"), shown);
+}
+
+/* For the roster verbs: a refused id is told as the roster's failure. */
+static gboolean
+roster_id_ok(WagSession *s, const char *group)
+{
+	g_autoptr(GError) shown = NULL;
+
+	if (group_ok(s, group, &shown))
+		return TRUE;
+	s->view->roster_loaded(s->ui, group ? group : "", shown);
+	return FALSE;
+}
+
 void
 wag_session_open_group(WagSession *s, const char *group)
 {
-	WagGroup *g = wag_model_lookup(s->model, group);
+	WagGroup *g;
 
+	if (!roster_id_ok(s, group))
+		return;
+	g = wag_model_lookup(s->model, group);
 	g_hash_table_add(s->open_groups, g_strdup(group));
 	/* Without live sync the cache may be older than the group: re-read it.
 	 * With it, the model is current and opening costs no vendor call. */
@@ -319,13 +381,34 @@ wag_session_close_group(WagSession *s, const char *group)
 void
 wag_session_load_roster(WagSession *s, const char *group)
 {
+	if (!roster_id_ok(s, group))
+		return;
 	wag_roster_load(s, group, wag_runner_roster_ready);
 }
 
 void
 wag_session_start_job(WagSession *s, WagAction action, const char *group, GPtrArray *ids, const char *reason)
 {
-	wag_runner_start(s, action, group, ids, reason);
+	g_autoptr(GError) shown = NULL;
+	g_autoptr(GPtrArray) ok = NULL;
+
+	if (!group_ok(s, group, &shown)) {
+		s->view->group_notice(s->ui, group ? group : "", shown->message, WAG_NOTICE_ERROR);
+		return;
+	}
+	if (ids) {
+		ok = g_ptr_array_new();
+		for (guint i = 0; i < ids->len; i++) {
+			g_clear_error(&shown);
+			if (id_ok(s, ids->pdata[i], action == WAG_ACTION_UNLINK ? _("group") : _("participant"), &shown))
+				g_ptr_array_add(ok, ids->pdata[i]);
+			else
+				s->view->group_notice(s->ui, group, shown->message, WAG_NOTICE_ERROR);
+		}
+		if (!ok->len)
+			return;
+	}
+	wag_runner_start(s, action, group, ok, reason);
 }
 
 void
@@ -384,18 +467,55 @@ on_requests(WagReply *reply, gpointer data)
 void
 wag_session_list_requests(WagSession *s, const char *group, WagRequestsFunc done, gpointer data)
 {
-	RequestsCtx *r = g_new0(RequestsCtx, 1);
+	RequestsCtx *r;
+	g_autoptr(GError) shown = NULL;
 
+	if (!group_ok(s, group, &shown)) {
+		done(s, group, shown, data);
+		return;
+	}
+	r = g_new0(RequestsCtx, 1);
 	r->s = s;
 	r->group = g_strdup(group);
 	r->done = done;
 	r->data = data;
 	wag_listing_group(s, group);
-	wag_session_call(s, s->vendor->req_requests(&s->creds, group), on_requests, r, requests_ctx_free);
+	wag_session_call_op(s, WAG_OP_REQUESTS, s->vendor->req_requests(&s->creds, group), on_requests, r, requests_ctx_free);
 }
 
 void
 wag_session_push_event(WagSession *s, WagEvent *e)
 {
 	wag_sync_queue(s, e);
+}
+
+/* ---- this account (issue 15) ---- */
+
+const WagInstanceInfo *
+wag_session_get_info(WagSession *s)
+{
+	return s->info;
+}
+
+gboolean
+wag_session_is_me(WagSession *s, const char *id)
+{
+	return id && (wag_instance_info_is_me(s->info, id) || (s->me && g_strcmp0(id, s->me) == 0));
+}
+
+const char *
+wag_session_me_in(WagSession *s, const char *group)
+{
+	WagGroup *g = group ? wag_model_lookup(s->model, group) : NULL;
+	GHashTableIter it;
+	gpointer k;
+
+	/* A roster may list this account by its lid rather than its phone. */
+	if (g && !(s->me && g_hash_table_contains(g->participants, s->me))) {
+		g_hash_table_iter_init(&it, g->participants);
+		while (g_hash_table_iter_next(&it, &k, NULL))
+			if (wag_instance_info_is_me(s->info, k))
+				return k;
+	}
+	return s->me;
 }

@@ -70,4 +70,15 @@ void wag_session_list_requests(WagSession *s, const char *group, WagRequestsFunc
  * front ends that receive events some other way). Takes e. */
 void wag_session_push_event(WagSession *s, WagEvent *e);
 
+/* ---- This account, as the vendor describes it (issue 15) ---- */
+
+/* What the status and "me" replies said: Wawp's session name (what its
+ * webhooks carry in `session`), the phone, the lids. Never NULL. */
+const WagInstanceInfo *wag_session_get_info(WagSession *s);
+/* Whether a roster id (canonical: phone or "...@lid") is this account. */
+gboolean wag_session_is_me(WagSession *s, const char *id);
+/* The id under which group's roster lists this account (its lid when the
+ * roster names it so), for the admin pre-checks; else the phone, or NULL. */
+const char *wag_session_me_in(WagSession *s, const char *group);
+
 G_END_DECLS

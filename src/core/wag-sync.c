@@ -46,7 +46,16 @@ apply_some(gpointer data)
 	/* Bursts are applied in slices so the main loop keeps breathing. */
 	while (n < APPLY_PER_ITERATION && !g_queue_is_empty(s->live_queue)) {
 		g_autoptr(WagEvent) e = g_queue_pop_head(s->live_queue);
-		if (names_unknown_lid(s, e))
+		if (e->kind == WAG_EVENT_ROSTER_CHANGED) {
+			/* The vendor says the roster changed without saying how: read it
+			 * again (the one roster reader) where one is held or shown,
+			 * rather than guess. */
+			WagGroup *g = e->group ? wag_model_lookup(s->model, e->group) : NULL;
+			gboolean held = g && (g->roster_loaded || g_hash_table_contains(s->open_groups, e->group));
+			wag_apply(s, e, TRUE);
+			if (held)
+				wag_roster_load(s, e->group, wag_runner_roster_ready);
+		} else if (names_unknown_lid(s, e))
 			wag_roster_load(s, e->group, wag_runner_roster_ready);
 		else
 			wag_apply(s, e, TRUE);
@@ -82,9 +91,11 @@ on_relay_event(WagEvent *e, gpointer data)
 {
 	WagSession *s = data;
 
-	/* One relay may serve several accounts: take this one's only. */
+	/* One relay may serve several accounts: take this one's only. Wawp's
+	 * envelopes name the session (its name, read at login), not the instance. */
 	if ((e->vendor && g_strcmp0(e->vendor, s->vendor->id) != 0) ||
-	    (e->instance && g_strcmp0(e->instance, s->instance) != 0)) {
+	    (e->instance && g_strcmp0(e->instance, s->instance) != 0 &&
+	     g_strcmp0(e->instance, s->info->session_name) != 0)) {
 		s->live_applied = MAX(s->live_applied, e->id);
 		wag_event_free(e);
 		return;
@@ -202,7 +213,7 @@ poll_next(gpointer data)
 	pc->s = s;
 	pc->group = g_queue_pop_head(s->poll_queue);
 	g_hash_table_remove(s->polling, pc->group);
-	wag_session_call(s, s->vendor->req_group_info(&s->creds, pc->group), on_polled, pc, poll_ctx_free);
+	wag_session_call_op(s, WAG_OP_GROUP_INFO, s->vendor->req_group_info(&s->creds, pc->group), on_polled, pc, poll_ctx_free);
 	return G_SOURCE_CONTINUE; /* the next one a second later: shared by all chats */
 }
 

@@ -26,6 +26,8 @@ typedef struct {
 	gboolean leave_on_close;   /* closing a chat asks whether to leave */
 	guint request_timeout;     /* seconds per vendor call */
 	const char *state_dir;     /* holds jobs/, relay/ and audit.log */
+	guint max_pages;           /* pages of a listing before it stops (told); 0: 200 */
+	guint storm_pause_ms;      /* a bulk job's first pause in a 5xx storm; 0: 60 s */
 } WagSessionConfig;
 
 /* ---- Errors given to WagView.failed ---- */

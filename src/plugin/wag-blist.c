@@ -144,7 +144,9 @@ blist_group(WagBlist *b, const char *name)
 static char *
 node_name(const WagGroup *g)
 {
-	const char *subject = g->subject ? g->subject : g->id;
+	/* Valid UTF-8, no control characters, cut at WhatsApp's 100. */
+	g_autofree char *shown = wag_subject_for_display(g->subject);
+	const char *subject = shown ? shown : g->id;
 	return g->left ? g_strdup_printf(_("%s (no longer a member)"), subject) : g_strdup(subject);
 }
 
@@ -194,8 +196,10 @@ place_one(WagConn *conn, WagModel *model, const char *id)
 	if (!g || g->is_announcement)
 		return; /* its roster is the community chat's */
 	c = g->is_community ? g : wag_model_lookup(model, g->community_id);
-	if (c)
-		place_chat(conn, g, blist_group(conn->blist, c->subject ? c->subject : c->id));
+	if (c) {
+		g_autofree char *shown = wag_subject_for_display(c->subject);
+		place_chat(conn, g, blist_group(conn->blist, shown ? shown : c->id));
+	}
 	else
 		place_chat(conn, g, blist_group(conn->blist, plain_group_name()));
 }
@@ -303,13 +307,17 @@ roomlist_fill(WagConn *conn, PurpleRoomlist *list)
 		WagGroup *g = groups->pdata[i];
 		WagGroup *c = wag_model_lookup(model, g->community_id);
 		PurpleRoomlistRoom *room;
+		g_autofree char *shown = NULL;
+		g_autofree char *community = NULL;
 
 		if (g->is_announcement)
 			continue;
-		room = purple_roomlist_room_new(PURPLE_ROOMLIST_ROOMTYPE_ROOM, g->subject ? g->subject : g->id, NULL);
+		shown = wag_subject_for_display(g->subject);
+		community = c ? wag_subject_for_display(c->subject) : NULL;
+		room = purple_roomlist_room_new(PURPLE_ROOMLIST_ROOMTYPE_ROOM, shown ? shown : g->id, NULL);
 		purple_roomlist_room_add_field(list, room, g->id);
 		purple_roomlist_room_add_field(list, room, g->is_community ? _("Community") : _("Group"));
-		purple_roomlist_room_add_field(list, room, c ? (c->subject ? c->subject : c->id) : "");
+		purple_roomlist_room_add_field(list, room, c ? (community ? community : c->id) : "");
 		purple_roomlist_room_add(list, room);
 	}
 	purple_roomlist_set_in_progress(list, FALSE);

@@ -125,8 +125,10 @@ wag_chat_show_roster(WagConn *conn, const char *group)
 	if (!conv || !g)
 		return;
 	chat = PURPLE_CONV_CHAT(conv);
-	if (g->subject)
-		purple_conv_chat_set_topic(chat, NULL, g->subject);
+	if (g->subject) {
+		g_autofree char *shown = wag_subject_for_display(g->subject);
+		purple_conv_chat_set_topic(chat, NULL, shown);
+	}
 	if (!g->roster_loaded)
 		return;
 	people = wag_group_sorted_participants(g);

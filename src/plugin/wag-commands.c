@@ -73,7 +73,7 @@ cmd_kick(Ctx *c)
 		return;
 	}
 	wag_check_init(&check);
-	if (told(c, &check, wag_check_kick(&check, c->g, wag_session_get_me(c->s), ids, invalid)))
+	if (told(c, &check, wag_check_kick(&check, c->g, wag_session_me_in(c->s, c->group), ids, invalid)))
 		wag_session_start_job(c->s, WAG_ACTION_REMOVE, c->group, check.ok, reason);
 	wag_check_clear(&check);
 }
@@ -93,7 +93,7 @@ decide(Ctx *c, WagAction action)
 	}
 	wag_check_init(&check);
 	if (told(c, &check, wag_check_decide_requests(&check, wag_session_get_vendor(c->s), c->g,
-	                                              wag_session_get_me(c->s), ids, invalid)))
+	                                              wag_session_me_in(c->s, c->group), ids, invalid)))
 		wag_session_start_job(c->s, action, c->group, check.ok, NULL);
 	wag_check_clear(&check);
 }
@@ -179,7 +179,7 @@ cmd_unlink(Ctx *c)
 		g_strstrip(*p);
 	wag_check_init(&check);
 	if (told(c, &check, wag_check_unlink(&check, wag_session_get_vendor(c->s), c->g,
-	                                     wag_session_get_me(c->s), (const char *const *) pieces)))
+	                                     wag_session_me_in(c->s, c->group), (const char *const *) pieces)))
 		wag_session_start_job(c->s, WAG_ACTION_UNLINK, c->group, check.ok, NULL);
 	wag_check_clear(&check);
 }

@@ -81,7 +81,8 @@ void
 wag_prompts_leave(WagConn *conn, const char *group, gboolean closing)
 {
 	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
-	const char *name = g && g->subject ? g->subject : group;
+	g_autofree char *shown = g ? wag_subject_for_display(g->subject) : NULL;
+	const char *name = shown ? shown : group;
 	g_autofree char *primary = g_strdup_printf(closing ? _("Also leave the WhatsApp group %s?")
 	                                                   : _("Leave the WhatsApp group %s?"), name);
 	Prompt *p = prompt_new(conn, group, NULL);
@@ -119,8 +120,8 @@ void
 wag_prompts_join(WagConn *conn, const char *group, const char *who)
 {
 	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
-	g_autofree char *primary = g_strdup_printf(_("%s asks to join %s"), who,
-	                                           g && g->subject ? g->subject : group);
+	g_autofree char *shown = g ? wag_subject_for_display(g->subject) : NULL;
+	g_autofree char *primary = g_strdup_printf(_("%s asks to join %s"), who, shown ? shown : group);
 	Prompt *p = prompt_new(conn, group, who);
 
 	purple_request_action(conn->gc, _("Join request"), primary, NULL, 0, conn->account, who,

@@ -196,10 +196,11 @@ test_roster_error_in_chat(gconstpointer data)
 
 	g_assert_true(wag_harness_wait_connected(account, 3000));
 	fx_wait_chat(account, vc->group);
-	wag_emu_fail_next(emu, info_path, 429, "{\"error\": \"Too Many Requests\"}");
+	/* (a 429 is read again later, tests/core/test-wire.c: a 5xx is shown) */
+	wag_emu_fail_next(emu, info_path, 500, "{\"error\": \"Internal Server Error\"}");
 	conv = wag_harness_join(account, vc->group);
 	wag_harness_spin(300);
-	g_assert_cmpuint(wag_harness_count_lines(vc->group, "rate limited"), ==, 1);
+	g_assert_cmpuint(wag_harness_count_lines(vc->group, "down or failing"), ==, 1);
 	g_assert_cmpuint(g_list_length(purple_conv_chat_get_users(PURPLE_CONV_CHAT(conv))), ==, 0);
 	wag_harness_remove_account(account);
 	wag_emu_free(emu);
@@ -212,6 +213,7 @@ test_close_in_flight(gconstpointer data)
 	WagEmu *emu = fx_emu(vc);
 	PurpleAccount *account = account_for(emu, vc, FX_TOKEN);
 	const char *info_path = vc->info_path;
+	guint some = vc == &fx_green ? 2 : 4; /* Green API's roster reads are paced, one a second */
 	guint before;
 
 	g_assert_true(wag_harness_wait_connected(account, 3000));
@@ -224,9 +226,9 @@ test_close_in_flight(gconstpointer data)
 	}
 	/* libsoup sends a few at once and queues the rest: pull the plug while
 	 * some wait on the vendor and others wait in the queue. */
-	for (int i = 0; i < 100 && wag_emu_count(emu, NULL, info_path) < before + 4; i++)
+	for (int i = 0; i < 300 && wag_emu_count(emu, NULL, info_path) < before + some; i++)
 		wag_harness_spin(10);
-	g_assert_cmpuint(wag_emu_count(emu, NULL, info_path), >=, before + 4);
+	g_assert_cmpuint(wag_emu_count(emu, NULL, info_path), >=, before + some);
 	g_assert_cmpuint(wag_emu_count(emu, NULL, info_path), <, before + 20);
 	purple_account_disconnect(account);
 	g_assert_false(purple_account_is_connected(account));
