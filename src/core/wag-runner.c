@@ -13,6 +13,7 @@
 #define MAX_RETRIES 3
 
 static void run_next(WagSession *s);
+static void check_adds(WagSession *s, const char *group, GPtrArray *done);
 
 static WagJob *
 current(WagSession *s)
@@ -44,6 +45,13 @@ persist(WagSession *s)
 static void
 audit(WagSession *s, const WagJob *job, const char *const *ids, guint n, const GError *error)
 {
+	wag_runner_audit(s, job->group, wag_vendor_action_name(job->action), ids, n, job->reason, error);
+}
+
+void
+wag_runner_audit(WagSession *s, const char *group, const char *action, const char *const *ids, guint n,
+                 const char *reason, const GError *error)
+{
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
 	g_autofree char *when = g_date_time_format_iso8601(now);
@@ -58,17 +66,17 @@ audit(WagSession *s, const WagJob *job, const char *const *ids, guint n, const G
 	json_builder_set_member_name(b, "vendor");
 	json_builder_add_string_value(b, s->vendor->id);
 	json_builder_set_member_name(b, "group");
-	json_builder_add_string_value(b, job->group);
+	json_builder_add_string_value(b, group);
 	json_builder_set_member_name(b, "action");
-	json_builder_add_string_value(b, wag_vendor_action_name(job->action));
+	json_builder_add_string_value(b, action);
 	json_builder_set_member_name(b, "targets");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < n; i++)
 		json_builder_add_string_value(b, ids[i]);
 	json_builder_end_array(b);
 	json_builder_set_member_name(b, "reason");
-	if (job->reason)
-		json_builder_add_string_value(b, job->reason);
+	if (reason)
+		json_builder_add_string_value(b, reason);
 	else
 		json_builder_add_null_value(b);
 	json_builder_set_member_name(b, "result");
@@ -93,6 +101,10 @@ counted(WagAction action, guint done, guint total)
 	case WAG_ACTION_APPROVE: return g_strdup_printf(_("Approved %u of %u join requests."), done, total);
 	case WAG_ACTION_REJECT: return g_strdup_printf(_("Declined %u of %u join requests."), done, total);
 	case WAG_ACTION_UNLINK: return g_strdup_printf(_("Unlinked %u of %u groups from the community."), done, total);
+	case WAG_ACTION_ADD: return g_strdup_printf(_("Added %u of %u."), done, total);
+	case WAG_ACTION_PROMOTE: return g_strdup_printf(_("Made %u of %u admins."), done, total);
+	case WAG_ACTION_DEMOTE: return g_strdup_printf(_("Took admin rights from %u of %u."), done, total);
+	case WAG_ACTION_LINK: return g_strdup_printf(_("Linked %u of %u groups to the community."), done, total);
 	default: return g_strdup_printf(_("Done %u of %u."), done, total);
 	}
 }
@@ -119,8 +131,90 @@ finish(WagSession *s, WagJob *job)
 	}
 	report(s, job->group, text->str, bad);
 	g_string_free(text, TRUE);
+	if (job->action == WAG_ACTION_ADD && job->done->len)
+		check_adds(s, job->group, job->done);
 	g_ptr_array_remove_index(s->jobs, 0);
 	persist(s);
+}
+
+typedef struct {
+	char *group;
+	GPtrArray *ids;
+} AddCheck;
+
+static void
+add_check_free(gpointer data)
+{
+	AddCheck *a = data;
+	g_free(a->group);
+	g_ptr_array_unref(a->ids);
+	g_free(a);
+}
+
+static void
+join_ids(GString *text, GPtrArray *ids)
+{
+	for (guint i = 0; i < ids->len; i++)
+		g_string_append_printf(text, "%s%s", i ? ", " : "", (char *) ids->pdata[i]);
+}
+
+/* The roster read after an add says who is in: the others were refused by
+ * WhatsApp (privacy settings) and, on Z-API (autoInvite), sent an invite. */
+static void
+on_adds_roster(WagSession *s, const char *group, gboolean loaded)
+{
+	WagGroup *g = wag_model_lookup(s->model, group);
+
+	for (guint i = 0; i < s->add_checks->len; i++) {
+		AddCheck *a = s->add_checks->pdata[i];
+		g_autoptr(GPtrArray) in = g_ptr_array_new();
+		g_autoptr(GPtrArray) out = g_ptr_array_new();
+		GString *text;
+
+		if (g_strcmp0(a->group, group) != 0)
+			continue;
+		if (!loaded || !g || !g->roster_loaded) {
+			g_ptr_array_remove_index(s->add_checks, i--);
+			continue;
+		}
+		for (guint k = 0; k < a->ids->len; k++)
+			g_ptr_array_add(g_hash_table_contains(g->participants, a->ids->pdata[k]) ? in : out,
+			                a->ids->pdata[k]);
+		text = g_string_new(NULL);
+		if (in->len) {
+			g_string_append(text, _("In the group now: "));
+			join_ids(text, in);
+			g_string_append(text, ".");
+		}
+		if (out->len) {
+			if (text->len)
+				g_string_append_c(text, ' ');
+			g_string_append(text, s->vendor == &wag_vendor_zapi
+				? _("WhatsApp did not let these be added (their privacy settings); Z-API sent each a private "
+				    "invite to the group instead: ")
+				: _("Not in the group: WhatsApp did not let these be added (their privacy settings): "));
+			join_ids(text, out);
+			g_string_append(text, ".");
+		}
+		report(s, group, text->str, out->len > 0);
+		g_string_free(text, TRUE);
+		g_ptr_array_remove_index(s->add_checks, i--);
+	}
+}
+
+static void
+check_adds(WagSession *s, const char *group, GPtrArray *done)
+{
+	AddCheck *a = g_new0(AddCheck, 1);
+
+	a->group = g_strdup(group);
+	a->ids = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < done->len; i++)
+		g_ptr_array_add(a->ids, g_strdup(done->pdata[i]));
+	if (!s->add_checks)
+		s->add_checks = g_ptr_array_new_with_free_func(add_check_free);
+	g_ptr_array_add(s->add_checks, a);
+	wag_roster_load(s, group, on_adds_roster);
 }
 
 static gboolean
@@ -152,6 +246,13 @@ apply_success(WagSession *s, WagJob *job, const char *const *ids, guint n)
 	case WAG_ACTION_APPROVE: kind = WAG_EVENT_ADDED; break;
 	case WAG_ACTION_REJECT: kind = WAG_EVENT_JOIN_REVOKED; break;
 	case WAG_ACTION_UNLINK: kind = WAG_EVENT_UNLINKED; break;
+	case WAG_ACTION_PROMOTE: kind = WAG_EVENT_PROMOTED; break;
+	case WAG_ACTION_DEMOTE: kind = WAG_EVENT_DEMOTED; break;
+	case WAG_ACTION_LINK: kind = WAG_EVENT_LINKED; break;
+	case WAG_ACTION_ADD:
+		/* Accepted is not added: WhatsApp may refuse someone (privacy) or
+		 * the vendor invite them instead; the roster read at the end says. */
+		return;
 	default:
 		if (g)
 			g->left = TRUE;
@@ -234,7 +335,8 @@ on_action(WagReply *reply, gpointer data)
 		g_autofree char *progress = counted(job->action, job->done->len, job->total);
 		report(s, job->group, progress, FALSE);
 	}
-	later(s, job->action == WAG_ACTION_REMOVE ? wag_job_pause_ms(n, s->removals_per_minute) : 0);
+	later(s, job->action == WAG_ACTION_REMOVE ? wag_job_pause_ms(n, s->removals_per_minute)
+	         : job->action == WAG_ACTION_ADD ? wag_job_pause_ms(n, s->adds_per_minute) : 0);
 }
 
 /* After a restart the roster may have changed: ids that are gone already
@@ -269,8 +371,13 @@ batch_for(WagSession *s, WagJob *job)
 	case WAG_ACTION_REMOVE:
 		n = wag_job_batch_size(s->vendor->batch_max, s->removals_per_minute);
 		break;
+	case WAG_ACTION_ADD:
+		n = wag_job_batch_size(s->vendor->batch_max, s->adds_per_minute);
+		break;
 	case WAG_ACTION_APPROVE:
 	case WAG_ACTION_REJECT:
+	case WAG_ACTION_PROMOTE:
+	case WAG_ACTION_DEMOTE:
 		n = MAX(s->vendor->batch_max, 1);
 		break;
 	default:
@@ -430,4 +537,5 @@ wag_runner_stop(WagSession *s)
 		g_source_remove(s->job_timer);
 	s->job_timer = 0;
 	g_clear_pointer(&s->jobs, g_ptr_array_unref);
+	g_clear_pointer(&s->add_checks, g_ptr_array_unref);
 }

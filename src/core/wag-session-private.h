@@ -1,6 +1,6 @@
 /* Inside the session: the struct and the calls between its files. Only
- * wag-session.c, wag-sync.c, wag-runner.c, wag-listing.c and wag-apply.c
- * include this. Each field is written by the file named above it.
+ * wag-session.c (and its verbs' second file, wag-admin.c), wag-sync.c,
+ * wag-runner.c, wag-listing.c and wag-apply.c include this. Each field is written by the file named above it.
  *
  * The files call downward only, in this order:
  *   wag-session.c  (life cycle, login order, verbs)
@@ -76,6 +76,11 @@ struct _WagSession {
 
 	/* wag-apply.c */
 	GHashTable *newest;      /* "group\nperson" -> gint64*: newest vendor time applied */
+
+	/* Group administration (issue 18). wag-session.c: */
+	guint adds_per_minute;
+	/* wag-runner.c: finished adds to check against the roster read again (AddCheck*) */
+	GPtrArray *add_checks;
 };
 
 /* Every vendor call of the session: the session's base URL, its cancellable. */
@@ -103,6 +108,9 @@ void wag_runner_init(WagSession *s);
 void wag_runner_start(WagSession *s, WagAction action, const char *group, GPtrArray *ids, const char *reason);
 void wag_runner_resume(WagSession *s);
 void wag_runner_stop(WagSession *s);
+/* One line of the audit log (a job's call, or a single admin call). */
+void wag_runner_audit(WagSession *s, const char *group, const char *action, const char *const *ids, guint n,
+                      const char *reason, const GError *error);
 /* A roster the runner may wait for was read (or could not be): a WagRosterFunc. */
 void wag_runner_roster_ready(WagSession *s, const char *group, gboolean loaded);
 

@@ -2,6 +2,7 @@
  * instance (api_base option). No communities, no join requests, one
  * participant per removal, and no membership webhooks (rosters are polled). */
 #include "wag-vendor.h"
+#include "wag-vendor-admin.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include "wag-json.h"
@@ -223,6 +224,10 @@ req_action(const WagCreds *c, WagAction action, const WagGroup *target,
 		}
 		json_builder_end_object(b);
 		return green_request(c, "POST", "removeGroupParticipant", b);
+	case WAG_ACTION_ADD:
+	case WAG_ACTION_PROMOTE:
+	case WAG_ACTION_DEMOTE:
+		return wag_greenapi_admin_request(c, action, target, ids, n_ids, error);
 	case WAG_ACTION_LEAVE:
 		b = group_body(target->id);
 		json_builder_end_object(b);
@@ -242,6 +247,8 @@ parse_action(WagAction action, JsonNode *body, GError **error)
 {
 	JsonObject *o = wag_json_obj(body);
 
+	if (action == WAG_ACTION_ADD || action == WAG_ACTION_PROMOTE || action == WAG_ACTION_DEMOTE)
+		return wag_greenapi_admin_parse(action, body, error);
 	if (action == WAG_ACTION_LEAVE && o && !wag_json_has_bool(o, "leaveGroup") &&
 	    wag_json_has_bool(o, "removeAdmin"))
 		return wag_check_flag(&wag_vendor_greenapi, body, "removeAdmin", error);
@@ -271,6 +278,12 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 	}
 	*instance = wag_json_dup_id(data, "idInstance");
 	return TRUE;
+}
+
+WagRequest *
+wag_greenapi_request(const WagCreds *c, const char *method, const char *api_method, JsonBuilder *body)
+{
+	return green_request(c, method, api_method, body);
 }
 
 const WagVendor wag_vendor_greenapi = {
@@ -306,4 +319,8 @@ const WagVendor wag_vendor_greenapi = {
 	.req_action = req_action,
 	.parse_action = parse_action,
 	.normalize_webhook = normalize_webhook,
+	.req_edit = wag_greenapi_req_edit,
+	.parse_edit = wag_greenapi_parse_edit,
+	.req_invite_link = wag_greenapi_req_invite_link,
+	.parse_invite_link = wag_greenapi_parse_invite_link,
 };

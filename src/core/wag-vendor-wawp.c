@@ -3,6 +3,7 @@
  * listing, leave and join requests are WAHA paths Wawp does not document:
  * a 404 there means the instance does not offer it. */
 #include "wag-vendor.h"
+#include "wag-vendor-admin.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include "wag-json.h"
@@ -300,6 +301,16 @@ req_action(const WagCreds *c, WagAction action, const WagGroup *target,
 		json_builder_begin_object(b);
 		r = wawp_request(c, "POST", target->id, "/leave", b);
 		break;
+	/* Wawp docs (api.wawp.net/en/docs/v2/groups/{id}/...), WAHA groups how-to. */
+	case WAG_ACTION_ADD:
+		r = wawp_request(c, "POST", target->id, "/participants/add", participants_body(ids, n_ids));
+		break;
+	case WAG_ACTION_PROMOTE:
+		r = wawp_request(c, "POST", target->id, "/admin/promote", participants_body(ids, n_ids));
+		break;
+	case WAG_ACTION_DEMOTE:
+		r = wawp_request(c, "POST", target->id, "/admin/demote", participants_body(ids, n_ids));
+		break;
 	default:
 		wag_unsupported(&wag_vendor_wawp, error, _("communities"));
 		return NULL;
@@ -444,6 +455,18 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 	return TRUE;
 }
 
+WagRequest *
+wag_wawp_request(const WagCreds *c, const char *method, const char *group, const char *tail, JsonBuilder *body)
+{
+	return wawp_request(c, method, group, tail, body);
+}
+
+GError *
+wag_wawp_action_error(guint http_status, const char *vendor_text)
+{
+	return action_error(http_status, vendor_text);
+}
+
 const WagVendor wag_vendor_wawp = {
 	.id = "wawp",
 	.name = "Wawp",
@@ -471,4 +494,8 @@ const WagVendor wag_vendor_wawp = {
 	.req_requests = req_requests,
 	.parse_requests = parse_requests,
 	.normalize_webhook = normalize_webhook,
+	.req_edit = wag_wawp_req_edit,
+	.parse_edit = wag_wawp_parse_edit,
+	.req_invite_link = wag_wawp_req_invite_link,
+	.parse_invite_link = wag_wawp_parse_invite_link,
 };

@@ -26,7 +26,13 @@ typedef struct {
 	gboolean leave_on_close;   /* closing a chat asks whether to leave */
 	guint request_timeout;     /* seconds per vendor call */
 	const char *state_dir;     /* holds jobs/, relay/ and audit.log */
+	/* Group administration (issue 18): people added a minute; 0: the
+	 * default, WAG_ADDS_PER_MINUTE (adding strangers in bulk is what gets
+	 * numbers banned, so there is no "no limit"). */
+	guint adds_per_minute;
 } WagSessionConfig;
+
+#define WAG_ADDS_PER_MINUTE 10
 
 /* ---- Errors given to WagView.failed ---- */
 

@@ -1,0 +1,114 @@
+/* Wawp (WAHA paths) group administration (issue 18). Source:
+ * devlikeapro/waha-docs@1a6f1c4 content/docs/how-to/groups/index.md
+ * ("Set group subject", "Set group description", "Security - ...", "Invite
+ * code") and events-group.v2.update.md; Wawp serves the same under
+ * /v2/groups/{id}/. WAHA documents no membership-approval or add-mode API. */
+#include "wag-vendor-admin.h"
+#include "wag-error.h"
+#include "wag-i18n.h"
+#include "wag-json.h"
+#include <string.h>
+
+WagRequest *
+wag_wawp_req_edit(const WagCreds *c, const WagGroup *g, const WagEdit *edit, GError **error)
+{
+	JsonBuilder *b;
+	const char *tail;
+	WagRequest *r;
+
+	if (!wag_vendor_check_id(&wag_vendor_wawp, g->id, _("group"), error))
+		return NULL;
+	b = json_builder_new();
+	json_builder_begin_object(b);
+	switch (edit->kind) {
+	case WAG_EDIT_SUBJECT:
+	case WAG_EDIT_DESCRIPTION:
+		json_builder_set_member_name(b, edit->kind == WAG_EDIT_SUBJECT ? "subject" : "description");
+		json_builder_add_string_value(b, edit->text);
+		tail = edit->kind == WAG_EDIT_SUBJECT ? "/subject" : "/description";
+		break;
+	default:
+		if (edit->setting != WAG_SETTING_ANNOUNCE && edit->setting != WAG_SETTING_LOCKED) {
+			g_object_unref(b);
+			wag_unsupported(&wag_vendor_wawp, error, edit->setting == WAG_SETTING_APPROVAL ?
+			                _("membership approval") : _("who may add participants"));
+			return NULL;
+		}
+		json_builder_set_member_name(b, "adminsOnly");
+		json_builder_add_boolean_value(b, edit->on);
+		tail = edit->setting == WAG_SETTING_ANNOUNCE ? "/settings/security/messages-admin-only"
+		                                             : "/settings/security/info-admin-only";
+		break;
+	}
+	r = wag_wawp_request(c, "PUT", g->id, tail, b);
+	r->classify = wag_wawp_action_error;
+	return r;
+}
+
+gboolean
+wag_wawp_parse_edit(const WagEdit *edit, JsonNode *body, GError **error)
+{
+	JsonObject *o = wag_json_obj(body);
+	g_autofree char *why = NULL;
+
+	/* "Returns true if ... properly updated. This can return false if the
+	 * user does not have the necessary permissions." */
+	if (body && JSON_NODE_HOLDS_VALUE(body) && json_node_get_value_type(body) == G_TYPE_BOOLEAN &&
+	    !json_node_get_boolean(body)) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_NOT_ADMIN,
+		            _("%s refused the change (this account may not have the permission)."), wag_vendor_wawp.name);
+		return FALSE;
+	}
+	if (!o || !wag_json_has_bool(o, "ok") || wag_json_bool(o, "ok", TRUE))
+		return TRUE;
+	why = wag_json_error_text(body);
+	g_set_error(error, WAG_ERROR, WAG_ERROR_REFUSED, _("%s refused the request: %s"),
+	            wag_vendor_wawp.name, why ? why : "ok: false");
+	return FALSE;
+}
+
+WagRequest *
+wag_wawp_req_invite_link(const WagCreds *c, const WagGroup *g, gboolean reset, GError **error)
+{
+	WagRequest *r;
+
+	if (!wag_vendor_check_id(&wag_vendor_wawp, g->id, _("group"), error))
+		return NULL;
+	if (reset) {
+		JsonBuilder *b = json_builder_new();
+		json_builder_begin_object(b);
+		r = wag_wawp_request(c, "POST", g->id, "/invite-code/revoke", b);
+	} else {
+		r = wag_wawp_request(c, "GET", g->id, "/invite-code", NULL);
+	}
+	r->classify = wag_wawp_action_error;
+	return r;
+}
+
+/* WAHA answers the code (a JSON string, or an object naming it); the link
+ * is https://chat.whatsapp.com/{inviteCode}. */
+char *
+wag_wawp_parse_invite_link(JsonNode *body, GError **error)
+{
+	JsonObject *o = wag_json_obj(body);
+	const char *code = NULL;
+
+	if (body && JSON_NODE_HOLDS_VALUE(body) && json_node_get_value_type(body) == G_TYPE_STRING)
+		code = json_node_get_string(body);
+	else if (o)
+		code = wag_json_str(o, "inviteCode") ? wag_json_str(o, "inviteCode") : wag_json_str(o, "code");
+	if (!code || !*code || strlen(code) > 200) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
+		            _("%s sent a reply without the expected \"%s\" field."), wag_vendor_wawp.name, "inviteCode");
+		return NULL;
+	}
+	if (g_str_has_prefix(code, "https://"))
+		return g_strdup(code);
+	for (const char *p = code; *p; p++)
+		if (!g_ascii_isalnum(*p)) {
+			g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY, _("%s sent an invite code that is not one."),
+			            wag_vendor_wawp.name);
+			return NULL;
+		}
+	return g_strconcat("https://chat.whatsapp.com/", code, NULL);
+}
