@@ -162,6 +162,7 @@ wag_account_login(PurpleAccount *account)
 		.leave_on_close = purple_account_get_bool(account, "leave_on_close", FALSE),
 		.request_timeout = timeout > 0 ? (guint) timeout : 30,
 		.state_dir = state_dir,
+		.adds_per_minute = MAX(0, purple_account_get_int(account, "adds_per_minute", WAG_ADDS_PER_MINUTE)),
 	};
 	WagConn *conn;
 
