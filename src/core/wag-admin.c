@@ -214,10 +214,11 @@ wag_session_invite_link(WagSession *s, const char *group, gboolean reset)
 	wag_session_call(s, req, on_link, a, admin_call_free);
 }
 
+/* "on", "off", "admins", "all" are the words /settings takes: kept as typed. */
 static const char *
 on_off(gint8 v)
 {
-	return v < 0 ? _("unknown") : v ? _("on") : _("off");
+	return v < 0 ? _("(not known)") : v ? "on" : "off";
 }
 
 char *
@@ -232,6 +233,6 @@ wag_session_describe_settings(WagSession *s, const char *group)
 	                         "the group's info): %s; approval (admins approve who joins): %s; add: %s."),
 	                       on_off(v[WAG_SETTING_ANNOUNCE]), on_off(v[WAG_SETTING_LOCKED]),
 	                       on_off(v[WAG_SETTING_APPROVAL]),
-	                       v[WAG_SETTING_ADMINS_ADD] < 0 ? _("unknown")
-	                       : v[WAG_SETTING_ADMINS_ADD] ? _("admins") : _("all"));
+	                       v[WAG_SETTING_ADMINS_ADD] < 0 ? _("(not known)")
+	                       : v[WAG_SETTING_ADMINS_ADD] ? "admins" : "all");
 }

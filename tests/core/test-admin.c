@@ -272,7 +272,7 @@ test_settings(gconstpointer data)
 	} else if (vc == &fx_zapi) {
 		g_autofree char *shown = wag_session_describe_settings(r->s, vc->group);
 		g_assert_cmpstr(shown, ==, "Settings: announce (only admins send messages): off; locked (only admins edit "
-		                "the group's info): off; approval (admins approve who joins): off; add: unknown.");
+		                "the group's info): off; approval (admins approve who joins): off; add: (not known).");
 		set(r, vc->group, WAG_SETTING_ANNOUNCE, TRUE);
 		g_assert_true(sv_wait_line(r, "\"adminOnlyAddMember\" is not known", 10));
 		g_assert_cmpuint(wag_emu_requests(emu)->len, ==, calls);
