@@ -68,6 +68,13 @@ wag_apply(WagSession *s, const WagEvent *e, gboolean vendor_time)
 		s->view->groups_changed(s->ui, FALSE);
 		return TRUE;
 	}
+	if (e->kind == WAG_EVENT_SUBJECT_CHANGED || e->kind == WAG_EVENT_SETTINGS_CHANGED) {
+		/* The topic (roster_loaded shows the subject) and /settings follow. */
+		s->view->roster_loaded(s->ui, e->group, NULL);
+		if (e->kind == WAG_EVENT_SUBJECT_CHANGED)
+			s->view->groups_changed(s->ui, FALSE);
+		return TRUE;
+	}
 	g = wag_model_lookup(s->model, e->group);
 	out = (e->kind == WAG_EVENT_REMOVED || e->kind == WAG_EVENT_LEFT) && s->me &&
 	      g_ptr_array_find_with_equal_func(e->participants, s->me, g_str_equal, NULL);

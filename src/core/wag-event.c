@@ -7,7 +7,10 @@ static const char *const kind_names[] = {
 	"participant_added", "participant_removed", "participant_left",
 	"participant_promoted", "participant_demoted", "join_requested",
 	"join_request_revoked", "group_linked", "group_unlinked", "roster_changed",
+	"subject_changed", "group_settings_changed",
 };
+/* The settings' names in events (README "Event schema"). */
+static const char *const setting_names[WAG_SETTING_LAST] = { "announce", "locked", "approval", "admins_add" };
 G_STATIC_ASSERT(G_N_ELEMENTS(kind_names) == WAG_EVENT_LAST);
 
 const char *
@@ -35,6 +38,8 @@ wag_event_new(WagEventKind kind, const char *group)
 	e->group = g_strdup(group);
 	e->participants = g_ptr_array_new_with_free_func(g_free);
 	e->at = g_get_real_time() / 1000;
+	for (guint i = 0; i < WAG_SETTING_LAST; i++)
+		e->settings[i] = -1;
 	return e;
 }
 
@@ -47,6 +52,7 @@ wag_event_free(WagEvent *e)
 	g_free(e->instance);
 	g_free(e->group);
 	g_free(e->actor);
+	g_free(e->subject);
 	g_ptr_array_free(e->participants, TRUE);
 	g_free(e);
 }
@@ -85,6 +91,20 @@ wag_event_to_json(const WagEvent *e)
 	}
 	json_builder_set_member_name(b, "at");
 	json_builder_add_int_value(b, e->at);
+	if (e->subject) {
+		json_builder_set_member_name(b, "subject");
+		json_builder_add_string_value(b, e->subject);
+	}
+	if (e->kind == WAG_EVENT_SETTINGS_CHANGED) {
+		json_builder_set_member_name(b, "settings");
+		json_builder_begin_object(b);
+		for (guint i = 0; i < WAG_SETTING_LAST; i++)
+			if (e->settings[i] >= 0) {
+				json_builder_set_member_name(b, setting_names[i]);
+				json_builder_add_boolean_value(b, e->settings[i]);
+			}
+		json_builder_end_object(b);
+	}
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
 	g_object_unref(b);
@@ -110,6 +130,13 @@ wag_event_from_json(JsonNode *node, GError **error)
 	e->vendor = g_strdup(wag_json_str(o, "vendor"));
 	e->instance = g_strdup(wag_json_str(o, "instance"));
 	e->actor = g_strdup(wag_json_str(o, "actor"));
+	e->subject = g_strdup(wag_json_str(o, "subject"));
+	if (json_object_has_member(o, "settings")) {
+		JsonObject *set = wag_json_obj(json_object_get_member(o, "settings"));
+		for (guint i = 0; set && i < WAG_SETTING_LAST; i++)
+			if (wag_json_has_bool(set, setting_names[i]))
+				e->settings[i] = wag_json_bool(set, setting_names[i], FALSE);
+	}
 	e->at = wag_json_int(o, "at", e->at);
 	for (guint i = 0; i < json_array_get_length(parts); i++) {
 		JsonNode *n = json_array_get_element(parts, i);
@@ -135,6 +162,21 @@ wag_model_apply(WagModel *m, const WagEvent *e)
 	WagGroup *g = wag_model_lookup(m, e->group);
 	gboolean changed = FALSE;
 
+	if (e->kind == WAG_EVENT_SUBJECT_CHANGED || e->kind == WAG_EVENT_SETTINGS_CHANGED) {
+		if (!g)
+			return FALSE;
+		if (e->subject && g_strcmp0(g->subject, e->subject) != 0) {
+			g_free(g->subject);
+			g->subject = g_strdup(e->subject);
+			changed = TRUE;
+		}
+		for (guint i = 0; i < WAG_SETTING_LAST; i++)
+			if (e->settings[i] >= 0 && g->settings[i] != e->settings[i]) {
+				g->settings[i] = e->settings[i];
+				changed = TRUE;
+			}
+		return changed;
+	}
 	if (e->kind == WAG_EVENT_LINKED || e->kind == WAG_EVENT_UNLINKED) {
 		for (guint i = 0; i < e->participants->len; i++) {
 			const char *gid = e->participants->pdata[i];

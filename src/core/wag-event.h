@@ -21,6 +21,10 @@ typedef enum {
 	 * group's roster must be read again. No participants; roster_loaded is
 	 * cleared when it is applied. */
 	WAG_EVENT_ROSTER_CHANGED,
+	/* Group administration (issue 18): no participants; the new subject in
+	 * `subject`, the settings that changed in `settings`. */
+	WAG_EVENT_SUBJECT_CHANGED,
+	WAG_EVENT_SETTINGS_CHANGED,
 	WAG_EVENT_LAST
 } WagEventKind;
 
@@ -33,6 +37,8 @@ typedef struct {
 	GPtrArray *participants; /* canonical ids, or group ids for LINKED/UNLINKED */
 	char *actor;        /* may be NULL */
 	gint64 at;          /* ms since the epoch */
+	char *subject;      /* SUBJECT_CHANGED */
+	gint8 settings[WAG_SETTING_LAST]; /* SETTINGS_CHANGED: 1 on, 0 off, -1 not named */
 } WagEvent;
 
 WagEvent *wag_event_new(WagEventKind kind, const char *group);

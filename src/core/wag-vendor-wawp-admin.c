@@ -112,3 +112,34 @@ wag_wawp_parse_invite_link(JsonNode *body, GError **error)
 		}
 	return g_strconcat("https://chat.whatsapp.com/", code, NULL);
 }
+
+/* group.v2.update (events-group.v2.update.md): "group information with
+ * updates field (may contain all fields in some engines)", named as in
+ * group.v2.join: subject, membersCanSendMessages, membersCanAddNewMember,
+ * newMembersApprovalRequired. */
+void
+wag_wawp_group_update(JsonObject *payload, JsonObject *group, const char *group_id, GPtrArray *events)
+{
+	static const struct { const char *member; WagSetting setting; gboolean inverted; } flags[] = {
+		{ "membersCanSendMessages", WAG_SETTING_ANNOUNCE, TRUE },
+		{ "membersCanAddNewMember", WAG_SETTING_ADMINS_ADD, TRUE },
+		{ "newMembersApprovalRequired", WAG_SETTING_APPROVAL, FALSE },
+	};
+	const char *subject = wag_json_str(group, "subject");
+	WagEvent *set = NULL;
+
+	if (subject && *subject) {
+		WagEvent *e = wag_event_new(WAG_EVENT_SUBJECT_CHANGED, group_id);
+		e->subject = g_strdup(subject);
+		g_ptr_array_add(events, e);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(flags); i++) {
+		if (!wag_json_has_bool(group, flags[i].member))
+			continue;
+		if (!set)
+			set = wag_event_new(WAG_EVENT_SETTINGS_CHANGED, group_id);
+		set->settings[flags[i].setting] = wag_json_bool(group, flags[i].member, FALSE) != flags[i].inverted;
+	}
+	if (set)
+		g_ptr_array_add(events, set);
+}

@@ -421,6 +421,21 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 	/* Documented envelopes name the session (its name, from /v2/session/info),
 	 * not the instance id: that is the instance the event is for. */
 	*instance = g_strdup(wag_json_str(o, "session") ? wag_json_str(o, "session") : wag_json_str(o, "instance_id"));
+	if (g_strcmp0(event, "group.v2.update") == 0 && p) {
+		/* WAHA: payload.group {id, subject...}; Wawp's own page: payload {chatId, subject...}. */
+		guint before = events->len;
+		group = grp && json_object_has_member(grp, "id") ? waha_id(json_object_get_member(grp, "id"))
+		        : wag_json_str(p, "chatId");
+		if (group)
+			wag_wawp_group_update(p, grp ? grp : p, group, events);
+		for (guint i = before; i < events->len; i++) {
+			WagEvent *u = events->pdata[i];
+			u->vendor = g_strdup("wawp");
+			u->instance = g_strdup(*instance);
+			u->at = wag_json_int(p, "timestamp", u->at / 1000) * 1000;
+		}
+		return TRUE;
+	}
 	if (!event || !p || !g_str_has_prefix(event, "group.") || !strstr(event, "participants"))
 		return TRUE;
 	request = g_str_has_suffix(event, "join-request");

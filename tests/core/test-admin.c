@@ -5,6 +5,7 @@
 #include "session-view.h"
 #include "wag-check.h"
 #include "wag-store.h"
+#include "vendor-fixture.h"
 #include <string.h>
 
 #define NEW1 "5511977770001"
@@ -415,6 +416,66 @@ test_checks(void)
 	wag_model_free(m);
 }
 
+/* group.v2.update (WAHA's and Wawp's documented shapes) becomes
+ * subject_changed; the session applies it so that the topic follows, and
+ * settings events keep /settings true. */
+static void
+test_update_events(void)
+{
+	static const char *const files[] = { "webhook-group.v2.update.json", "webhook-group.v2.update-wawp-doc-shape.json" };
+	static const char *const subjects[] = { "New Work Group Name", "New Group Name" };
+	WagEmu *emu = fx_emu(&fx_wawp);
+	SvRec *r = login_with(emu, &fx_wawp, 0);
+	WagEvent *e;
+	g_autoptr(JsonNode) round = NULL;
+	g_autoptr(WagEvent) back = NULL;
+	g_autofree char *shown = NULL;
+
+	for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+		g_autoptr(JsonNode) n = wag_fixture_json("wawp", files[i]);
+		g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func((GDestroyNotify) wag_event_free);
+		g_autofree char *instance = NULL;
+		g_assert_true(wag_vendor_wawp.normalize_webhook(n, events, &instance, NULL));
+		g_assert_cmpuint(events->len, ==, 1);
+		e = events->pdata[0];
+		g_assert_cmpstr(wag_event_kind_name(e->kind), ==, "subject_changed");
+		g_assert_cmpstr(e->subject, ==, subjects[i]);
+		g_assert_cmpstr(e->instance, ==, "default");
+	}
+	/* Through the relay's schema and back. */
+	e = wag_event_new(WAG_EVENT_SETTINGS_CHANGED, fx_wawp.group);
+	e->settings[WAG_SETTING_ANNOUNCE] = 1;
+	round = wag_event_to_json(e);
+	back = wag_event_from_json(round, NULL);
+	g_assert_cmpint(back->settings[WAG_SETTING_ANNOUNCE], ==, 1);
+	g_assert_cmpint(back->settings[WAG_SETTING_LOCKED], ==, -1);
+	sv_clear(r);
+	wag_session_push_event(r->s, e);
+	g_assert_true(sv_wait_line(r, "roster ", 3000));
+	shown = wag_session_describe_settings(r->s, fx_wawp.group);
+	g_assert_nonnull(strstr(shown, "announce (only admins send messages): on;"));
+
+	sv_clear(r);
+	e = wag_event_new(WAG_EVENT_SUBJECT_CHANGED, fx_wawp.group);
+	e->subject = g_strdup("Renamed in WhatsApp");
+	wag_session_push_event(r->s, e);
+	g_assert_true(sv_wait_line(r, "groups-changed", 3000));
+	g_assert_cmpstr(wag_model_lookup(wag_session_get_model(r->s), fx_wawp.group)->subject, ==, "Renamed in WhatsApp");
+	g_assert_cmpuint(sv_count(r, "roster " ), ==, 1);
+	/* The same again is an echo: nothing to show. */
+	e = wag_event_new(WAG_EVENT_SUBJECT_CHANGED, fx_wawp.group);
+	e->subject = g_strdup("Renamed in WhatsApp");
+	wag_session_push_event(r->s, e);
+	/* A marker event after it: once it is applied, the echo was too. */
+	e = wag_event_new(WAG_EVENT_PROMOTED, fx_wawp.group);
+	g_ptr_array_add(e->participants, g_strdup(FX_MEMBER));
+	wag_session_push_event(r->s, e);
+	g_assert_true(sv_wait_line(r, "membership participant_promoted", 3000));
+	g_assert_cmpuint(sv_count(r, "roster "), ==, 1);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -433,5 +494,6 @@ main(int argc, char **argv)
 	g_test_add_func("/admin/greenapi/add-pacing", test_add_pacing);
 	g_test_add_func("/admin/zapi/link", test_link);
 	g_test_add_func("/admin/checks", test_checks);
+	g_test_add_func("/admin/wawp/update-events", test_update_events);
 	return g_test_run();
 }

@@ -337,7 +337,8 @@ test_webhooks(void)
 				g_assert_cmpstr(instance, ==, expect[k].instance);
 				g_assert_cmpstr(e->instance, ==, expect[k].instance);
 			}
-			if (!membership)
+			/* group.v2.update is not membership: tests/core/test-admin.c reads it. */
+			if (!membership && !strstr(file, "group.v2.update"))
 				g_assert_cmpuint(events->len, ==, 0);
 		}
 	}
