@@ -108,7 +108,7 @@ on_edit(WagReply *reply, gpointer data)
 		g_free(g->subject);
 		g->subject = g_strdup(a->text);
 		say(s, a->group, _("The group's subject was changed."), FALSE);
-		s->view->roster_loaded(s->ui, a->group, NULL);
+		s->view->group_info_changed(s->ui, a->group);
 		s->view->groups_changed(s->ui, FALSE);
 		break;
 	case WAG_EDIT_DESCRIPTION:

@@ -69,8 +69,8 @@ wag_apply(WagSession *s, const WagEvent *e, gboolean vendor_time)
 		return TRUE;
 	}
 	if (e->kind == WAG_EVENT_SUBJECT_CHANGED || e->kind == WAG_EVENT_SETTINGS_CHANGED) {
-		/* The topic (roster_loaded shows the subject) and /settings follow. */
-		s->view->roster_loaded(s->ui, e->group, NULL);
+		/* The topic and /settings follow (the model has them now). */
+		s->view->group_info_changed(s->ui, e->group);
 		if (e->kind == WAG_EVENT_SUBJECT_CHANGED)
 			s->view->groups_changed(s->ui, FALSE);
 		return TRUE;

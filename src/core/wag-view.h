@@ -88,6 +88,10 @@ typedef struct {
 	/* A job saved by an earlier connection resumes in group: show its chat,
 	 * where it reports, as when the user opens it (wag_session_open_group). */
 	void (*show_group)(gpointer ui, const char *group);
+	/* Group administration (issue 18): group's subject or settings changed
+	 * (a command of ours, or an event): show the subject as the topic. The
+	 * roster did not change. */
+	void (*group_info_changed)(gpointer ui, const char *group);
 } WagView;
 
 G_END_DECLS
