@@ -2,6 +2,7 @@
 #include "wag-error.h"
 #include "wag-json.h"
 #include "wag-i18n.h"
+#include <string.h>
 
 static const char *const kind_names[] = {
 	"participant_added", "participant_removed", "participant_left",
@@ -38,8 +39,6 @@ wag_event_new(WagEventKind kind, const char *group)
 	e->group = g_strdup(group);
 	e->participants = g_ptr_array_new_with_free_func(g_free);
 	e->at = g_get_real_time() / 1000;
-	for (guint i = 0; i < WAG_SETTING_LAST; i++)
-		e->settings[i] = -1;
 	return e;
 }
 
@@ -52,7 +51,6 @@ wag_event_free(WagEvent *e)
 	g_free(e->instance);
 	g_free(e->group);
 	g_free(e->actor);
-	g_free(e->subject);
 	g_ptr_array_free(e->participants, TRUE);
 	g_free(e);
 }
@@ -91,20 +89,7 @@ wag_event_to_json(const WagEvent *e)
 	}
 	json_builder_set_member_name(b, "at");
 	json_builder_add_int_value(b, e->at);
-	if (e->subject) {
-		json_builder_set_member_name(b, "subject");
-		json_builder_add_string_value(b, e->subject);
-	}
-	if (e->kind == WAG_EVENT_SETTINGS_CHANGED) {
-		json_builder_set_member_name(b, "settings");
-		json_builder_begin_object(b);
-		for (guint i = 0; i < WAG_SETTING_LAST; i++)
-			if (e->settings[i] >= 0) {
-				json_builder_set_member_name(b, setting_names[i]);
-				json_builder_add_boolean_value(b, e->settings[i]);
-			}
-		json_builder_end_object(b);
-	}
+
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
 	g_object_unref(b);
@@ -130,13 +115,7 @@ wag_event_from_json(JsonNode *node, GError **error)
 	e->vendor = g_strdup(wag_json_str(o, "vendor"));
 	e->instance = g_strdup(wag_json_str(o, "instance"));
 	e->actor = g_strdup(wag_json_str(o, "actor"));
-	e->subject = g_strdup(wag_json_str(o, "subject"));
-	if (json_object_has_member(o, "settings")) {
-		JsonObject *set = wag_json_obj(json_object_get_member(o, "settings"));
-		for (guint i = 0; set && i < WAG_SETTING_LAST; i++)
-			if (wag_json_has_bool(set, setting_names[i]))
-				e->settings[i] = wag_json_bool(set, setting_names[i], FALSE);
-	}
+
 	e->at = wag_json_int(o, "at", e->at);
 	for (guint i = 0; i < json_array_get_length(parts); i++) {
 		JsonNode *n = json_array_get_element(parts, i);
@@ -163,18 +142,24 @@ wag_model_apply(WagModel *m, const WagEvent *e)
 	gboolean changed = FALSE;
 
 	if (e->kind == WAG_EVENT_SUBJECT_CHANGED || e->kind == WAG_EVENT_SETTINGS_CHANGED) {
+		const char *subject = e->participants->len ? e->participants->pdata[0] : NULL;
 		if (!g)
 			return FALSE;
-		if (e->subject && g_strcmp0(g->subject, e->subject) != 0) {
+		if (e->kind == WAG_EVENT_SUBJECT_CHANGED) {
+			if (!subject || !*subject || g_strcmp0(g->subject, subject) == 0)
+				return FALSE;
 			g_free(g->subject);
-			g->subject = g_strdup(e->subject);
-			changed = TRUE;
+			g->subject = g_strdup(subject);
+			return TRUE;
 		}
-		for (guint i = 0; i < WAG_SETTING_LAST; i++)
-			if (e->settings[i] >= 0 && g->settings[i] != e->settings[i]) {
-				g->settings[i] = e->settings[i];
+		for (guint i = 0; i < e->participants->len; i++) {
+			WagSetting which;
+			gboolean on;
+			if (wag_event_parse_setting(e->participants->pdata[i], &which, &on) && g->settings[which] != on) {
+				g->settings[which] = on;
 				changed = TRUE;
 			}
+		}
 		return changed;
 	}
 	if (e->kind == WAG_EVENT_LINKED || e->kind == WAG_EVENT_UNLINKED) {
@@ -242,4 +227,25 @@ wag_model_apply(WagModel *m, const WagEvent *e)
 		}
 	}
 	return changed;
+}
+
+void
+wag_event_add_setting(WagEvent *e, WagSetting setting, gboolean on)
+{
+	g_ptr_array_add(e->participants, g_strdup_printf("%s=%s", setting_names[setting], on ? "on" : "off"));
+}
+
+gboolean
+wag_event_parse_setting(const char *text, WagSetting *setting, gboolean *on)
+{
+	const char *eq = text ? strchr(text, '=') : NULL;
+
+	for (guint i = 0; eq && i < WAG_SETTING_LAST; i++)
+		if (strlen(setting_names[i]) == (gsize) (eq - text) && strncmp(text, setting_names[i], eq - text) == 0 &&
+		    (g_str_equal(eq + 1, "on") || g_str_equal(eq + 1, "off"))) {
+			*setting = i;
+			*on = g_str_equal(eq + 1, "on");
+			return TRUE;
+		}
+	return FALSE;
 }

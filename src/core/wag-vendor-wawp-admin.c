@@ -130,7 +130,7 @@ wag_wawp_group_update(JsonObject *payload, JsonObject *group, const char *group_
 
 	if (subject && *subject) {
 		WagEvent *e = wag_event_new(WAG_EVENT_SUBJECT_CHANGED, group_id);
-		e->subject = g_strdup(subject);
+		g_ptr_array_add(e->participants, g_strdup(subject));
 		g_ptr_array_add(events, e);
 	}
 	for (guint i = 0; i < G_N_ELEMENTS(flags); i++) {
@@ -138,7 +138,8 @@ wag_wawp_group_update(JsonObject *payload, JsonObject *group, const char *group_
 			continue;
 		if (!set)
 			set = wag_event_new(WAG_EVENT_SETTINGS_CHANGED, group_id);
-		set->settings[flags[i].setting] = wag_json_bool(group, flags[i].member, FALSE) != flags[i].inverted;
+		wag_event_add_setting(set, flags[i].setting,
+		                      wag_json_bool(group, flags[i].member, FALSE) != flags[i].inverted);
 	}
 	if (set)
 		g_ptr_array_add(events, set);

@@ -440,16 +440,16 @@ test_update_events(void)
 		g_assert_cmpuint(events->len, ==, 1);
 		e = events->pdata[0];
 		g_assert_cmpstr(wag_event_kind_name(e->kind), ==, "subject_changed");
-		g_assert_cmpstr(e->subject, ==, subjects[i]);
+		g_assert_cmpstr(e->participants->pdata[0], ==, subjects[i]);
 		g_assert_cmpstr(e->instance, ==, "default");
 	}
 	/* Through the relay's schema and back. */
 	e = wag_event_new(WAG_EVENT_SETTINGS_CHANGED, fx_wawp.group);
-	e->settings[WAG_SETTING_ANNOUNCE] = 1;
+	wag_event_add_setting(e, WAG_SETTING_ANNOUNCE, TRUE);
 	round = wag_event_to_json(e);
 	back = wag_event_from_json(round, NULL);
-	g_assert_cmpint(back->settings[WAG_SETTING_ANNOUNCE], ==, 1);
-	g_assert_cmpint(back->settings[WAG_SETTING_LOCKED], ==, -1);
+	g_assert_cmpuint(back->participants->len, ==, 1);
+	g_assert_cmpstr(back->participants->pdata[0], ==, "announce=on");
 	sv_clear(r);
 	wag_session_push_event(r->s, e);
 	g_assert_true(sv_wait_line(r, "group-info ", 3000));
@@ -458,14 +458,14 @@ test_update_events(void)
 
 	sv_clear(r);
 	e = wag_event_new(WAG_EVENT_SUBJECT_CHANGED, fx_wawp.group);
-	e->subject = g_strdup("Renamed in WhatsApp");
+	g_ptr_array_add(e->participants, g_strdup("Renamed in WhatsApp"));
 	wag_session_push_event(r->s, e);
 	g_assert_true(sv_wait_line(r, "groups-changed", 3000));
 	g_assert_cmpstr(wag_model_lookup(wag_session_get_model(r->s), fx_wawp.group)->subject, ==, "Renamed in WhatsApp");
 	g_assert_cmpuint(sv_count(r, "group-info "), ==, 1);
 	/* The same again is an echo: nothing to show. */
 	e = wag_event_new(WAG_EVENT_SUBJECT_CHANGED, fx_wawp.group);
-	e->subject = g_strdup("Renamed in WhatsApp");
+	g_ptr_array_add(e->participants, g_strdup("Renamed in WhatsApp"));
 	wag_session_push_event(r->s, e);
 	/* A marker event after it: once it is applied, the echo was too. */
 	e = wag_event_new(WAG_EVENT_PROMOTED, fx_wawp.group);
