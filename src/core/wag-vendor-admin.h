@@ -6,9 +6,13 @@
 
 G_BEGIN_DECLS
 
-/* Each vendor file's request builder, shared with its admin half. */
-WagRequest *wag_zapi_request(const WagCreds *c, const char *method, const char *tail);
+/* Each vendor's request builders live in its admin half, the lower of the
+ * two files: the vendor file uses them and points its table at the admin
+ * functions; the admin half reaches the table only through
+ * wag_vendor_lookup(), so the two files do not form a circle. */
+WagRequest *wag_zapi_request(const WagCreds *c, const char *method, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 WagRequest *wag_greenapi_request(const WagCreds *c, const char *method, const char *api_method, JsonBuilder *body);
+JsonBuilder *wag_greenapi_group_body(const char *group);
 WagRequest *wag_wawp_request(const WagCreds *c, const char *method, const char *group, const char *tail,
                              JsonBuilder *body);
 GError *wag_wawp_action_error(guint http_status, const char *vendor_text);

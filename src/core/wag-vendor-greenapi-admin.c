@@ -8,8 +8,26 @@
 #include "wag-json.h"
 #include "wag-phone.h"
 
-static JsonBuilder *
-group_body(const char *group)
+static const WagVendor *
+green(void)
+{
+	return wag_vendor_lookup("greenapi");
+}
+
+WagRequest *
+wag_greenapi_request(const WagCreds *c, const char *method, const char *api_method, JsonBuilder *body)
+{
+	g_autofree char *inst = wag_escape(c->instance);
+	g_autofree char *tok = wag_escape(c->token);
+	WagRequest *r = wag_request_new(green(), method,
+		g_strdup_printf("/waInstance%s/%s/%s", inst, api_method, tok));
+	if (body)
+		wag_request_set_body(r, body);
+	return r;
+}
+
+JsonBuilder *
+wag_greenapi_group_body(const char *group)
 {
 	JsonBuilder *b = json_builder_new();
 	json_builder_begin_object(b);
@@ -39,11 +57,11 @@ wag_greenapi_admin_request(const WagCreds *c, WagAction action, const WagGroup *
 
 	if (n_ids != 1) {
 		g_set_error(error, WAG_ERROR, WAG_ERROR_UNSUPPORTED,
-		            _("%s changes one participant per call."), wag_vendor_greenapi.name);
+		            _("%s changes one participant per call."), green()->name);
 		return NULL;
 	}
 	chat_id = wag_phone_is_lid(ids[0]) ? g_strdup(ids[0]) : g_strconcat(ids[0], "@c.us", NULL);
-	b = group_body(target->id);
+	b = wag_greenapi_group_body(target->id);
 	json_builder_set_member_name(b, "participantChatId");
 	json_builder_add_string_value(b, chat_id);
 	json_builder_end_object(b);
@@ -62,10 +80,10 @@ wag_greenapi_admin_parse(WagAction action, JsonNode *body, GError **error)
 		 * phone book, its privacy settings refuse, or it is a member already. */
 		g_set_error(error, WAG_ERROR, WAG_ERROR_REFUSED,
 		            _("%s could not add them (WhatsApp's privacy settings, or the number is not in "
-		              "the phone's contacts)."), wag_vendor_greenapi.name);
+		              "the phone's contacts)."), green()->name);
 		return FALSE;
 	}
-	return wag_check_flag(&wag_vendor_greenapi, body, flag, error);
+	return wag_check_flag(green(), body, flag, error);
 }
 
 WagRequest *
@@ -74,12 +92,12 @@ wag_greenapi_req_edit(const WagCreds *c, const WagGroup *g, const WagEdit *edit,
 	JsonBuilder *b;
 
 	if (edit->kind == WAG_EDIT_DESCRIPTION)
-		return (wag_unsupported(&wag_vendor_greenapi, error, _("the group description")), NULL);
+		return (wag_unsupported(green(), error, _("the group description")), NULL);
 	if (edit->kind == WAG_EDIT_SETTING)
-		return (wag_unsupported(&wag_vendor_greenapi, error, _("group settings")), NULL);
-	if (!wag_vendor_check_id(&wag_vendor_greenapi, g->id, _("group"), error))
+		return (wag_unsupported(green(), error, _("group settings")), NULL);
+	if (!wag_vendor_check_id(green(), g->id, _("group"), error))
 		return NULL;
-	b = group_body(g->id);
+	b = wag_greenapi_group_body(g->id);
 	json_builder_set_member_name(b, "groupName");
 	json_builder_add_string_value(b, edit->text);
 	json_builder_end_object(b);
@@ -89,7 +107,7 @@ wag_greenapi_req_edit(const WagCreds *c, const WagGroup *g, const WagEdit *edit,
 gboolean
 wag_greenapi_parse_edit(const WagEdit *edit, JsonNode *body, GError **error)
 {
-	return wag_check_flag(&wag_vendor_greenapi, body, "updateGroupName", error);
+	return wag_check_flag(green(), body, "updateGroupName", error);
 }
 
 WagRequest *
@@ -98,10 +116,10 @@ wag_greenapi_req_invite_link(const WagCreds *c, const WagGroup *g, gboolean rese
 	JsonBuilder *b;
 
 	if (reset)
-		return (wag_unsupported(&wag_vendor_greenapi, error, _("resetting the invite link")), NULL);
-	if (!wag_vendor_check_id(&wag_vendor_greenapi, g->id, _("group"), error))
+		return (wag_unsupported(green(), error, _("resetting the invite link")), NULL);
+	if (!wag_vendor_check_id(green(), g->id, _("group"), error))
 		return NULL;
-	b = group_body(g->id);
+	b = wag_greenapi_group_body(g->id);
 	json_builder_end_object(b);
 	return wag_greenapi_request(c, "POST", "getGroupData", b);
 }
@@ -114,7 +132,7 @@ wag_greenapi_parse_invite_link(JsonNode *body, GError **error)
 	/* GetGroupData page: empty when this account is neither admin nor owner. */
 	if (!link || !*link) {
 		g_set_error(error, WAG_ERROR, WAG_ERROR_NOT_ADMIN,
-		            _("%s gives the invite link to admins only, and sent none."), wag_vendor_greenapi.name);
+		            _("%s gives the invite link to admins only, and sent none."), green()->name);
 		return NULL;
 	}
 	return g_strdup(link);

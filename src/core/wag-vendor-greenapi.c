@@ -9,27 +9,9 @@
 #include "wag-phone.h"
 #include <string.h>
 
-static WagRequest *
-green_request(const WagCreds *c, const char *method, const char *api_method, JsonBuilder *body)
-{
-	g_autofree char *inst = wag_escape(c->instance);
-	g_autofree char *tok = wag_escape(c->token);
-	WagRequest *r = wag_request_new(&wag_vendor_greenapi, method,
-		g_strdup_printf("/waInstance%s/%s/%s", inst, api_method, tok));
-	if (body)
-		wag_request_set_body(r, body);
-	return r;
-}
-
-static JsonBuilder *
-group_body(const char *group)
-{
-	JsonBuilder *b = json_builder_new();
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "groupId");
-	json_builder_add_string_value(b, group);
-	return b;
-}
+/* The request builders live in the admin half (wag-vendor-greenapi-admin.c), below this file. */
+#define green_request wag_greenapi_request
+#define group_body wag_greenapi_group_body
 
 static WagRequest *
 req_status(const WagCreds *c)
@@ -278,12 +260,6 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 	}
 	*instance = wag_json_dup_id(data, "idInstance");
 	return TRUE;
-}
-
-WagRequest *
-wag_greenapi_request(const WagCreds *c, const char *method, const char *api_method, JsonBuilder *body)
-{
-	return green_request(c, method, api_method, body);
 }
 
 const WagVendor wag_vendor_greenapi = {

@@ -9,6 +9,48 @@
 #include "wag-json.h"
 #include <string.h>
 
+static const WagVendor *
+wawp(void)
+{
+	return wag_vendor_lookup("wawp");
+}
+
+WagRequest *
+wag_wawp_request(const WagCreds *c, const char *method, const char *group, const char *tail, JsonBuilder *body)
+{
+	g_autofree char *inst = wag_escape(c->instance);
+	g_autofree char *tok = wag_escape(c->token);
+	g_autofree char *gid = group ? wag_escape(group) : NULL;
+	WagRequest *r = wag_request_new(wawp(), method,
+		g_strdup_printf("/v2/%s%s%s?instance_id=%s&access_token=%s",
+		                gid ? "groups/" : "", gid ? gid : "", tail, inst, tok));
+
+	if (body) {
+		json_builder_set_member_name(body, "instance_id");
+		json_builder_add_string_value(body, c->instance);
+		json_builder_set_member_name(body, "access_token");
+		json_builder_add_string_value(body, c->token);
+		json_builder_end_object(body);
+		wag_request_set_body(r, body);
+	}
+	return r;
+}
+
+/* A 403 on a group action is WhatsApp refusing a non-admin, unless it is the
+ * plan's subscription_required (Wawp's error words, seed 003). */
+GError *
+wag_wawp_action_error(guint http_status, const char *vendor_text)
+{
+	if (http_status != 403 || (vendor_text && strstr(vendor_text, "subscription_required")))
+		return NULL;
+	if (vendor_text && *vendor_text)
+		return g_error_new(WAG_ERROR, WAG_ERROR_NOT_ADMIN,
+		                   _("%s: this account is not an admin of the group (%u): %s"),
+		                   wawp()->name, http_status, vendor_text);
+	return g_error_new(WAG_ERROR, WAG_ERROR_NOT_ADMIN, _("%s: this account is not an admin of the group (%u)"),
+	                   wawp()->name, http_status);
+}
+
 WagRequest *
 wag_wawp_req_edit(const WagCreds *c, const WagGroup *g, const WagEdit *edit, GError **error)
 {
@@ -16,7 +58,7 @@ wag_wawp_req_edit(const WagCreds *c, const WagGroup *g, const WagEdit *edit, GEr
 	const char *tail;
 	WagRequest *r;
 
-	if (!wag_vendor_check_id(&wag_vendor_wawp, g->id, _("group"), error))
+	if (!wag_vendor_check_id(wawp(), g->id, _("group"), error))
 		return NULL;
 	b = json_builder_new();
 	json_builder_begin_object(b);
@@ -30,7 +72,7 @@ wag_wawp_req_edit(const WagCreds *c, const WagGroup *g, const WagEdit *edit, GEr
 	default:
 		if (edit->setting != WAG_SETTING_ANNOUNCE && edit->setting != WAG_SETTING_LOCKED) {
 			g_object_unref(b);
-			wag_unsupported(&wag_vendor_wawp, error, edit->setting == WAG_SETTING_APPROVAL ?
+			wag_unsupported(wawp(), error, edit->setting == WAG_SETTING_APPROVAL ?
 			                _("membership approval") : _("who may add participants"));
 			return NULL;
 		}
@@ -56,14 +98,14 @@ wag_wawp_parse_edit(const WagEdit *edit, JsonNode *body, GError **error)
 	if (body && JSON_NODE_HOLDS_VALUE(body) && json_node_get_value_type(body) == G_TYPE_BOOLEAN &&
 	    !json_node_get_boolean(body)) {
 		g_set_error(error, WAG_ERROR, WAG_ERROR_NOT_ADMIN,
-		            _("%s refused the change (this account may not have the permission)."), wag_vendor_wawp.name);
+		            _("%s refused the change (this account may not have the permission)."), wawp()->name);
 		return FALSE;
 	}
 	if (!o || !wag_json_has_bool(o, "ok") || wag_json_bool(o, "ok", TRUE))
 		return TRUE;
 	why = wag_json_error_text(body);
 	g_set_error(error, WAG_ERROR, WAG_ERROR_REFUSED, _("%s refused the request: %s"),
-	            wag_vendor_wawp.name, why ? why : "ok: false");
+	            wawp()->name, why ? why : "ok: false");
 	return FALSE;
 }
 
@@ -72,7 +114,7 @@ wag_wawp_req_invite_link(const WagCreds *c, const WagGroup *g, gboolean reset, G
 {
 	WagRequest *r;
 
-	if (!wag_vendor_check_id(&wag_vendor_wawp, g->id, _("group"), error))
+	if (!wag_vendor_check_id(wawp(), g->id, _("group"), error))
 		return NULL;
 	if (reset) {
 		JsonBuilder *b = json_builder_new();
@@ -99,7 +141,7 @@ wag_wawp_parse_invite_link(JsonNode *body, GError **error)
 		code = wag_json_str(o, "inviteCode") ? wag_json_str(o, "inviteCode") : wag_json_str(o, "code");
 	if (!code || !*code || strlen(code) > 200) {
 		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
-		            _("%s sent a reply without the expected \"%s\" field."), wag_vendor_wawp.name, "inviteCode");
+		            _("%s sent a reply without the expected \"%s\" field."), wawp()->name, "inviteCode");
 		return NULL;
 	}
 	if (g_str_has_prefix(code, "https://"))
@@ -107,7 +149,7 @@ wag_wawp_parse_invite_link(JsonNode *body, GError **error)
 	for (const char *p = code; *p; p++)
 		if (!g_ascii_isalnum(*p)) {
 			g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY, _("%s sent an invite code that is not one."),
-			            wag_vendor_wawp.name);
+			            wawp()->name);
 			return NULL;
 		}
 	return g_strconcat("https://chat.whatsapp.com/", code, NULL);

@@ -10,26 +10,10 @@
 #include "wag-phone.h"
 #include <string.h>
 
-static WagRequest *
-wawp_request(const WagCreds *c, const char *method, const char *group, const char *tail, JsonBuilder *body)
-{
-	g_autofree char *inst = wag_escape(c->instance);
-	g_autofree char *tok = wag_escape(c->token);
-	g_autofree char *gid = group ? wag_escape(group) : NULL;
-	WagRequest *r = wag_request_new(&wag_vendor_wawp, method,
-		g_strdup_printf("/v2/%s%s%s?instance_id=%s&access_token=%s",
-		                gid ? "groups/" : "", gid ? gid : "", tail, inst, tok));
-
-	if (body) {
-		json_builder_set_member_name(body, "instance_id");
-		json_builder_add_string_value(body, c->instance);
-		json_builder_set_member_name(body, "access_token");
-		json_builder_add_string_value(body, c->token);
-		json_builder_end_object(body);
-		wag_request_set_body(r, body);
-	}
-	return r;
-}
+/* The request builder and the 403 reading live in the admin half
+ * (wag-vendor-wawp-admin.c), below this file. */
+#define wawp_request wag_wawp_request
+#define action_error wag_wawp_action_error
 
 static WagRequest *
 req_status(const WagCreds *c)
@@ -68,21 +52,6 @@ parse_status(guint http_status, JsonNode *body, char **detail)
 	if (http_status == 401 || http_status == 403 || http_status == 404)
 		return WAG_STATE_BAD_CREDENTIALS;
 	return WAG_STATE_UNKNOWN;
-}
-
-/* A 403 on a group action is WhatsApp refusing a non-admin, unless it is the
- * plan's subscription_required (Wawp's error words, seed 003). */
-static GError *
-action_error(guint http_status, const char *vendor_text)
-{
-	if (http_status != 403 || (vendor_text && strstr(vendor_text, "subscription_required")))
-		return NULL;
-	if (vendor_text && *vendor_text)
-		return g_error_new(WAG_ERROR, WAG_ERROR_NOT_ADMIN,
-		                   _("%s: this account is not an admin of the group (%u): %s"),
-		                   wag_vendor_wawp.name, http_status, vendor_text);
-	return g_error_new(WAG_ERROR, WAG_ERROR_NOT_ADMIN, _("%s: this account is not an admin of the group (%u)"),
-	                   wag_vendor_wawp.name, http_status);
 }
 
 static WagRequest *
@@ -468,18 +437,6 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 	e->at = wag_json_int(p, "timestamp", e->at / 1000) * 1000;
 	g_ptr_array_add(events, e);
 	return TRUE;
-}
-
-WagRequest *
-wag_wawp_request(const WagCreds *c, const char *method, const char *group, const char *tail, JsonBuilder *body)
-{
-	return wawp_request(c, method, group, tail, body);
-}
-
-GError *
-wag_wawp_action_error(guint http_status, const char *vendor_text)
-{
-	return action_error(http_status, vendor_text);
 }
 
 const WagVendor wag_vendor_wawp = {

@@ -6,7 +6,35 @@
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include "wag-json.h"
+#include <stdarg.h>
 #include <string.h>
+
+/* The vendor's table is reached through the registry, so that this file
+ * stays below wag-vendor-zapi.c (which includes it through the table). */
+static const WagVendor *
+zapi(void)
+{
+	return wag_vendor_lookup("zapi");
+}
+
+WagRequest *
+wag_zapi_request(const WagCreds *c, const char *method, const char *fmt, ...)
+{
+	g_autofree char *inst = wag_escape(c->instance);
+	g_autofree char *tok = wag_escape(c->token);
+	g_autofree char *tail = NULL;
+	WagRequest *r;
+	va_list ap;
+
+	va_start(ap, fmt);
+	tail = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	r = wag_request_new(zapi(), method,
+	                    g_strdup_printf("/instances/%s/token/%s/%s", inst, tok, tail));
+	if (c->client_token && *c->client_token)
+		wag_request_add_header(r, "Client-Token", c->client_token);
+	return r;
+}
 
 /* update-group-settings.md names, in WagSetting order. */
 static const char *const setting_names[WAG_SETTING_LAST] = {
@@ -30,11 +58,11 @@ wag_zapi_req_edit(const WagCreds *c, const WagGroup *g, const WagEdit *edit, GEr
 	WagRequest *r;
 	const char *path;
 
-	if (!wag_vendor_check_id(&wag_vendor_zapi, g->id, _("group"), error))
+	if (!wag_vendor_check_id(zapi(), g->id, _("group"), error))
 		return NULL;
 	if (g->is_community) {
 		g_set_error(error, WAG_ERROR, WAG_ERROR_UNSUPPORTED,
-		            _("%s: this works in a group, not in a community."), wag_vendor_zapi.name);
+		            _("%s: this works in a group, not in a community."), zapi()->name);
 		return NULL;
 	}
 	b = json_builder_new();
@@ -59,7 +87,7 @@ wag_zapi_req_edit(const WagCreds *c, const WagGroup *g, const WagEdit *edit, GEr
 				g_set_error(error, WAG_ERROR, WAG_ERROR_UNSUPPORTED,
 				            _("%s changes all four settings in one call, and the current value of \"%s\" "
 				              "is not known (its group data does not say it); set that one first."),
-				            wag_vendor_zapi.name, setting_names[i]);
+				            zapi()->name, setting_names[i]);
 				return NULL;
 			}
 			json_builder_set_member_name(b, setting_names[i]);
@@ -69,7 +97,7 @@ wag_zapi_req_edit(const WagCreds *c, const WagGroup *g, const WagEdit *edit, GEr
 		break;
 	}
 	json_builder_end_object(b);
-	r = wag_zapi_request(c, "POST", path);
+	r = wag_zapi_request(c, "POST", "%s", path);
 	wag_request_set_body(r, g_steal_pointer(&b));
 	return r;
 }
@@ -77,7 +105,7 @@ wag_zapi_req_edit(const WagCreds *c, const WagGroup *g, const WagEdit *edit, GEr
 gboolean
 wag_zapi_parse_edit(const WagEdit *edit, JsonNode *body, GError **error)
 {
-	return wag_check_flag(&wag_vendor_zapi, body, "value", error);
+	return wag_check_flag(zapi(), body, "value", error);
 }
 
 WagRequest *
@@ -86,11 +114,11 @@ wag_zapi_req_invite_link(const WagCreds *c, const WagGroup *g, gboolean reset, G
 	g_autofree char *gid = NULL;
 	g_autofree char *tail = NULL;
 
-	if (!wag_vendor_check_id(&wag_vendor_zapi, g->id, _("group"), error))
+	if (!wag_vendor_check_id(zapi(), g->id, _("group"), error))
 		return NULL;
 	gid = wag_escape(g->id);
 	tail = g_strconcat(reset ? "redefine-invitation-link/" : "group-invitation-link/", gid, NULL);
-	return wag_zapi_request(c, reset ? "POST" : "GET", tail);
+	return wag_zapi_request(c, reset ? "POST" : "GET", "%s", tail);
 }
 
 char *
@@ -100,7 +128,7 @@ wag_zapi_parse_invite_link(JsonNode *body, GError **error)
 
 	if (!link || !g_str_has_prefix(link, "https://")) {
 		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
-		            _("%s sent a reply without the expected \"%s\" field."), wag_vendor_zapi.name, "invitationLink");
+		            _("%s sent a reply without the expected \"%s\" field."), zapi()->name, "invitationLink");
 		return NULL;
 	}
 	return g_strdup(link);

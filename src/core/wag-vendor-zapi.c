@@ -9,27 +9,8 @@
 #include "wag-phone.h"
 #include <string.h>
 
-static WagRequest *
-zapi_request(const WagCreds *c, const char *method, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static WagRequest *
-zapi_request(const WagCreds *c, const char *method, const char *fmt, ...)
-{
-	g_autofree char *inst = wag_escape(c->instance);
-	g_autofree char *tok = wag_escape(c->token);
-	g_autofree char *tail = NULL;
-	WagRequest *r;
-	va_list ap;
-
-	va_start(ap, fmt);
-	tail = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	r = wag_request_new(&wag_vendor_zapi, method,
-	                    g_strdup_printf("/instances/%s/token/%s/%s", inst, tok, tail));
-	if (c->client_token && *c->client_token)
-		wag_request_add_header(r, "Client-Token", c->client_token);
-	return r;
-}
+/* The request builder lives in the admin half (wag-vendor-zapi-admin.c), below this file. */
+#define zapi_request wag_zapi_request
 
 static WagRequest *
 req_status(const WagCreds *c)
@@ -411,12 +392,6 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 	e->at = wag_json_int(o, "momment", e->at);
 	g_ptr_array_add(events, e);
 	return TRUE;
-}
-
-WagRequest *
-wag_zapi_request(const WagCreds *c, const char *method, const char *tail)
-{
-	return zapi_request(c, method, "%s", tail);
 }
 
 const WagVendor wag_vendor_zapi = {
