@@ -30,6 +30,7 @@ people(WagConn *conn, PurpleConversation *conv, const char *group, const char *a
 	g_autoptr(GPtrArray) ids = NULL;
 	g_autoptr(GPtrArray) invalid = NULL;
 	WagCheck check;
+	gboolean go;
 
 	wag_phone_parse_targets(arg, &ids, &invalid, NULL);
 	if (!ids->len && !invalid->len) {
@@ -37,12 +38,10 @@ people(WagConn *conn, PurpleConversation *conv, const char *group, const char *a
 		return;
 	}
 	wag_check_init(&check);
-	if (check_fn(&check, group_of(conn, group), wag_session_get_me(conn->session), ids, invalid)) {
-		tell(conv, &check);
+	go = check_fn(&check, group_of(conn, group), wag_session_get_me(conn->session), ids, invalid);
+	tell(conv, &check);
+	if (go)
 		wag_session_start_job(conn->session, action, group, check.ok, note);
-	} else {
-		tell(conv, &check);
-	}
 	wag_check_clear(&check);
 }
 
@@ -176,18 +175,17 @@ wag_admin_cmd_link(WagConn *conn, PurpleConversation *conv, const char *group, c
 {
 	g_auto(GStrv) pieces = g_strsplit(arg ? arg : "", ",", -1);
 	WagCheck check;
+	gboolean go;
 
 	for (char **p = pieces; *p; p++)
 		g_strstrip(*p);
 	wag_check_init(&check);
-	if (wag_check_link(&check, wag_session_get_vendor(conn->session), group_of(conn, group),
-	                   wag_session_get_me(conn->session), (const char *const *) pieces,
-	                   wag_session_get_model(conn->session))) {
-		tell(conv, &check);
+	go = wag_check_link(&check, wag_session_get_vendor(conn->session), group_of(conn, group),
+	                    wag_session_get_me(conn->session), (const char *const *) pieces,
+	                    wag_session_get_model(conn->session));
+	tell(conv, &check);
+	if (go)
 		wag_session_start_job(conn->session, WAG_ACTION_LINK, group, check.ok, NULL);
-	} else {
-		tell(conv, &check);
-	}
 	wag_check_clear(&check);
 }
 
@@ -197,27 +195,12 @@ wag_admin_chat_invite(PurpleConnection *gc, int id, const char *message, const c
 	WagConn *conn = wag_conn(gc);
 	const char *group = conn ? wag_chat_group_of(conn, id) : NULL;
 	PurpleConversation *conv = group ? wag_chat_find(conn, group) : NULL;
-	g_autoptr(GPtrArray) ids = NULL;
-	g_autoptr(GPtrArray) invalid = NULL;
-	WagCheck check;
 
-	if (!conv)
-		return;
-	wag_phone_parse_targets(who, &ids, &invalid, NULL);
-	if (!ids->len && !invalid->len) {
-		wag_chat_write(conv, _("Usage: /add PHONE[,PHONE...]"), TRUE);
-		return;
-	}
-	wag_check_init(&check);
 	/* The invitation's message has no place in WhatsApp: it is kept as the
 	 * audit line's reason. */
-	if (wag_check_add(&check, group_of(conn, group), wag_session_get_me(conn->session), ids, invalid)) {
-		tell(conv, &check);
-		wag_session_start_job(conn->session, WAG_ACTION_ADD, group, check.ok, message && *message ? message : NULL);
-	} else {
-		tell(conv, &check);
-	}
-	wag_check_clear(&check);
+	if (conv)
+		people(conn, conv, group, who, WAG_ACTION_ADD, wag_check_add, _("Usage: /add PHONE[,PHONE...]"),
+		       message && *message ? message : NULL);
 }
 
 void
