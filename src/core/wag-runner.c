@@ -339,18 +339,35 @@ on_action(WagReply *reply, gpointer data)
 	         : job->action == WAG_ACTION_ADD ? wag_job_pause_ms(n, s->adds_per_minute) : 0);
 }
 
+/* Whether the roster shows id's part of job done already (by us before a
+ * restart, or by someone else). */
+static gboolean
+already_done(const WagJob *job, WagGroup *g, const char *id)
+{
+	WagParticipant *p = g_hash_table_lookup(g->participants, id);
+
+	switch (job->action) {
+	case WAG_ACTION_REMOVE: return !p;
+	case WAG_ACTION_ADD: return p != NULL;
+	case WAG_ACTION_PROMOTE: return p && p->role != WAG_ROLE_MEMBER;
+	case WAG_ACTION_DEMOTE: return p && p->role == WAG_ROLE_MEMBER;
+	default: return FALSE;
+	}
+}
+
 /* After a restart the roster may have changed: ids that are gone already
- * count as done rather than being sent again. */
+ * (added, promoted, demoted already) count as done rather than being sent
+ * again. */
 static void
 drop_already_gone(WagSession *s, WagJob *job)
 {
 	WagGroup *g = wag_model_lookup(s->model, job->group);
 	guint gone = 0;
 
-	if (job->action != WAG_ACTION_REMOVE || !g || !g->roster_loaded)
+	if (!g || !g->roster_loaded)
 		return;
 	for (guint i = 0; i < job->remaining->len;) {
-		if (!g_hash_table_contains(g->participants, job->remaining->pdata[i])) {
+		if (already_done(job, g, job->remaining->pdata[i])) {
 			g_ptr_array_add(job->done, g_ptr_array_steal_index(job->remaining, i));
 			gone++;
 		} else {

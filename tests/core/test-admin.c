@@ -124,6 +124,38 @@ test_add_pacing(void)
 	wag_emu_free(emu);
 }
 
+/* An add interrupted by the end of the session resumes in the next one;
+ * people already in the group by then are not added again. */
+static void
+test_add_resume(void)
+{
+	WagEmu *emu = fx_emu(&fx_green);
+	WagSessionConfig c = sv_config(emu, &fx_green);
+	g_autoptr(GPtrArray) who = ids(NEW1, NEW2, "5511977770003", NULL);
+	g_autofree char *state = NULL;
+	SvRec *r;
+
+	c.adds_per_minute = 60; /* one a second, one per call */
+	r = sv_start(&c, NULL);
+	g_assert_true(sv_wait_listed(r, 5000));
+	g_assert_true(sv_open(r, fx_green.group, 3000));
+	wag_session_start_job(r->s, WAG_ACTION_ADD, fx_green.group, who, NULL);
+	g_assert_true(sv_wait_line(r, "Added 1 of 3.", 3000));
+	state = g_strdup(r->state_dir);
+	sv_free(r, TRUE);
+	g_assert_cmpuint(wag_emu_count(emu, "POST", "addGroupParticipant"), ==, 1);
+	/* Meanwhile someone else added the second one. */
+	wag_emu_add_participant(emu, fx_green.group, NEW2, "member");
+
+	r = sv_start(&c, state);
+	g_assert_true(sv_wait_line(r, "Resuming after reconnect: 1 of 3 still to do.", 5000));
+	g_assert_true(sv_wait_line(r, "Added 3 of 3.", 5000));
+	g_assert_cmpuint(wag_emu_count(emu, "POST", "addGroupParticipant"), ==, 2);
+	g_assert_nonnull(strstr(wag_emu_last(emu, "POST", "addGroupParticipant")->body, "5511977770003@c.us"));
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 /* The roster flag changes at once; the later webhook is an echo. */
 static void
 test_op_deop(gconstpointer data)
@@ -493,6 +525,7 @@ main(int argc, char **argv)
 		}
 	}
 	g_test_add_func("/admin/greenapi/add-pacing", test_add_pacing);
+	g_test_add_func("/admin/greenapi/add-resume", test_add_resume);
 	g_test_add_func("/admin/zapi/link", test_link);
 	g_test_add_func("/admin/checks", test_checks);
 	g_test_add_func("/admin/wawp/update-events", test_update_events);
