@@ -335,8 +335,12 @@ on_action(WagReply *reply, gpointer data)
 		g_autofree char *progress = counted(job->action, job->done->len, job->total);
 		report(s, job->group, progress, FALSE);
 	}
+	/* Promote and demote touch only people in the group: no drip, only the
+	 * vendor's documented rate (Green API: membership calls 10 a second). */
 	later(s, job->action == WAG_ACTION_REMOVE ? wag_job_pause_ms(n, s->removals_per_minute)
-	         : job->action == WAG_ACTION_ADD ? wag_job_pause_ms(n, s->adds_per_minute) : 0);
+	         : job->action == WAG_ACTION_ADD ? wag_job_pause_ms(n, s->adds_per_minute)
+	         : job->action == WAG_ACTION_PROMOTE || job->action == WAG_ACTION_DEMOTE
+	           ? wag_vendor_min_spacing_ms(s->vendor, WAG_OP_ACTION) : 0);
 }
 
 /* Whether the roster shows id's part of job done already (by us before a

@@ -124,6 +124,31 @@ test_add_pacing(void)
 	wag_emu_free(emu);
 }
 
+/* Promote/demote have no drip pacing, but keep Green API's documented
+ * 10 membership calls a second. */
+static void
+test_op_spacing(void)
+{
+	WagEmu *emu = fx_emu(&fx_green);
+	SvRec *r = login_with(emu, &fx_green, 0);
+	g_autoptr(GPtrArray) who = ids(FX_MEMBER, FX_MEMBER2, NULL);
+	GPtrArray *reqs;
+	gint64 first = 0, second = 0;
+
+	wag_session_start_job(r->s, WAG_ACTION_PROMOTE, fx_green.group, who, NULL);
+	g_assert_true(sv_wait_line(r, "Made 2 of 2 admins.", 3000));
+	reqs = wag_emu_requests(emu);
+	for (guint i = 0; i < reqs->len; i++) {
+		WagEmuRequest *q = reqs->pdata[i];
+		if (strstr(q->path, "setGroupAdmin"))
+			*(first ? &second : &first) = q->when;
+	}
+	g_assert_cmpint(second - first, >=, 95 * 1000);
+	g_assert_cmpint(second - first, <, 2000 * 1000); /* not the 6 s drip of adds and removals */
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 /* An add interrupted by the end of the session resumes in the next one;
  * people already in the group by then are not added again. */
 static void
@@ -526,6 +551,7 @@ main(int argc, char **argv)
 	}
 	g_test_add_func("/admin/greenapi/add-pacing", test_add_pacing);
 	g_test_add_func("/admin/greenapi/add-resume", test_add_resume);
+	g_test_add_func("/admin/greenapi/op-spacing", test_op_spacing);
 	g_test_add_func("/admin/zapi/link", test_link);
 	g_test_add_func("/admin/checks", test_checks);
 	g_test_add_func("/admin/wawp/update-events", test_update_events);
