@@ -143,6 +143,47 @@ test_settings_and_link(gconstpointer data)
 	finish(account, emu);
 }
 
+typedef struct {
+	PurpleAccount *account;
+	const char *chat, *group;
+} NodeWait;
+
+static gboolean
+node_in(gpointer data)
+{
+	NodeWait *w = data;
+	PurpleChat *node = purple_blist_find_chat(w->account, w->chat);
+	return node && g_strcmp0(purple_group_get_name(purple_chat_get_group(node)), w->group) == 0;
+}
+
+/* /link in a community chat: communities/link, and the buddy list moves the group. */
+static void
+test_link(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	PurpleAccount *account = fx_account(emu, vc, FX_TOKEN, NULL);
+	PurpleConversation *cc, *conv;
+	NodeWait before = { account, vc->group, "WhatsApp Groups" };
+	NodeWait after = { account, vc->group, "Condominio Solar" };
+
+	g_assert_nonnull(fx_wait_chat(account, vc->group));
+	g_assert_true(wag_harness_wait(node_in, &before, 3000));
+	conv = fx_join_group(account, vc, vc->group, 4);
+	wag_harness_command(conv, "link " "120363011111111111-group");
+	g_assert_cmpuint(wag_harness_count_lines(vc->group, "/link works in a community"), ==, 1);
+	cc = fx_join_group(account, vc, vc->community, 4);
+	wag_harness_command(cc, "link 120363011111111111-group");
+	g_assert_cmpuint(wag_harness_count_lines(vc->community, "is already linked to this community; skipped."), ==, 1);
+	g_assert_cmpuint(wag_emu_count(emu, "POST", "communities/link"), ==, 0);
+	wag_harness_command(cc, "link " "120363019502650977-group");
+	g_assert_true(wag_harness_wait_line(vc->community, "Linked 1 of 1 groups to the community.", 3000));
+	g_assert_cmpstr(wag_emu_last(emu, "POST", "communities/link")->body, ==,
+	                "{\"communityId\":\"98372465382764532938\",\"groupsPhones\":[\"120363019502650977-group\"]}");
+	g_assert_true(wag_harness_wait(node_in, &after, 3000));
+	finish(account, emu);
+}
+
 /* /help names every new command with its syntax. */
 static void
 test_help(void)
@@ -186,5 +227,6 @@ main(int argc, char **argv)
 			g_test_add_data_func(path, fx_vendors[v], per_vendor[i].fn);
 		}
 	g_test_add_func("/admin-commands/zapi/help", test_help);
+	g_test_add_func("/admin-commands/zapi/link", test_link);
 	return g_test_run();
 }
