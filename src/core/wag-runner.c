@@ -13,7 +13,6 @@
 #define MAX_RETRIES 3
 
 static void run_next(WagSession *s);
-static void check_adds(WagSession *s, const char *group, GPtrArray *done);
 
 static WagJob *
 current(WagSession *s)
@@ -132,89 +131,9 @@ finish(WagSession *s, WagJob *job)
 	report(s, job->group, text->str, bad);
 	g_string_free(text, TRUE);
 	if (job->action == WAG_ACTION_ADD && job->done->len)
-		check_adds(s, job->group, job->done);
+		wag_adds_check(s, job->group, job->done);
 	g_ptr_array_remove_index(s->jobs, 0);
 	persist(s);
-}
-
-typedef struct {
-	char *group;
-	GPtrArray *ids;
-} AddCheck;
-
-static void
-add_check_free(gpointer data)
-{
-	AddCheck *a = data;
-	g_free(a->group);
-	g_ptr_array_unref(a->ids);
-	g_free(a);
-}
-
-static void
-join_ids(GString *text, GPtrArray *ids)
-{
-	for (guint i = 0; i < ids->len; i++)
-		g_string_append_printf(text, "%s%s", i ? ", " : "", (char *) ids->pdata[i]);
-}
-
-/* The roster read after an add says who is in: the others were refused by
- * WhatsApp (privacy settings) and, on Z-API (autoInvite), sent an invite. */
-static void
-on_adds_roster(WagSession *s, const char *group, gboolean loaded)
-{
-	WagGroup *g = wag_model_lookup(s->model, group);
-
-	for (guint i = 0; i < s->add_checks->len; i++) {
-		AddCheck *a = s->add_checks->pdata[i];
-		g_autoptr(GPtrArray) in = g_ptr_array_new();
-		g_autoptr(GPtrArray) out = g_ptr_array_new();
-		GString *text;
-
-		if (g_strcmp0(a->group, group) != 0)
-			continue;
-		if (!loaded || !g || !g->roster_loaded) {
-			g_ptr_array_remove_index(s->add_checks, i--);
-			continue;
-		}
-		for (guint k = 0; k < a->ids->len; k++)
-			g_ptr_array_add(g_hash_table_contains(g->participants, a->ids->pdata[k]) ? in : out,
-			                a->ids->pdata[k]);
-		text = g_string_new(NULL);
-		if (in->len) {
-			g_string_append(text, _("In the group now: "));
-			join_ids(text, in);
-			g_string_append(text, ".");
-		}
-		if (out->len) {
-			if (text->len)
-				g_string_append_c(text, ' ');
-			g_string_append(text, s->vendor == &wag_vendor_zapi
-				? _("WhatsApp did not let these be added (their privacy settings); Z-API sent each a private "
-				    "invite to the group instead: ")
-				: _("Not in the group: WhatsApp did not let these be added (their privacy settings): "));
-			join_ids(text, out);
-			g_string_append(text, ".");
-		}
-		report(s, group, text->str, out->len > 0);
-		g_string_free(text, TRUE);
-		g_ptr_array_remove_index(s->add_checks, i--);
-	}
-}
-
-static void
-check_adds(WagSession *s, const char *group, GPtrArray *done)
-{
-	AddCheck *a = g_new0(AddCheck, 1);
-
-	a->group = g_strdup(group);
-	a->ids = g_ptr_array_new_with_free_func(g_free);
-	for (guint i = 0; i < done->len; i++)
-		g_ptr_array_add(a->ids, g_strdup(done->pdata[i]));
-	if (!s->add_checks)
-		s->add_checks = g_ptr_array_new_with_free_func(add_check_free);
-	g_ptr_array_add(s->add_checks, a);
-	wag_roster_load(s, group, on_adds_roster);
 }
 
 static gboolean
@@ -558,5 +477,5 @@ wag_runner_stop(WagSession *s)
 		g_source_remove(s->job_timer);
 	s->job_timer = 0;
 	g_clear_pointer(&s->jobs, g_ptr_array_unref);
-	g_clear_pointer(&s->add_checks, g_ptr_array_unref);
+	wag_adds_stop(s);
 }

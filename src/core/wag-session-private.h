@@ -1,6 +1,6 @@
 /* Inside the session: the struct and the calls between its files. Only
  * wag-session.c (and its verbs' second file, wag-admin.c), wag-sync.c,
- * wag-runner.c, wag-listing.c and wag-apply.c include this. Each field is written by the file named above it.
+ * wag-runner.c (and wag-adds.c), wag-listing.c and wag-apply.c include this. Each field is written by the file named above it.
  *
  * The files call downward only, in this order:
  *   wag-session.c  (life cycle, login order, verbs)
@@ -79,7 +79,7 @@ struct _WagSession {
 
 	/* Group administration (issue 18). wag-session.c: */
 	guint adds_per_minute;
-	/* wag-runner.c: finished adds to check against the roster read again (AddCheck*) */
+	/* wag-adds.c: finished adds to check against the roster read again (AddCheck*) */
 	GPtrArray *add_checks;
 };
 
@@ -113,6 +113,11 @@ void wag_runner_audit(WagSession *s, const char *group, const char *action, cons
                       const char *reason, const GError *error);
 /* A roster the runner may wait for was read (or could not be): a WagRosterFunc. */
 void wag_runner_roster_ready(WagSession *s, const char *group, gboolean loaded);
+
+/* wag-adds.c: once an add job is over, read the roster again and say who
+ * is in the group and who WhatsApp refused (done: the ids the vendor took). */
+void wag_adds_check(WagSession *s, const char *group, GPtrArray *done);
+void wag_adds_stop(WagSession *s);
 
 /* wag-sync.c */
 void wag_sync_init(WagSession *s);
