@@ -7,6 +7,7 @@
 #include "wag-i18n.h"
 #include "wag-json.h"
 #include "wag-phone.h"
+#include <string.h>
 
 static const WagVendor *
 green(void)
@@ -133,6 +134,11 @@ wag_greenapi_parse_invite_link(JsonNode *body, GError **error)
 	if (!link || !*link) {
 		g_set_error(error, WAG_ERROR, WAG_ERROR_NOT_ADMIN,
 		            _("%s gives the invite link to admins only, and sent none."), green()->name);
+		return NULL;
+	}
+	if (strlen(link) > 200 || !g_str_has_prefix(link, "https://")) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
+		            _("%s sent an invite link that is not one."), green()->name);
 		return NULL;
 	}
 	return g_strdup(link);

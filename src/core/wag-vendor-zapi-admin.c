@@ -126,7 +126,8 @@ wag_zapi_parse_invite_link(JsonNode *body, GError **error)
 {
 	const char *link = wag_json_str(wag_json_obj(body), "invitationLink");
 
-	if (!link || !g_str_has_prefix(link, "https://")) {
+	/* A link is short; anything else from the vendor is not shown. */
+	if (!link || !g_str_has_prefix(link, "https://") || strlen(link) > 200) {
 		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
 		            _("%s sent a reply without the expected \"%s\" field."), zapi()->name, "invitationLink");
 		return NULL;

@@ -386,6 +386,36 @@ test_invite_link(gconstpointer data)
 	wag_emu_free(emu);
 }
 
+/* A vendor's odd invite-link replies: never shown as a link. */
+static void
+test_invite_link_replies(void)
+{
+	WagEmu *emu = fx_emu(&fx_zapi);
+	SvRec *r = login_with(emu, &fx_zapi, 0);
+	g_autofree char *huge = g_strnfill(300, 'x');
+	g_autofree char *body = g_strdup_printf("{\"invitationLink\": \"https://chat.whatsapp.com/%s\"}", huge);
+
+	wag_emu_fail_next(emu, "group-invitation-link", 200, "{\"invitationLink\": \"javascript:alert(1)\"}");
+	wag_session_invite_link(r->s, fx_zapi.group, FALSE);
+	g_assert_true(sv_wait_line(r, "Not done: Z-API sent a reply without the expected \"invitationLink\" field.", 3000));
+	sv_clear(r);
+	wag_emu_fail_next(emu, "group-invitation-link", 200, body);
+	wag_session_invite_link(r->s, fx_zapi.group, FALSE);
+	g_assert_true(sv_wait_line(r, "Not done: ", 3000));
+	g_assert_cmpuint(sv_count(r, huge), ==, 0);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+
+	emu = fx_emu(&fx_green);
+	r = login_with(emu, &fx_green, 0);
+	/* GetGroupData: an empty link for an account that is not an admin. */
+	wag_emu_fail_next(emu, "getGroupData", 200, "{\"groupId\": \"x\", \"groupInviteLink\": \"\"}");
+	wag_session_invite_link(r->s, fx_green.group, FALSE);
+	g_assert_true(sv_wait_line(r, "Not done: Green API gives the invite link to admins only, and sent none.", 3000));
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 /* /link in a community: communities/link, the model moves the group. */
 static void
 test_link(void)
@@ -553,6 +583,7 @@ main(int argc, char **argv)
 	g_test_add_func("/admin/greenapi/add-resume", test_add_resume);
 	g_test_add_func("/admin/greenapi/op-spacing", test_op_spacing);
 	g_test_add_func("/admin/zapi/link", test_link);
+	g_test_add_func("/admin/invitelink-replies", test_invite_link_replies);
 	g_test_add_func("/admin/checks", test_checks);
 	g_test_add_func("/admin/wawp/update-events", test_update_events);
 	return g_test_run();
