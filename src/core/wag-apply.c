@@ -80,6 +80,13 @@ wag_apply(WagSession *s, const WagEvent *e, gboolean vendor_time)
 		s->view->groups_changed(s->ui, FALSE);
 		return TRUE;
 	}
+	if (e->kind == WAG_EVENT_SUBJECT_CHANGED || e->kind == WAG_EVENT_SETTINGS_CHANGED) {
+		/* The topic and /settings follow (the model has them now). */
+		s->view->group_info_changed(s->ui, e->group);
+		if (e->kind == WAG_EVENT_SUBJECT_CHANGED)
+			s->view->groups_changed(s->ui, FALSE);
+		return TRUE;
+	}
 	g = wag_model_lookup(s->model, e->group);
 	out = (e->kind == WAG_EVENT_REMOVED || e->kind == WAG_EVENT_LEFT) && names_me(s, e);
 	if (out)

@@ -169,3 +169,143 @@ wag_check_unlink(WagCheck *c, const WagVendor *v, const WagGroup *g, const char 
 	}
 	return TRUE;
 }
+
+/* ---- Group administration (issue 18) ---- */
+
+gboolean
+wag_check_add(WagCheck *c, const WagGroup *g, const char *me, GPtrArray *ids, GPtrArray *invalid)
+{
+	/* "add: all" lets every participant add; unknown means admins only. */
+	char *refusal = wag_check_usable(g, me, !g || g->settings[WAG_SETTING_ADMINS_ADD] != 0);
+
+	if (refusal) {
+		say(c, refusal);
+		return FALSE;
+	}
+	report_invalid(c, invalid);
+	for (guint i = 0; i < ids->len; i++) {
+		const char *id = ids->pdata[i];
+		if (g_hash_table_contains(g->participants, id))
+			say(c, g_strdup_printf(_("%s is already a participant; skipped."), id));
+		else if (!listed(c->ok, id))
+			g_ptr_array_add(c->ok, g_strdup(id));
+	}
+	return c->ok->len > 0;
+}
+
+static gboolean
+check_role(WagCheck *c, const WagGroup *g, const char *me, GPtrArray *ids, GPtrArray *invalid, gboolean promote)
+{
+	char *refusal = wag_check_usable(g, me, TRUE);
+
+	if (refusal) {
+		say(c, refusal);
+		return FALSE;
+	}
+	report_invalid(c, invalid);
+	for (guint i = 0; i < ids->len; i++) {
+		const char *id = ids->pdata[i];
+		WagParticipant *p = g_hash_table_lookup(g->participants, id);
+
+		if (!p)
+			say(c, g_strdup_printf(_("%s is not a participant of this group; skipped."), id));
+		else if (!promote && p->role == WAG_ROLE_OWNER)
+			say(c, g_strdup_printf(_("%s created the group and cannot be demoted; skipped."), id));
+		else if (promote && p->role != WAG_ROLE_MEMBER)
+			say(c, g_strdup_printf(_("%s is already an admin; skipped."), id));
+		else if (!promote && p->role == WAG_ROLE_MEMBER)
+			say(c, g_strdup_printf(_("%s is not an admin; skipped."), id));
+		else if (!listed(c->ok, id))
+			g_ptr_array_add(c->ok, g_strdup(id));
+	}
+	return c->ok->len > 0;
+}
+
+gboolean
+wag_check_promote(WagCheck *c, const WagGroup *g, const char *me, GPtrArray *ids, GPtrArray *invalid)
+{
+	return check_role(c, g, me, ids, invalid, TRUE);
+}
+
+gboolean
+wag_check_demote(WagCheck *c, const WagGroup *g, const char *me, GPtrArray *ids, GPtrArray *invalid)
+{
+	return check_role(c, g, me, ids, invalid, FALSE);
+}
+
+gboolean
+wag_check_link(WagCheck *c, const WagVendor *v, const WagGroup *g, const char *me,
+               const char *const *groups, WagModel *model)
+{
+	guint given = 0;
+	char *refusal;
+
+	if (!v->has_communities) {
+		say(c, g_strdup_printf(_("%s has no API for communities; nothing was done."), v->name));
+		return FALSE;
+	}
+	if (!g || !g->is_community) {
+		say(c, g_strdup(_("/link works in a community's chat; this is a group.")));
+		return FALSE;
+	}
+	for (const char *const *p = groups; p && *p; p++) {
+		WagGroup *sub;
+
+		if (!**p)
+			continue;
+		given++;
+		sub = wag_model_lookup(model, *p);
+		if (listed(g->subgroups, *p) || (sub && g_strcmp0(sub->community_id, g->id) == 0))
+			say(c, g_strdup_printf(_("%s is already linked to this community; skipped."), *p));
+		else if (sub && sub->is_community)
+			say(c, g_strdup_printf(_("%s is a community, not a group; skipped."), *p));
+		else if (sub && sub->community_id)
+			say(c, g_strdup_printf(_("%s is linked to another community; unlink it there first; skipped."), *p));
+		else if (!listed(c->ok, *p))
+			g_ptr_array_add(c->ok, g_strdup(*p));
+	}
+	if (!given) {
+		say(c, g_strdup(_("Usage: /link GROUP[,GROUP...]")));
+		return FALSE;
+	}
+	if (!c->ok->len)
+		return FALSE;
+	refusal = wag_check_usable(g, me, TRUE);
+	if (refusal) {
+		say(c, refusal);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+char *
+wag_check_edit(const WagVendor *v, const WagGroup *g, const char *me, const WagEdit *edit)
+{
+	/* A group that is not "locked" lets every participant edit its subject
+	 * and description; settings are for admins. */
+	gboolean need_admin = edit->kind == WAG_EDIT_SETTING || !g || g->settings[WAG_SETTING_LOCKED] != 0;
+
+	if (g && g->is_community && v->has_communities)
+		return g_strdup(_("This works in a group's chat, not in a community's."));
+	if (edit->kind == WAG_EDIT_SUBJECT && (!edit->text || !*edit->text))
+		return g_strdup(_("Usage: /topic TEXT (a group's subject cannot be empty)"));
+	if (edit->kind == WAG_EDIT_SUBJECT && g_utf8_strlen(edit->text, -1) > WAG_SUBJECT_MAX)
+		return g_strdup_printf(_("WhatsApp allows at most %u characters in a subject; nothing was done."),
+		                       (guint) WAG_SUBJECT_MAX);
+	if (edit->kind == WAG_EDIT_DESCRIPTION && edit->text && g_utf8_strlen(edit->text, -1) > WAG_DESCRIPTION_MAX)
+		return g_strdup_printf(_("WhatsApp allows at most %u characters in a description; nothing was done."),
+		                       (guint) WAG_DESCRIPTION_MAX);
+	if (edit->kind != WAG_EDIT_SETTING && edit->text && !g_utf8_validate(edit->text, -1, NULL))
+		return g_strdup(_("The text is not valid UTF-8; nothing was done."));
+	if (edit->kind == WAG_EDIT_SETTING && g && g->settings[edit->setting] == (gint8) edit->on)
+		return g_strdup(_("The group has that setting already; nothing was done."));
+	return wag_check_usable(g, me, need_admin);
+}
+
+char *
+wag_check_invite_link(const WagVendor *v, const WagGroup *g, const char *me, gboolean reset)
+{
+	if (g && g->is_community && v->has_communities)
+		return g_strdup(_("This works in a group's chat, not in a community's."));
+	return wag_check_usable(g, me, TRUE);
+}

@@ -33,4 +33,22 @@ gboolean wag_check_decide_requests(WagCheck *c, const WagVendor *v, const WagGro
 gboolean wag_check_unlink(WagCheck *c, const WagVendor *v, const WagGroup *g, const char *me,
                           const char *const *groups);
 
+/* ---- Group administration (issue 18) ---- */
+/* /add: people already in g are skipped; only admins add unless g lets
+ * everyone (settings "add all"). */
+gboolean wag_check_add(WagCheck *c, const WagGroup *g, const char *me, GPtrArray *ids, GPtrArray *invalid);
+/* /op, /deop: only participants; the creator is never demoted. */
+gboolean wag_check_promote(WagCheck *c, const WagGroup *g, const char *me, GPtrArray *ids, GPtrArray *invalid);
+gboolean wag_check_demote(WagCheck *c, const WagGroup *g, const char *me, GPtrArray *ids, GPtrArray *invalid);
+/* /link in a community's chat: groups not linked to it yet. model: to
+ * recognise communities and groups linked elsewhere. */
+gboolean wag_check_link(WagCheck *c, const WagVendor *v, const WagGroup *g, const char *me,
+                        const char *const *groups, WagModel *model);
+/* /topic, /description, /settings X, /invitelink: why it cannot be done
+ * (NULL: it can). Subjects and descriptions are checked for length. */
+char *wag_check_edit(const WagVendor *v, const WagGroup *g, const char *me, const WagEdit *edit);
+char *wag_check_invite_link(const WagVendor *v, const WagGroup *g, const char *me, gboolean reset);
+/* WhatsApp's limit for a group description. */
+#define WAG_DESCRIPTION_MAX 2048
+
 G_END_DECLS

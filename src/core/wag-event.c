@@ -2,12 +2,16 @@
 #include "wag-error.h"
 #include "wag-json.h"
 #include "wag-i18n.h"
+#include <string.h>
 
 static const char *const kind_names[] = {
 	"participant_added", "participant_removed", "participant_left",
 	"participant_promoted", "participant_demoted", "join_requested",
 	"join_request_revoked", "group_linked", "group_unlinked", "roster_changed",
+	"subject_changed", "group_settings_changed",
 };
+/* The settings' names in events (README "Event schema"). */
+static const char *const setting_names[WAG_SETTING_LAST] = { "announce", "locked", "approval", "admins_add" };
 G_STATIC_ASSERT(G_N_ELEMENTS(kind_names) == WAG_EVENT_LAST);
 
 const char *
@@ -85,6 +89,7 @@ wag_event_to_json(const WagEvent *e)
 	}
 	json_builder_set_member_name(b, "at");
 	json_builder_add_int_value(b, e->at);
+
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
 	g_object_unref(b);
@@ -110,6 +115,7 @@ wag_event_from_json(JsonNode *node, GError **error)
 	e->vendor = g_strdup(wag_json_str(o, "vendor"));
 	e->instance = g_strdup(wag_json_str(o, "instance"));
 	e->actor = g_strdup(wag_json_str(o, "actor"));
+
 	e->at = wag_json_int(o, "at", e->at);
 	for (guint i = 0; i < json_array_get_length(parts); i++) {
 		JsonNode *n = json_array_get_element(parts, i);
@@ -135,6 +141,27 @@ wag_model_apply(WagModel *m, const WagEvent *e)
 	WagGroup *g = wag_model_lookup(m, e->group);
 	gboolean changed = FALSE;
 
+	if (e->kind == WAG_EVENT_SUBJECT_CHANGED || e->kind == WAG_EVENT_SETTINGS_CHANGED) {
+		const char *subject = e->participants->len ? e->participants->pdata[0] : NULL;
+		if (!g)
+			return FALSE;
+		if (e->kind == WAG_EVENT_SUBJECT_CHANGED) {
+			if (!subject || !*subject || g_strcmp0(g->subject, subject) == 0)
+				return FALSE;
+			g_free(g->subject);
+			g->subject = g_strdup(subject);
+			return TRUE;
+		}
+		for (guint i = 0; i < e->participants->len; i++) {
+			WagSetting which;
+			gboolean on;
+			if (wag_event_parse_setting(e->participants->pdata[i], &which, &on) && g->settings[which] != on) {
+				g->settings[which] = on;
+				changed = TRUE;
+			}
+		}
+		return changed;
+	}
 	if (e->kind == WAG_EVENT_LINKED || e->kind == WAG_EVENT_UNLINKED) {
 		for (guint i = 0; i < e->participants->len; i++) {
 			const char *gid = e->participants->pdata[i];
@@ -200,4 +227,25 @@ wag_model_apply(WagModel *m, const WagEvent *e)
 		}
 	}
 	return changed;
+}
+
+void
+wag_event_add_setting(WagEvent *e, WagSetting setting, gboolean on)
+{
+	g_ptr_array_add(e->participants, g_strdup_printf("%s=%s", setting_names[setting], on ? "on" : "off"));
+}
+
+gboolean
+wag_event_parse_setting(const char *text, WagSetting *setting, gboolean *on)
+{
+	const char *eq = text ? strchr(text, '=') : NULL;
+
+	for (guint i = 0; eq && i < WAG_SETTING_LAST; i++)
+		if (strlen(setting_names[i]) == (gsize) (eq - text) && strncmp(text, setting_names[i], eq - text) == 0 &&
+		    (g_str_equal(eq + 1, "on") || g_str_equal(eq + 1, "off"))) {
+			*setting = i;
+			*on = g_str_equal(eq + 1, "on");
+			return TRUE;
+		}
+	return FALSE;
 }

@@ -21,6 +21,12 @@ typedef enum {
 	 * group's roster must be read again. No participants; roster_loaded is
 	 * cleared when it is applied. */
 	WAG_EVENT_ROSTER_CHANGED,
+	/* Group administration (issue 18). What changed travels in
+	 * `participants`, so that the relay stores and streams it as any other
+	 * event: SUBJECT_CHANGED holds the new subject; SETTINGS_CHANGED holds
+	 * "NAME=on" or "NAME=off" per setting named (wag_event_add_setting). */
+	WAG_EVENT_SUBJECT_CHANGED,
+	WAG_EVENT_SETTINGS_CHANGED,
 	WAG_EVENT_LAST
 } WagEventKind;
 
@@ -41,6 +47,11 @@ const char *wag_event_kind_name(WagEventKind kind);
 gboolean wag_event_kind_from_name(const char *name, WagEventKind *out);
 JsonNode *wag_event_to_json(const WagEvent *e);
 WagEvent *wag_event_from_json(JsonNode *node, GError **error);
+
+/* SETTINGS_CHANGED: names setting's new value ("announce=on"); reads one
+ * back (FALSE: not a setting). Names: announce, locked, approval, admins_add. */
+void wag_event_add_setting(WagEvent *e, WagSetting setting, gboolean on);
+gboolean wag_event_parse_setting(const char *text, WagSetting *setting, gboolean *on);
 
 /* Applies e to the model. Returns FALSE when it changed nothing (an echo of
  * something already applied, or a group we do not know). */

@@ -20,6 +20,8 @@ wag_group_new(const char *id, const char *subject)
 	g->participants = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, participant_free);
 	g->subgroups = g_ptr_array_new_with_free_func(g_free);
 	g->pending = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < WAG_SETTING_LAST; i++)
+		g->settings[i] = -1;
 	return g;
 }
 
@@ -33,6 +35,7 @@ wag_group_free(WagGroup *g)
 	g_free(g->owner);
 	g_free(g->community_id);
 	g_free(g->announcement_id);
+	g_free(g->description);
 	g_hash_table_destroy(g->participants);
 	g_ptr_array_free(g->subgroups, TRUE);
 	g_ptr_array_free(g->pending, TRUE);
@@ -121,6 +124,10 @@ wag_model_take(WagModel *m, WagGroup *g)
 	steal_str(&old->owner, &g->owner);
 	steal_str(&old->community_id, &g->community_id);
 	steal_str(&old->announcement_id, &g->announcement_id);
+	steal_str(&old->description, &g->description);
+	for (guint i = 0; i < WAG_SETTING_LAST; i++)
+		if (g->settings[i] >= 0)
+			old->settings[i] = g->settings[i];
 	old->is_community |= g->is_community;
 	old->is_announcement |= g->is_announcement;
 	if (g->roster_loaded) {

@@ -16,6 +16,16 @@ typedef struct {
 	WagRole role;
 } WagParticipant;
 
+/* A group's settings (WhatsApp's names: announce, restrict, membership
+ * approval, member add mode), as /settings shows and changes them. */
+typedef enum {
+	WAG_SETTING_ANNOUNCE, /* only admins send messages */
+	WAG_SETTING_LOCKED,   /* only admins edit the subject, description, picture */
+	WAG_SETTING_APPROVAL, /* admins approve who joins */
+	WAG_SETTING_ADMINS_ADD, /* only admins add participants */
+	WAG_SETTING_LAST
+} WagSetting;
+
 typedef struct {
 	char *id;            /* exactly as the vendor writes it */
 	char *subject;
@@ -29,6 +39,9 @@ typedef struct {
 	GPtrArray *subgroups;     /* communities: group ids, announcement group included */
 	char *announcement_id;    /* communities: the group that holds every member */
 	GPtrArray *pending;       /* canonical ids asking to join */
+	/* Group administration (issue 18). */
+	char *description;        /* NULL: unknown */
+	gint8 settings[WAG_SETTING_LAST]; /* 1 on, 0 off, -1 unknown */
 } WagGroup;
 
 WagGroup *wag_group_new(const char *id, const char *subject);

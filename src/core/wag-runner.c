@@ -53,6 +53,13 @@ persist(WagSession *s)
 static void
 audit(WagSession *s, const WagJob *job, const char *const *ids, guint n, const char *result, const GError *error)
 {
+	wag_runner_audit(s, job->group, wag_vendor_action_name(job->action), ids, n, job->reason, result, error);
+}
+
+void
+wag_runner_audit(WagSession *s, const char *group, const char *action, const char *const *ids, guint n,
+                 const char *reason, const char *result, const GError *error)
+{
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
 	g_autofree char *when = g_date_time_format_iso8601(now);
@@ -67,21 +74,21 @@ audit(WagSession *s, const WagJob *job, const char *const *ids, guint n, const c
 	json_builder_set_member_name(b, "vendor");
 	json_builder_add_string_value(b, s->vendor->id);
 	json_builder_set_member_name(b, "group");
-	json_builder_add_string_value(b, job->group);
+	json_builder_add_string_value(b, group);
 	json_builder_set_member_name(b, "action");
-	json_builder_add_string_value(b, wag_vendor_action_name(job->action));
+	json_builder_add_string_value(b, action);
 	json_builder_set_member_name(b, "targets");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < n; i++)
 		json_builder_add_string_value(b, ids[i]);
 	json_builder_end_array(b);
 	json_builder_set_member_name(b, "reason");
-	if (job->reason)
-		json_builder_add_string_value(b, job->reason);
+	if (reason)
+		json_builder_add_string_value(b, reason);
 	else
 		json_builder_add_null_value(b);
 	json_builder_set_member_name(b, "result");
-	json_builder_add_string_value(b, result);
+	json_builder_add_string_value(b, result ? result : error ? "error" : "ok");
 	if (error) {
 		g_autofree char *safe = wag_http_redact(s->http, error->message);
 		json_builder_set_member_name(b, "error");
@@ -102,6 +109,10 @@ counted(WagAction action, guint done, guint total)
 	case WAG_ACTION_APPROVE: return g_strdup_printf(_("Approved %u of %u join requests."), done, total);
 	case WAG_ACTION_REJECT: return g_strdup_printf(_("Declined %u of %u join requests."), done, total);
 	case WAG_ACTION_UNLINK: return g_strdup_printf(_("Unlinked %u of %u groups from the community."), done, total);
+	case WAG_ACTION_ADD: return g_strdup_printf(_("Added %u of %u."), done, total);
+	case WAG_ACTION_PROMOTE: return g_strdup_printf(_("Made %u of %u admins."), done, total);
+	case WAG_ACTION_DEMOTE: return g_strdup_printf(_("Took admin rights from %u of %u."), done, total);
+	case WAG_ACTION_LINK: return g_strdup_printf(_("Linked %u of %u groups to the community."), done, total);
 	default: return g_strdup_printf(_("Done %u of %u."), done, total);
 	}
 }
@@ -161,6 +172,8 @@ finish(WagSession *s, WagJob *job)
 		append_failures(text, job->failed);
 	report(s, job->group, text->str, bad);
 	g_string_free(text, TRUE);
+	if (job->action == WAG_ACTION_ADD && job->done->len)
+		wag_adds_check(s, job->group, job->done);
 	g_ptr_array_remove_index(s->jobs, 0);
 	persist(s);
 }
@@ -194,6 +207,13 @@ apply_success(WagSession *s, WagJob *job, const char *const *ids, guint n)
 	case WAG_ACTION_APPROVE: kind = WAG_EVENT_ADDED; break;
 	case WAG_ACTION_REJECT: kind = WAG_EVENT_JOIN_REVOKED; break;
 	case WAG_ACTION_UNLINK: kind = WAG_EVENT_UNLINKED; break;
+	case WAG_ACTION_PROMOTE: kind = WAG_EVENT_PROMOTED; break;
+	case WAG_ACTION_DEMOTE: kind = WAG_EVENT_DEMOTED; break;
+	case WAG_ACTION_LINK: kind = WAG_EVENT_LINKED; break;
+	case WAG_ACTION_ADD:
+		/* Accepted is not added: WhatsApp may refuse someone (privacy) or
+		 * the vendor invite them instead; the roster read at the end says. */
+		return;
 	default:
 		if (g)
 			g->left = TRUE;
@@ -329,21 +349,43 @@ on_action(WagReply *reply, gpointer data)
 		g_autofree char *progress = counted(job->action, job->done->len, job->total);
 		report(s, job->group, progress, FALSE);
 	}
-	later(s, job->action == WAG_ACTION_REMOVE ? wag_job_pause_ms(n, s->removals_per_minute) : 0);
+	/* Promote and demote touch only people in the group: no drip, only the
+	 * vendor's documented rate (Green API: membership calls 10 a second). */
+	later(s, job->action == WAG_ACTION_REMOVE ? wag_job_pause_ms(n, s->removals_per_minute)
+	         : job->action == WAG_ACTION_ADD ? wag_job_pause_ms(n, s->adds_per_minute)
+	         : job->action == WAG_ACTION_PROMOTE || job->action == WAG_ACTION_DEMOTE
+	           ? wag_vendor_min_spacing_ms(s->vendor, WAG_OP_ACTION) : 0);
+}
+
+/* Whether the roster shows id's part of job done already (by us before a
+ * restart, or by someone else). */
+static gboolean
+already_done(const WagJob *job, WagGroup *g, const char *id)
+{
+	WagParticipant *p = g_hash_table_lookup(g->participants, id);
+
+	switch (job->action) {
+	case WAG_ACTION_REMOVE: return !p;
+	case WAG_ACTION_ADD: return p != NULL;
+	case WAG_ACTION_PROMOTE: return p && p->role != WAG_ROLE_MEMBER;
+	case WAG_ACTION_DEMOTE: return p && p->role == WAG_ROLE_MEMBER;
+	default: return FALSE;
+	}
 }
 
 /* After a restart the roster may have changed: ids that are gone already
- * count as done rather than being sent again. */
+ * (added, promoted, demoted already) count as done rather than being sent
+ * again. */
 static void
 drop_already_gone(WagSession *s, WagJob *job)
 {
 	WagGroup *g = wag_model_lookup(s->model, job->group);
 	g_autoptr(GPtrArray) gone = g_ptr_array_new();
 
-	if (job->action != WAG_ACTION_REMOVE || !g || !g->roster_loaded)
+	if (!g || !g->roster_loaded)
 		return;
 	for (guint i = 0; i < job->remaining->len;) {
-		if (!g_hash_table_contains(g->participants, job->remaining->pdata[i])) {
+		if (already_done(job, g, job->remaining->pdata[i])) {
 			char *id = g_ptr_array_steal_index(job->remaining, i);
 			g_ptr_array_add(job->done, id);
 			g_ptr_array_add(gone, id);
@@ -369,8 +411,13 @@ batch_for(WagSession *s, WagJob *job)
 	case WAG_ACTION_REMOVE:
 		n = wag_job_batch_size(s->vendor->batch_max, s->removals_per_minute);
 		break;
+	case WAG_ACTION_ADD:
+		n = wag_job_batch_size(s->vendor->batch_max, s->adds_per_minute);
+		break;
 	case WAG_ACTION_APPROVE:
 	case WAG_ACTION_REJECT:
+	case WAG_ACTION_PROMOTE:
+	case WAG_ACTION_DEMOTE:
 		n = MAX(s->vendor->batch_max, 1);
 		break;
 	default:
@@ -556,4 +603,5 @@ wag_runner_stop(WagSession *s)
 		g_source_remove(s->job_timer);
 	s->job_timer = 0;
 	g_clear_pointer(&s->jobs, g_ptr_array_unref);
+	wag_adds_stop(s);
 }

@@ -1,6 +1,6 @@
 /* Inside the session: the struct and the calls between its files. Only
- * wag-session.c, wag-sync.c, wag-runner.c, wag-listing.c and wag-apply.c
- * include this. Each field is written by the file named above it.
+ * wag-session.c (and its verbs' second file, wag-admin.c), wag-sync.c,
+ * wag-runner.c (and wag-adds.c), wag-listing.c and wag-apply.c include this. Each field is written by the file named above it.
  *
  * The files call downward only, in this order:
  *   wag-session.c  (life cycle, login order, verbs)
@@ -96,6 +96,10 @@ struct _WagSession {
 	guint listing_timer;     /* a failed listing, asked again */
 	guint listing_backoff;   /* ms before the next try: 1 s doubling to 5 min */
 	gboolean listing_told;   /* the user heard the listing failed; tell when it works */
+	/* Group administration (issue 18). wag-session.c: */
+	guint adds_per_minute;
+	/* wag-adds.c: finished adds to check against the roster read again (AddCheck*) */
+	GPtrArray *add_checks;
 };
 
 /* wag-pacer.c: every vendor call of the session (takes req). op's calls are
@@ -144,8 +148,17 @@ void wag_runner_init(WagSession *s);
 void wag_runner_start(WagSession *s, WagAction action, const char *group, GPtrArray *ids, const char *reason);
 void wag_runner_resume(WagSession *s);
 void wag_runner_stop(WagSession *s);
+/* One line of the audit log (a job's call, or a single admin call). */
+/* result: NULL = "error" when error is set, else "ok". */
+void wag_runner_audit(WagSession *s, const char *group, const char *action, const char *const *ids, guint n,
+                      const char *reason, const char *result, const GError *error);
 /* A roster the runner may wait for was read (or could not be): a WagRosterFunc. */
 void wag_runner_roster_ready(WagSession *s, const char *group, gboolean loaded);
+
+/* wag-adds.c: once an add job is over, read the roster again and say who
+ * is in the group and who WhatsApp refused (done: the ids the vendor took). */
+void wag_adds_check(WagSession *s, const char *group, GPtrArray *done);
+void wag_adds_stop(WagSession *s);
 
 /* wag-sync.c */
 void wag_sync_init(WagSession *s);

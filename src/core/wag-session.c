@@ -37,6 +37,7 @@ wag_session_new(const WagSessionConfig *config, const WagView *view, gpointer ui
 		s->base[strlen(s->base) - 1] = '\0';
 	s->creds = (WagCreds) { s->instance, s->token, s->client_token, s->base };
 	s->removals_per_minute = config->removals_per_minute;
+	s->adds_per_minute = config->adds_per_minute ? config->adds_per_minute : WAG_ADDS_PER_MINUTE;
 	s->poll_seconds = config->poll_seconds;
 	s->leave_on_close = config->leave_on_close;
 	s->max_pages = config->max_pages;

@@ -80,5 +80,23 @@ gboolean wag_session_is_me(WagSession *s, const char *id);
 /* The id under which group's roster lists this account (its lid when the
  * roster names it so), for the admin pre-checks; else the phone, or NULL. */
 const char *wag_session_me_in(WagSession *s, const char *group);
+/* ---- Group administration (issue 18; wag-admin.c) ----
+ * Adding, promoting, demoting and linking are jobs: wag_session_start_job()
+ * with WAG_ACTION_ADD (paced at adds_per_minute), PROMOTE, DEMOTE, LINK.
+ * The calls below change the group itself, one call each, audited. */
+
+/* Why group's subject, description or setting cannot be changed now,
+ * "<Vendor> has no API for ..." included (NULL: it can). Makes no call. */
+char *wag_session_check_edit(WagSession *s, const char *group, const WagEdit *edit);
+/* Makes the change after the same checks; the result goes to
+ * view->group_notice; a success updates the model (and, for the subject,
+ * calls view->roster_loaded so the topic follows). */
+void wag_session_edit(WagSession *s, const char *group, const WagEdit *edit);
+/* The same for showing (reset FALSE) or revoking and showing anew (reset
+ * TRUE) group's invite link: the link goes to view->group_notice. */
+char *wag_session_check_invite_link(WagSession *s, const char *group, gboolean reset);
+void wag_session_invite_link(WagSession *s, const char *group, gboolean reset);
+/* group's settings as the model knows them, for /settings (one line). */
+char *wag_session_describe_settings(WagSession *s, const char *group);
 
 G_END_DECLS

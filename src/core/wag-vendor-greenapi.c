@@ -2,33 +2,16 @@
  * instance (api_base option). No communities, no join requests, one
  * participant per removal, and no membership webhooks (rosters are polled). */
 #include "wag-vendor.h"
+#include "wag-vendor-admin.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include "wag-json.h"
 #include "wag-phone.h"
 #include <string.h>
 
-static WagRequest *
-green_request(const WagCreds *c, const char *method, const char *api_method, JsonBuilder *body)
-{
-	g_autofree char *inst = wag_escape(c->instance);
-	g_autofree char *tok = wag_escape(c->token);
-	WagRequest *r = wag_request_new(&wag_vendor_greenapi, method,
-		g_strdup_printf("/waInstance%s/%s/%s", inst, api_method, tok));
-	if (body)
-		wag_request_set_body(r, body);
-	return r;
-}
-
-static JsonBuilder *
-group_body(const char *group)
-{
-	JsonBuilder *b = json_builder_new();
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "groupId");
-	json_builder_add_string_value(b, group);
-	return b;
-}
+/* The request builders live in the admin half (wag-vendor-greenapi-admin.c), below this file. */
+#define green_request wag_greenapi_request
+#define group_body wag_greenapi_group_body
 
 static WagRequest *
 req_status(const WagCreds *c)
@@ -223,6 +206,10 @@ req_action(const WagCreds *c, WagAction action, const WagGroup *target,
 		}
 		json_builder_end_object(b);
 		return green_request(c, "POST", "removeGroupParticipant", b);
+	case WAG_ACTION_ADD:
+	case WAG_ACTION_PROMOTE:
+	case WAG_ACTION_DEMOTE:
+		return wag_greenapi_admin_request(c, action, target, ids, n_ids, error);
 	case WAG_ACTION_LEAVE:
 		b = group_body(target->id);
 		json_builder_end_object(b);
@@ -242,6 +229,8 @@ parse_action(WagAction action, JsonNode *body, GError **error)
 {
 	JsonObject *o = wag_json_obj(body);
 
+	if (action == WAG_ACTION_ADD || action == WAG_ACTION_PROMOTE || action == WAG_ACTION_DEMOTE)
+		return wag_greenapi_admin_parse(action, body, error);
 	if (action == WAG_ACTION_LEAVE && o && !wag_json_has_bool(o, "leaveGroup") &&
 	    wag_json_has_bool(o, "removeAdmin"))
 		return wag_check_flag(&wag_vendor_greenapi, body, "removeAdmin", error);
@@ -309,6 +298,10 @@ const WagVendor wag_vendor_greenapi = {
 	.parse_action = parse_action,
 	.normalize_webhook = normalize_webhook,
 	.webhook_id = webhook_id,
+	.req_edit = wag_greenapi_req_edit,
+	.parse_edit = wag_greenapi_parse_edit,
+	.req_invite_link = wag_greenapi_req_invite_link,
+	.parse_invite_link = wag_greenapi_parse_invite_link,
 };
 
 /* Green API names each webhook with its top-level "idMessage". */

@@ -3,32 +3,17 @@
  * listing, leave and join requests are WAHA paths Wawp does not document:
  * a 404 there means the instance does not offer it. */
 #include "wag-vendor.h"
+#include "wag-vendor-admin.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include "wag-json.h"
 #include "wag-phone.h"
 #include <string.h>
 
-static WagRequest *
-wawp_request(const WagCreds *c, const char *method, const char *group, const char *tail, JsonBuilder *body)
-{
-	g_autofree char *inst = wag_escape(c->instance);
-	g_autofree char *tok = wag_escape(c->token);
-	g_autofree char *gid = group ? wag_escape(group) : NULL;
-	WagRequest *r = wag_request_new(&wag_vendor_wawp, method,
-		g_strdup_printf("/v2/%s%s%s?instance_id=%s&access_token=%s",
-		                gid ? "groups/" : "", gid ? gid : "", tail, inst, tok));
-
-	if (body) {
-		json_builder_set_member_name(body, "instance_id");
-		json_builder_add_string_value(body, c->instance);
-		json_builder_set_member_name(body, "access_token");
-		json_builder_add_string_value(body, c->token);
-		json_builder_end_object(body);
-		wag_request_set_body(r, body);
-	}
-	return r;
-}
+/* The request builder and the 403 reading live in the admin half
+ * (wag-vendor-wawp-admin.c), below this file. */
+#define wawp_request wag_wawp_request
+#define action_error wag_wawp_action_error
 
 static WagRequest *
 req_status(const WagCreds *c)
@@ -67,21 +52,6 @@ parse_status(guint http_status, JsonNode *body, char **detail)
 	if (http_status == 401 || http_status == 403 || http_status == 404)
 		return WAG_STATE_BAD_CREDENTIALS;
 	return WAG_STATE_UNKNOWN;
-}
-
-/* A 403 on a group action is WhatsApp refusing a non-admin, unless it is the
- * plan's subscription_required (Wawp's error words, seed 003). */
-static GError *
-action_error(guint http_status, const char *vendor_text)
-{
-	if (http_status != 403 || (vendor_text && strstr(vendor_text, "subscription_required")))
-		return NULL;
-	if (vendor_text && *vendor_text)
-		return g_error_new(WAG_ERROR, WAG_ERROR_NOT_ADMIN,
-		                   _("%s: this account is not an admin of the group (%u): %s"),
-		                   wag_vendor_wawp.name, http_status, vendor_text);
-	return g_error_new(WAG_ERROR, WAG_ERROR_NOT_ADMIN, _("%s: this account is not an admin of the group (%u)"),
-	                   wag_vendor_wawp.name, http_status);
 }
 
 static WagRequest *
@@ -300,6 +270,16 @@ req_action(const WagCreds *c, WagAction action, const WagGroup *target,
 		json_builder_begin_object(b);
 		r = wawp_request(c, "POST", target->id, "/leave", b);
 		break;
+	/* Wawp docs (api.wawp.net/en/docs/v2/groups/{id}/...), WAHA groups how-to. */
+	case WAG_ACTION_ADD:
+		r = wawp_request(c, "POST", target->id, "/participants/add", participants_body(ids, n_ids));
+		break;
+	case WAG_ACTION_PROMOTE:
+		r = wawp_request(c, "POST", target->id, "/admin/promote", participants_body(ids, n_ids));
+		break;
+	case WAG_ACTION_DEMOTE:
+		r = wawp_request(c, "POST", target->id, "/admin/demote", participants_body(ids, n_ids));
+		break;
 	default:
 		wag_unsupported(&wag_vendor_wawp, error, _("communities"));
 		return NULL;
@@ -410,6 +390,21 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 	/* Documented envelopes name the session (its name, from /v2/session/info),
 	 * not the instance id: that is the instance the event is for. */
 	*instance = g_strdup(wag_json_str(o, "session") ? wag_json_str(o, "session") : wag_json_str(o, "instance_id"));
+	if (g_strcmp0(event, "group.v2.update") == 0 && p) {
+		/* WAHA: payload.group {id, subject...}; Wawp's own page: payload {chatId, subject...}. */
+		guint before = events->len;
+		group = grp && json_object_has_member(grp, "id") ? waha_id(json_object_get_member(grp, "id"))
+		        : wag_json_str(p, "chatId");
+		if (group)
+			wag_wawp_group_update(p, grp ? grp : p, group, events);
+		for (guint i = before; i < events->len; i++) {
+			WagEvent *u = events->pdata[i];
+			u->vendor = g_strdup("wawp");
+			u->instance = g_strdup(*instance);
+			u->at = wag_json_int(p, "timestamp", u->at / 1000) * 1000;
+		}
+		return TRUE;
+	}
 	if (!event || !p || !g_str_has_prefix(event, "group.") || !strstr(event, "participants"))
 		return TRUE;
 	request = g_str_has_suffix(event, "join-request");
@@ -474,6 +469,10 @@ const WagVendor wag_vendor_wawp = {
 	.parse_requests = parse_requests,
 	.normalize_webhook = normalize_webhook,
 	.webhook_id = webhook_id,
+	.req_edit = wag_wawp_req_edit,
+	.parse_edit = wag_wawp_parse_edit,
+	.req_invite_link = wag_wawp_req_invite_link,
+	.parse_invite_link = wag_wawp_parse_invite_link,
 };
 
 /* WAHA/Wawp names each webhook with its top-level "id". */

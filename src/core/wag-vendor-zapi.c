@@ -2,33 +2,15 @@
  * Quirks kept here: Client-Token header, booleans as strings, `success` vs
  * `value` flags, communities as bare numbers, no join-request listing. */
 #include "wag-vendor.h"
+#include "wag-vendor-admin.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include "wag-json.h"
 #include "wag-phone.h"
 #include <string.h>
 
-static WagRequest *
-zapi_request(const WagCreds *c, const char *method, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static WagRequest *
-zapi_request(const WagCreds *c, const char *method, const char *fmt, ...)
-{
-	g_autofree char *inst = wag_escape(c->instance);
-	g_autofree char *tok = wag_escape(c->token);
-	g_autofree char *tail = NULL;
-	WagRequest *r;
-	va_list ap;
-
-	va_start(ap, fmt);
-	tail = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	r = wag_request_new(&wag_vendor_zapi, method,
-	                    g_strdup_printf("/instances/%s/token/%s/%s", inst, tok, tail));
-	if (c->client_token && *c->client_token)
-		wag_request_add_header(r, "Client-Token", c->client_token);
-	return r;
-}
+/* The request builder lives in the admin half (wag-vendor-zapi-admin.c), below this file. */
+#define zapi_request wag_zapi_request
 
 static WagRequest *
 req_status(const WagCreds *c)
@@ -220,6 +202,7 @@ parse_group_info(JsonNode *body, WagGroup *g, GError **error)
 			wp->name = g_strdup(wag_json_str(p, "name"));
 		}
 	}
+	wag_zapi_read_settings(o, g);
 	g->roster_loaded = TRUE;
 	return TRUE;
 }
@@ -255,6 +238,10 @@ req_action(const WagCreds *c, WagAction action, const WagGroup *target,
 		[WAG_ACTION_REJECT] = "reject-participant",
 		[WAG_ACTION_LEAVE] = "leave-group",
 		[WAG_ACTION_UNLINK] = "communities/unlink",
+		[WAG_ACTION_ADD] = "add-participant",
+		[WAG_ACTION_PROMOTE] = "add-admin",
+		[WAG_ACTION_DEMOTE] = "remove-admin",
+		[WAG_ACTION_LINK] = "communities/link",
 	};
 	JsonBuilder *b;
 	WagRequest *r;
@@ -262,7 +249,8 @@ req_action(const WagCreds *c, WagAction action, const WagGroup *target,
 	if (!wag_vendor_check_id(&wag_vendor_zapi, target->id, target->is_community ? _("community") : _("group"), error))
 		return NULL;
 	for (guint i = 0; i < n_ids; i++)
-		if (!wag_vendor_check_id(&wag_vendor_zapi, ids[i], action == WAG_ACTION_UNLINK ? _("group") : _("participant"),
+		if (!wag_vendor_check_id(&wag_vendor_zapi, ids[i],
+		                         action == WAG_ACTION_UNLINK || action == WAG_ACTION_LINK ? _("group") : _("participant"),
 		                         error))
 			return NULL;
 	b = json_builder_new();
@@ -270,16 +258,24 @@ req_action(const WagCreds *c, WagAction action, const WagGroup *target,
 		g_object_unref(b);
 		return (wag_unsupported(&wag_vendor_zapi, error, "this"), NULL);
 	}
-	if (target->is_community && action != WAG_ACTION_REMOVE && action != WAG_ACTION_UNLINK) {
+	if (target->is_community && action != WAG_ACTION_REMOVE && action != WAG_ACTION_UNLINK &&
+	    action != WAG_ACTION_LINK && action != WAG_ACTION_ADD && action != WAG_ACTION_PROMOTE &&
+	    action != WAG_ACTION_DEMOTE) {
 		g_object_unref(b);
 		g_set_error(error, WAG_ERROR, WAG_ERROR_UNSUPPORTED,
 		            _("%s: this works in a group, not in a community."), wag_vendor_zapi.name);
 		return NULL;
 	}
 	json_builder_begin_object(b);
+	if (action == WAG_ACTION_ADD) {
+		/* add-participant.md: autoInvite sends the group's link privately to
+		 * those WhatsApp's privacy settings do not let us add. */
+		json_builder_set_member_name(b, "autoInvite");
+		json_builder_add_boolean_value(b, TRUE);
+	}
 	json_builder_set_member_name(b, target->is_community ? "communityId" : "groupId");
 	json_builder_add_string_value(b, target->id);
-	if (action == WAG_ACTION_UNLINK)
+	if (action == WAG_ACTION_UNLINK || action == WAG_ACTION_LINK)
 		add_strv(b, "groupsPhones", ids, n_ids);
 	else if (action != WAG_ACTION_LEAVE)
 		add_strv(b, "phones", ids, n_ids);
@@ -292,7 +288,8 @@ req_action(const WagCreds *c, WagAction action, const WagGroup *target,
 static gboolean
 parse_action(WagAction action, JsonNode *body, GError **error)
 {
-	return wag_check_flag(&wag_vendor_zapi, body, action == WAG_ACTION_UNLINK ? "success" : "value", error);
+	return wag_check_flag(&wag_vendor_zapi, body, action == WAG_ACTION_UNLINK || action == WAG_ACTION_LINK ? "success" : "value",
+	                      error);
 }
 
 /* Z-API ids: phones (digits), groups ("1203...-group", "5511...-1623281429"),
@@ -429,6 +426,10 @@ const WagVendor wag_vendor_zapi = {
 	.parse_action = parse_action,
 	.normalize_webhook = normalize_webhook,
 	.webhook_id = webhook_id,
+	.req_edit = wag_zapi_req_edit,
+	.parse_edit = wag_zapi_parse_edit,
+	.req_invite_link = wag_zapi_req_invite_link,
+	.parse_invite_link = wag_zapi_parse_invite_link,
 };
 
 /* Z-API names each webhook with its top-level "messageId". */

@@ -30,7 +30,9 @@ wag_vendor_lookup(const char *id)
 const char *
 wag_vendor_action_name(WagAction action)
 {
-	static const char *const names[] = { "remove", "approve", "reject", "leave", "unlink" };
+	static const char *const names[] = { "remove", "approve", "reject", "leave", "unlink",
+	                                        "add", "promote", "demote", "link" };
+	G_STATIC_ASSERT(G_N_ELEMENTS(names) == WAG_ACTION_LAST);
 	return action < WAG_ACTION_LAST ? names[action] : "?";
 }
 

@@ -65,8 +65,28 @@ typedef enum {
 	WAG_ACTION_REJECT,
 	WAG_ACTION_LEAVE,
 	WAG_ACTION_UNLINK,
+	/* Group administration (issue 18): ids are people, or group ids for LINK. */
+	WAG_ACTION_ADD,
+	WAG_ACTION_PROMOTE,
+	WAG_ACTION_DEMOTE,
+	WAG_ACTION_LINK,
 	WAG_ACTION_LAST
 } WagAction;
+
+/* A change to a group's own data (issue 18): its subject, description or
+ * one setting. */
+typedef enum {
+	WAG_EDIT_SUBJECT,
+	WAG_EDIT_DESCRIPTION,
+	WAG_EDIT_SETTING,
+} WagEditKind;
+
+typedef struct {
+	WagEditKind kind;
+	const char *text;   /* SUBJECT, DESCRIPTION */
+	WagSetting setting; /* SETTING */
+	gboolean on;        /* SETTING */
+} WagEdit;
 
 typedef struct _WagVendor WagVendor;
 struct _WagVendor {
@@ -127,6 +147,16 @@ struct _WagVendor {
 	/* The vendor's own id of a webhook (the relay stores a webhook once per
 	 * id), or NULL when it has none. */
 	char *(*webhook_id)(JsonNode *body);
+
+	/* ---- Group administration (issue 18; wag-vendor-*-admin.c) ---- */
+	/* Changes g's subject, description or one setting (g's other settings,
+	 * when the vendor wants them all in one call). NULL with
+	 * WAG_ERROR_UNSUPPORTED: "<Vendor> has no API for ...". */
+	WagRequest *(*req_edit)(const WagCreds *c, const WagGroup *g, const WagEdit *edit, GError **error);
+	gboolean (*parse_edit)(const WagEdit *edit, JsonNode *body, GError **error);
+	/* g's invite link; reset: revoke it, and the reply names the new one. */
+	WagRequest *(*req_invite_link)(const WagCreds *c, const WagGroup *g, gboolean reset, GError **error);
+	char *(*parse_invite_link)(JsonNode *body, GError **error);
 };
 
 const WagVendor *wag_vendor_lookup(const char *id);

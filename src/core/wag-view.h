@@ -28,7 +28,13 @@ typedef struct {
 	const char *state_dir;     /* holds jobs/, relay/ and audit.log */
 	guint max_pages;           /* pages of a listing before it stops (told); 0: 200 */
 	guint storm_pause_ms;      /* a bulk job's first pause in a 5xx storm; 0: 60 s */
+	/* Group administration (issue 18): people added a minute; 0: the
+	 * default, WAG_ADDS_PER_MINUTE (adding strangers in bulk is what gets
+	 * numbers banned, so there is no "no limit"). */
+	guint adds_per_minute;
 } WagSessionConfig;
+
+#define WAG_ADDS_PER_MINUTE 10
 
 /* ---- Errors given to WagView.failed ---- */
 
@@ -84,6 +90,10 @@ typedef struct {
 	/* A job saved by an earlier connection resumes in group: show its chat,
 	 * where it reports, as when the user opens it (wag_session_open_group). */
 	void (*show_group)(gpointer ui, const char *group);
+	/* Group administration (issue 18): group's subject or settings changed
+	 * (a command of ours, or an event): show the subject as the topic. The
+	 * roster did not change. */
+	void (*group_info_changed)(gpointer ui, const char *group);
 } WagView;
 
 G_END_DECLS

@@ -63,6 +63,8 @@ emu_green(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 			json_array_add_object_element(a, o);
 		}
 		emu_reply_json(msg, 200, emu_arr_node(a));
+	} else if (emu_green_admin(emu, msg, rec, op)) {
+		return;
 	} else if (strcmp(op, "getGroupData") == 0 || strcmp(op, "removeGroupParticipant") == 0 ||
 	           strcmp(op, "leaveGroup") == 0) {
 		g_autoptr(JsonObject) o = NULL;
@@ -102,6 +104,11 @@ emu_green(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 				json_array_add_object_element(a, po);
 			}
 			json_object_set_array_member(r, "participants", a);
+			if (g->invite) {
+				/* GetGroupData: the link, for admins (the emulated account is one). */
+				g_autofree char *link = g_strconcat("https://chat.whatsapp.com/", g->invite, NULL);
+				json_object_set_string_member(r, "groupInviteLink", link);
+			}
 			emu_reply_json(msg, 200, emu_obj_node(r));
 		} else if (strcmp(op, "removeGroupParticipant") == 0) {
 			const char *chat = json_object_has_member(o, "participantChatId") ?

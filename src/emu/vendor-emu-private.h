@@ -14,6 +14,11 @@ typedef struct {
 	gboolean announcement;
 	GPtrArray *parts;    /* EmuPart* */
 	GPtrArray *requests; /* char* phones */
+	/* Group administration (vendor-emu-admin.c) */
+	char *description;
+	int settings[4];     /* announce, locked, approval, admins add: 1, 0, -1 unset */
+	char *invite;        /* invite code */
+	GPtrArray *invited;  /* phones sent an invite instead of being added (Z-API autoInvite) */
 } EmuGroup;
 
 typedef struct {
@@ -44,6 +49,7 @@ struct _WagEmu {
 	char *participant_shape; /* Wawp participants: "v2", "wawp", "webjs", "noweb" */
 	char *me_lid;            /* Wawp me.lid, or NULL */
 	gboolean ignore_page;    /* Z-API listings answer page 1 whatever is asked */
+	GHashTable *privacy;     /* phones WhatsApp does not let anyone add */
 };
 
 
@@ -74,3 +80,10 @@ JsonObject *emu_require_json(SoupServerMessage *msg, WagEmuRequest *rec, guint b
 void emu_zapi(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec);
 void emu_green(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec);
 void emu_wawp(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec);
+/* vendor-emu-admin.c: group administration; TRUE when the call was theirs. */
+void emu_admin_group_init(EmuGroup *g);
+void emu_admin_group_clear(EmuGroup *g);
+gboolean emu_zapi_admin(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec, const char *op);
+void emu_zapi_metadata_settings(EmuGroup *g, JsonObject *o);
+gboolean emu_green_admin(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec, const char *op);
+gboolean emu_wawp_admin(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec, EmuGroup *g, const char *tail);

@@ -111,6 +111,8 @@ emu_wawp(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 			wawp_error(msg, 404, "not_found", "Group not found");
 			return;
 		}
+		if (emu_wawp_admin(emu, msg, rec, g, tail))
+			return;
 		if (strcmp(tail, "/participants") == 0 || strcmp(tail, "/participants/join-requests") == 0) {
 			JsonArray *a = json_array_new();
 			gboolean reqs = strcmp(tail, "/participants") != 0;

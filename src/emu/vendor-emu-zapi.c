@@ -101,6 +101,8 @@ emu_zapi(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 		return;
 	}
 #define WANT(m) if (strcmp(method, m) != 0) { emu_reply_error(msg, 405, "Method Not Allowed"); return; }
+	if (emu_zapi_admin(emu, msg, rec, op))
+		return;
 	if (strcmp(op, "status") == 0) {
 		JsonObject *o = json_object_new();
 		WANT("GET");
@@ -191,6 +193,7 @@ emu_zapi(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 		else
 			json_object_set_null_member(o, "communityId");
 		json_object_set_boolean_member(o, "requireAdminApproval", g->requests->len > 0);
+		emu_zapi_metadata_settings(g, o);
 		json_object_set_array_member(o, "participants", zapi_participants(g));
 		emu_reply_json(msg, 200, emu_obj_node(o));
 	} else if (strcmp(op, "remove-participant") == 0) {

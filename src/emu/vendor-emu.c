@@ -17,6 +17,7 @@ group_free(gpointer p)
 	g_free(g->id);
 	g_free(g->subject);
 	g_free(g->community);
+	emu_admin_group_clear(g);
 	g_ptr_array_free(g->parts, TRUE);
 	g_ptr_array_free(g->requests, TRUE);
 	g_free(g);
@@ -188,6 +189,7 @@ wag_emu_new(const char *vendor, const char *instance, const char *token)
 	emu->delayed = g_ptr_array_new();
 	emu->session_name = g_strdup("default");
 	emu->participant_shape = g_strdup("v2");
+	emu->privacy = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	emu->server = soup_server_new("server-header", "wag-emu", NULL);
 	soup_server_add_handler(emu->server, NULL, handler, emu, NULL);
 	if (!soup_server_listen_local(emu->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &err))
@@ -206,6 +208,7 @@ wag_emu_free(WagEmu *emu)
 	for (guint i = 0; i < emu->hung->len; i++)
 		soup_server_message_unpause(emu->hung->pdata[i]);
 	emu_misbehaviour_free(emu->bad);
+	g_hash_table_destroy(emu->privacy);
 	while (emu->delayed->len) {
 		Delayed *d = emu->delayed->pdata[0];
 		g_source_remove(d->source);
@@ -271,6 +274,7 @@ wag_emu_add_group(WagEmu *emu, const char *id, const char *subject)
 	g->subject = g_strdup(subject);
 	g->parts = g_ptr_array_new_with_free_func(part_free);
 	g->requests = g_ptr_array_new_with_free_func(g_free);
+	emu_admin_group_init(g);
 	g_hash_table_insert(emu->groups, g->id, g);
 	g_ptr_array_add(emu->group_order, g->id);
 }

@@ -80,4 +80,21 @@ gsize wag_emu_huge_sent(WagEmu *emu);
 /* The next `times` calls whose path contains `match` get status and body (a 5xx storm). */
 void wag_emu_fail_times(WagEmu *emu, const char *match, guint times, guint status, const char *body);
 
+/* ---- group administration (vendor-emu-admin.c) ---- */
+/* WhatsApp's privacy settings of phone refuse being added to groups: Z-API
+ * (autoInvite) sends an invite instead, Green API answers false, Wawp
+ * answers ok without adding. */
+void wag_emu_refuse_add(WagEmu *emu, const char *phone);
+/* Whether phone was sent an invite to group instead of being added. */
+gboolean wag_emu_was_invited(WagEmu *emu, const char *group, const char *phone);
+const char *wag_emu_subject(WagEmu *emu, const char *group);
+const char *wag_emu_description(WagEmu *emu, const char *group);
+/* setting: "announce", "locked", "approval", "add" (admins only); 1, 0, -1 unset. */
+int wag_emu_setting(WagEmu *emu, const char *group, const char *setting);
+void wag_emu_set_setting(WagEmu *emu, const char *group, const char *setting, gboolean on);
+/* The group's current invite code (a reset makes a new one). */
+const char *wag_emu_invite_code(WagEmu *emu, const char *group);
+/* The role of phone in group ("member", "admin", "superadmin"), or NULL. */
+const char *wag_emu_role(WagEmu *emu, const char *group, const char *phone);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
  *   wag-chat.c                            wag-blist.c
  * and all of them the core (wag-session.h). */
 #include "wag-account.h"
+#include "wag-admin-commands.h"
 #include "wag-blist.h"
 #include "wag-chat.h"
 #include "wag-commands.h"
@@ -83,6 +84,8 @@ static PurplePluginProtocolInfo wag_prpl_info = {
 	.get_chat_name = wag_get_chat_name,
 	.chat_leave = wag_chat_leave,
 	.chat_send = wag_commands_chat_send,
+	.chat_invite = wag_admin_chat_invite,
+	.set_chat_topic = wag_admin_set_chat_topic,
 	.roomlist_get_list = wag_roomlist_get_list,
 	.roomlist_cancel = wag_roomlist_cancel,
 	.struct_size = sizeof(PurplePluginProtocolInfo),
@@ -145,6 +148,7 @@ wag_init(PurplePlugin *plugin)
 	opts = g_list_append(opts, o);
 	opts = g_list_append(opts, purple_account_option_int_new(_("Removals per minute (0: no limit)"), "removals_per_minute", 10));
 	opts = g_list_append(opts, purple_account_option_bool_new(_("Closing a chat asks whether to leave the group"), "leave_on_close", FALSE));
+	opts = g_list_append(opts, purple_account_option_int_new(_("People added per minute"), "adds_per_minute", WAG_ADDS_PER_MINUTE));
 	opts = g_list_append(opts, purple_account_option_int_new(_("Roster poll interval in seconds (Green API; 0: never)"), "poll_seconds", 60));
 	wag_prpl_info.protocol_options = opts;
 

@@ -126,6 +126,12 @@ on_show_group(gpointer ui, const char *group)
 	wag_chat_open(ui, group);
 }
 
+static void
+on_group_info_changed(gpointer ui, const char *group)
+{
+	wag_chat_show_topic(ui, group);
+}
+
 static const WagView view = {
 	.progress = on_progress,
 	.connected = on_connected,
@@ -139,6 +145,7 @@ static const WagView view = {
 	.ask_leave = on_ask_leave,
 	.join_request = on_join_request,
 	.show_group = on_show_group,
+	.group_info_changed = on_group_info_changed,
 };
 
 /* ---- login and close ---- */
@@ -162,6 +169,7 @@ wag_account_login(PurpleAccount *account)
 		.leave_on_close = purple_account_get_bool(account, "leave_on_close", FALSE),
 		.request_timeout = timeout > 0 ? (guint) timeout : 30,
 		.state_dir = state_dir,
+		.adds_per_minute = MAX(0, purple_account_get_int(account, "adds_per_minute", WAG_ADDS_PER_MINUTE)),
 	};
 	WagConn *conn;
 

@@ -257,3 +257,13 @@ wag_chat_mark_left(WagConn *conn, const WagGroup *g)
 		wag_chat_write(conv, _("This account is no longer a participant of this group; "
 		                       "its commands are refused."), TRUE);
 }
+
+void
+wag_chat_show_topic(WagConn *conn, const char *group)
+{
+	PurpleConversation *conv = wag_chat_find_open(conn, group);
+	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
+
+	if (conv && g && g->subject)
+		purple_conv_chat_set_topic(PURPLE_CONV_CHAT(conv), NULL, g->subject);
+}

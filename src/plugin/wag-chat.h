@@ -26,6 +26,8 @@ void wag_chat_write(PurpleConversation *conv, const char *text, gboolean error);
 void wag_chat_open(WagConn *conn, const char *group);
 /* Shows the subject and, once known, the roster. */
 void wag_chat_show_roster(WagConn *conn, const char *group);
+/* The subject as the topic, the roster untouched (no part/join churn in bitlbee). */
+void wag_chat_show_topic(WagConn *conn, const char *group);
 /* Mirrors an applied membership event in the open chat (nothing else). */
 void wag_chat_mirror(WagConn *conn, const WagGroup *g, const WagEvent *e);
 /* This account is out of g: the open chat says so. */

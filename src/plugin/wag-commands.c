@@ -1,6 +1,7 @@
 /* Each command is parse -> check -> session verb. Every refusal comes from
  * the core's pre-flight checks, before any vendor call. */
 #include "wag-commands.h"
+#include "wag-admin-commands.h"
 #include "wag-chat.h"
 #include "wag-check.h"
 #include "wag-phone.h"
@@ -193,6 +194,18 @@ cmd_refresh(Ctx *c)
 		cmd_requests(c);
 }
 
+/* Group administration (issue 18): wag-admin-commands.c. */
+#define ADMIN_CMD(name) \
+	static void cmd_##name(Ctx *c) { wag_admin_cmd_##name(c->conn, c->conv, c->group, c->arg); }
+ADMIN_CMD(add)
+ADMIN_CMD(op)
+ADMIN_CMD(deop)
+ADMIN_CMD(topic)
+ADMIN_CMD(description)
+ADMIN_CMD(settings)
+ADMIN_CMD(invitelink)
+ADMIN_CMD(link)
+
 static const WagCmd commands[] = {
 	{ "kick", "s", cmd_kick, N_("kick PHONE[,PHONE...] [reason]: remove participants from this group or community.") },
 	{ "decline", "s", cmd_decline, N_("decline PHONE[,PHONE...]: reject pending join requests.") },
@@ -201,6 +214,15 @@ static const WagCmd commands[] = {
 	{ "leave", "", cmd_leave, N_("leave: leave this WhatsApp group (asks first).") },
 	{ "unlink", "s", cmd_unlink, N_("unlink GROUP[,GROUP...]: unlink groups from this community.") },
 	{ "refresh", "", cmd_refresh, N_("refresh: reload the participants (and join requests) from the vendor.") },
+	{ "add", "s", cmd_add, N_("add PHONE[,PHONE...]: add people to this group (paced; those WhatsApp refuses are named).") },
+	{ "op", "s", cmd_op, N_("op PHONE[,PHONE...]: make participants admins.") },
+	{ "deop", "s", cmd_deop, N_("deop PHONE[,PHONE...]: take admin rights away (never from the creator).") },
+	{ "topic", "s", cmd_topic, N_("topic [TEXT]: show or change the group's subject.") },
+	{ "description", "s", cmd_description, N_("description TEXT: change the group's description.") },
+	{ "settings", "s", cmd_settings,
+	  N_("settings [announce on|off | locked on|off | approval on|off | add admins|all]: show or change the group's settings.") },
+	{ "invitelink", "s", cmd_invitelink, N_("invitelink [reset]: show the group's invite link, or revoke it and make a new one (asks first).") },
+	{ "link", "s", cmd_link, N_("link GROUP[,GROUP...]: link groups to this community.") },
 };
 
 /* libpurple's entry for every command: the table row is the data. */

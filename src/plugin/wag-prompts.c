@@ -129,3 +129,24 @@ wag_prompts_join(WagConn *conn, const char *group, const char *who)
 	                      caption(N_("_Accept")), G_CALLBACK(join_accept),
 	                      caption(N_("_Reject")), G_CALLBACK(join_reject));
 }
+
+static void
+reset_link_ok(Prompt *p, int action)
+{
+	wag_session_invite_link(p->conn->session, p->group, TRUE);
+	prompt_done(p);
+}
+
+void
+wag_prompts_reset_link(WagConn *conn, const char *group)
+{
+	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
+	g_autofree char *primary = g_strdup_printf(_("Reset the invite link of %s?"), g && g->subject ? g->subject : group);
+	Prompt *p = prompt_new(conn, group, NULL);
+
+	/* ok/cancel as for leaving: bitlbee can answer it. Cancel is the default. */
+	purple_request_ok_cancel(conn->gc, _("Reset invite link"), primary,
+	                         _("The current link stops working for everyone who has it; a new one is made."),
+	                         1, conn->account, NULL, wag_chat_find(conn, group), p,
+	                         G_CALLBACK(reset_link_ok), G_CALLBACK(prompt_cancel));
+}

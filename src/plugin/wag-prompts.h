@@ -12,3 +12,5 @@ void wag_prompts_free(WagConn *conn);
 
 void wag_prompts_leave(WagConn *conn, const char *group, gboolean closing);
 void wag_prompts_join(WagConn *conn, const char *group, const char *who);
+/* /invitelink reset: OK/Cancel first (the old link stops working). */
+void wag_prompts_reset_link(WagConn *conn, const char *group);

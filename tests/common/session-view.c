@@ -97,6 +97,12 @@ v_show_group(gpointer ui, const char *group)
 	line(ui, g_strdup_printf("show %s", group));
 }
 
+static void
+v_group_info_changed(gpointer ui, const char *group)
+{
+	line(ui, g_strdup_printf("group-info %s", group));
+}
+
 static const WagView recording_view = {
 	.progress = v_progress,
 	.connected = v_connected,
@@ -110,6 +116,7 @@ static const WagView recording_view = {
 	.ask_leave = v_ask_leave,
 	.join_request = v_join_request,
 	.show_group = v_show_group,
+	.group_info_changed = v_group_info_changed,
 };
 
 WagSessionConfig

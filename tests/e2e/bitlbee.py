@@ -11,7 +11,7 @@ from e2e_common import (CLIENT, GROUP, PLUGIN, Tap, free_port, post_webhook, sta
 
 BITLBEE = shutil.which("bitlbee") or "/usr/sbin/bitlbee"
 OPTIONS = ["vendor", "client_token", "api_base", "relay_url", "relay_token",
-           "removals_per_minute", "leave_on_close", "poll_seconds"]
+           "removals_per_minute", "leave_on_close", "poll_seconds", "adds_per_minute"]
 
 
 class Irc:
