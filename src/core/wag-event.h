@@ -4,6 +4,7 @@
 #pragma once
 #include <json-glib/json-glib.h>
 #include "wag-model.h"
+#include "wag-message.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,8 @@ typedef enum {
 	 * group's roster must be read again. No participants; roster_loaded is
 	 * cleared when it is applied. */
 	WAG_EVENT_ROSTER_CHANGED,
+	/* A group message (wag-message.h): no participants; `message` is set. */
+	WAG_EVENT_MESSAGE,
 	WAG_EVENT_LAST
 } WagEventKind;
 
@@ -33,6 +36,7 @@ typedef struct {
 	GPtrArray *participants; /* canonical ids, or group ids for LINKED/UNLINKED */
 	char *actor;        /* may be NULL */
 	gint64 at;          /* ms since the epoch */
+	WagMessage *message; /* WAG_EVENT_MESSAGE only */
 } WagEvent;
 
 WagEvent *wag_event_new(WagEventKind kind, const char *group);

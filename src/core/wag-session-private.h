@@ -15,6 +15,7 @@
 #include "wag-http.h"
 #include "wag-job.h"
 #include "wag-relay-client.h"
+#include "wag-session.h"
 #include "wag-vendor.h"
 #include "wag-view.h"
 
@@ -76,6 +77,17 @@ struct _WagSession {
 
 	/* wag-apply.c */
 	GHashTable *newest;      /* "group\nperson" -> gint64*: newest vendor time applied */
+
+	/* wag-messages.c */
+	WagMessagesMode messages_mode;
+	guint messages_per_minute; /* sends and deletions; 0: no limit */
+	GHashTable *history;     /* group id -> the last messages seen there (History*) */
+	GQueue *outbox;          /* sends and deletions waiting for their turn */
+	gboolean out_busy;       /* one of them is in flight */
+	guint out_timer;         /* the pace */
+	gint64 out_last;         /* monotonic time of the last call */
+	GPtrArray *echo_texts;   /* "group\ntext" sent, whose echo has not come back */
+	GHashTable *sent_ids;    /* ids of messages we sent, echo not seen yet */
 };
 
 /* Every vendor call of the session: the session's base URL, its cancellable. */
@@ -118,5 +130,10 @@ void wag_sync_queue(WagSession *s, WagEvent *e);
  * than one already applied for the same person and group is ignored. */
 gboolean wag_apply(WagSession *s, const WagEvent *e, gboolean vendor_time);
 void wag_apply_stop(WagSession *s);
+
+/* wag-messages.c: the conversation (sync hands it the message events). */
+void wag_messages_init(WagSession *s, const char *mode, guint per_minute);
+void wag_messages_stop(WagSession *s);
+void wag_messages_receive(WagSession *s, const WagEvent *e);
 
 G_END_DECLS

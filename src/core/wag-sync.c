@@ -46,7 +46,9 @@ apply_some(gpointer data)
 	/* Bursts are applied in slices so the main loop keeps breathing. */
 	while (n < APPLY_PER_ITERATION && !g_queue_is_empty(s->live_queue)) {
 		g_autoptr(WagEvent) e = g_queue_pop_head(s->live_queue);
-		if (names_unknown_lid(s, e))
+		if (e->kind == WAG_EVENT_MESSAGE)
+			wag_messages_receive(s, e);
+		else if (names_unknown_lid(s, e))
 			wag_roster_load(s, e->group, wag_runner_roster_ready);
 		else
 			wag_apply(s, e, TRUE);

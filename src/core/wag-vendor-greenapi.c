@@ -2,6 +2,7 @@
  * instance (api_base option). No communities, no join requests, one
  * participant per removal, and no membership webhooks (rosters are polled). */
 #include "wag-vendor.h"
+#include "wag-messaging.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include "wag-json.h"
@@ -306,4 +307,5 @@ const WagVendor wag_vendor_greenapi = {
 	.req_action = req_action,
 	.parse_action = parse_action,
 	.normalize_webhook = normalize_webhook,
+	.messaging = &wag_messaging_greenapi,
 };

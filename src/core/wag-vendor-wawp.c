@@ -3,6 +3,7 @@
  * listing, leave and join requests are WAHA paths Wawp does not document:
  * a 404 there means the instance does not offer it. */
 #include "wag-vendor.h"
+#include "wag-messaging.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include "wag-json.h"
@@ -471,4 +472,5 @@ const WagVendor wag_vendor_wawp = {
 	.req_requests = req_requests,
 	.parse_requests = parse_requests,
 	.normalize_webhook = normalize_webhook,
+	.messaging = &wag_messaging_wawp,
 };

@@ -2,6 +2,7 @@
  * Quirks kept here: Client-Token header, booleans as strings, `success` vs
  * `value` flags, communities as bare numbers, no join-request listing. */
 #include "wag-vendor.h"
+#include "wag-messaging.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include "wag-json.h"
@@ -426,4 +427,5 @@ const WagVendor wag_vendor_zapi = {
 	.req_action = req_action,
 	.parse_action = parse_action,
 	.normalize_webhook = normalize_webhook,
+	.messaging = &wag_messaging_zapi,
 };

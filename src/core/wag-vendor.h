@@ -69,6 +69,7 @@ typedef enum {
 } WagAction;
 
 typedef struct _WagVendor WagVendor;
+typedef struct _WagMessaging WagMessaging; /* wag-messaging.h */
 struct _WagVendor {
 	const char *id;           /* the `vendor` account option value */
 	const char *name;         /* shown to users */
@@ -124,6 +125,8 @@ struct _WagVendor {
 	 * messages, receipts and other noise) and names the instance it is for.
 	 * FALSE only when the body is not a webhook of this vendor at all. */
 	gboolean (*normalize_webhook)(JsonNode *body, GPtrArray *events, char **instance, GError **error);
+	/* Group messages: read, send, delete (wag-messaging.h). */
+	const WagMessaging *messaging;
 };
 
 const WagVendor *wag_vendor_lookup(const char *id);

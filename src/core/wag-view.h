@@ -26,6 +26,8 @@ typedef struct {
 	gboolean leave_on_close;   /* closing a chat asks whether to leave */
 	guint request_timeout;     /* seconds per vendor call */
 	const char *state_dir;     /* holds jobs/, relay/ and audit.log */
+	const char *messages;      /* "both" (NULL), "read" or "off" */
+	guint messages_per_minute; /* outgoing messages and deletions; 0: no limit */
 } WagSessionConfig;
 
 /* ---- Errors given to WagView.failed ---- */
@@ -82,6 +84,13 @@ typedef struct {
 	/* A job saved by an earlier connection resumes in group: show its chat,
 	 * where it reports, as when the user opens it (wag_session_open_group). */
 	void (*show_group)(gpointer ui, const char *group);
+	/* A group message to show (e->kind == WAG_EVENT_MESSAGE, e->message set;
+	 * e->at is the vendor's time). mentions_me: it names this account.
+	 * May be NULL (a front end without a conversation). */
+	void (*message)(gpointer ui, const WagEvent *e, gboolean mentions_me);
+	/* text, queued with wag_session_send_text(), was refused; error's message
+	 * is the vendor's words. May be NULL. */
+	void (*message_failed)(gpointer ui, const char *group, const char *text, const GError *error);
 } WagView;
 
 G_END_DECLS

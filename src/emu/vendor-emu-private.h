@@ -74,3 +74,7 @@ JsonObject *emu_require_json(SoupServerMessage *msg, WagEmuRequest *rec, guint b
 void emu_zapi(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec);
 void emu_green(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec);
 void emu_wawp(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec);
+
+/* vendor-emu-messages.c: sending and deleting group messages; FALSE when
+ * the call is not one of those. */
+gboolean emu_messages(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec);

@@ -80,4 +80,8 @@ gsize wag_emu_huge_sent(WagEmu *emu);
 /* The next `times` calls whose path contains `match` get status and body (a 5xx storm). */
 void wag_emu_fail_times(WagEmu *emu, const char *match, guint times, guint status, const char *body);
 
+/* ---- group messages (vendor-emu-messages.c) ---- */
+/* The id the last accepted send was given, or NULL. */
+const char *wag_emu_last_sent_id(WagEmu *emu);
+
 G_END_DECLS
