@@ -11,6 +11,8 @@
 
 /* Per chat, what /delete can reach while the session runs. */
 #define HISTORY_PER_GROUP 500
+/* Names kept (a hostile stream of senders cannot grow it without bound). */
+#define NAMES_MAX 20000
 /* Ids of messages we sent whose echo has not come back yet. */
 #define SENT_IDS_MAX 1000
 
@@ -92,6 +94,7 @@ wag_messages_init(WagSession *s, const char *mode, guint per_minute)
 	s->outbox = g_queue_new();
 	s->echo_texts = g_ptr_array_new_with_free_func(g_free);
 	s->sent_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	s->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 }
 
 void
@@ -106,6 +109,13 @@ wag_messages_stop(WagSession *s)
 	g_clear_pointer(&s->history, g_hash_table_destroy);
 	g_clear_pointer(&s->echo_texts, g_ptr_array_unref);
 	g_clear_pointer(&s->sent_ids, g_hash_table_destroy);
+	g_clear_pointer(&s->names, g_hash_table_destroy);
+}
+
+const char *
+wag_session_get_name(WagSession *s, const char *who)
+{
+	return who && s->names ? g_hash_table_lookup(s->names, who) : NULL;
 }
 
 static History *
@@ -169,6 +179,24 @@ is_our_echo(WagSession *s, const char *group, const WagMessage *m)
 	return m->type == WAG_MSG_TEXT && take_echo_text(s, group, m->text);
 }
 
+/* Named in the event's mentions, or "@PHONE" in its text (a sender of
+ * events that left the list out). */
+static gboolean
+mentions(const WagMessage *m, const char *me)
+{
+	g_autofree char *at = g_strconcat("@", me, NULL);
+	const char *p = m->text;
+
+	if (g_ptr_array_find_with_equal_func(m->mentions, me, g_str_equal, NULL))
+		return TRUE;
+	while (p && (p = strstr(p, at))) {
+		p += strlen(at);
+		if (!g_ascii_isdigit(*p))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 void
 wag_messages_receive(WagSession *s, const WagEvent *e)
 {
@@ -195,8 +223,12 @@ wag_messages_receive(WagSession *s, const WagEvent *e)
 	}
 	if (m->type != WAG_MSG_DELETED)
 		remember(h, m->message_id, m->from, m->from_me);
-	mentions_me = s->me && !m->from_me &&
-	              g_ptr_array_find_with_equal_func(m->mentions, s->me, g_str_equal, NULL);
+	if (m->from && m->from_name && *m->from_name && !m->from_me) {
+		if (g_hash_table_size(s->names) >= NAMES_MAX)
+			g_hash_table_remove_all(s->names);
+		g_hash_table_replace(s->names, g_strdup(m->from), wag_message_clean_text(m->from_name, 64));
+	}
+	mentions_me = s->me && !m->from_me && mentions(m, s->me);
 	if (s->view->message)
 		s->view->message(s->ui, e, mentions_me);
 }

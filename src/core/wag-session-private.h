@@ -88,6 +88,7 @@ struct _WagSession {
 	gint64 out_last;         /* monotonic time of the last call */
 	GPtrArray *echo_texts;   /* "group\ntext" sent, whose echo has not come back */
 	GHashTable *sent_ids;    /* ids of messages we sent, echo not seen yet */
+	GHashTable *names;       /* canonical id -> the WhatsApp name its messages carry */
 };
 
 /* Every vendor call of the session: the session's base URL, its cancellable. */

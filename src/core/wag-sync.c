@@ -249,10 +249,12 @@ wag_sync_start(WagSession *s)
 	if (!s->vendor->has_membership_webhooks) {
 		if (s->poll_seconds > 0)
 			s->poll_timer = g_timeout_add_seconds(s->poll_seconds, poll_tick, s);
-		if (*s->relay_url)
+		/* Its message webhooks still come through the relay. */
+		if (*s->relay_url && s->messages_mode == WAG_MESSAGES_OFF) {
 			g_info("%s sends no membership webhooks: relay_url is not used, rosters are polled every %u s",
 			       s->vendor->name, s->poll_seconds);
-		return;
+			return;
+		}
 	}
 	if (*s->relay_url)
 		wag_store_load(s->live_path, wag_http_get_cancellable(s->http), on_last_id, s);

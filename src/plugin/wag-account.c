@@ -4,6 +4,7 @@
 #include "wag-account.h"
 #include "wag-blist.h"
 #include "wag-chat.h"
+#include "wag-conversation.h"
 #include "wag-http.h"
 #include "wag-prompts.h"
 
@@ -126,6 +127,18 @@ on_show_group(gpointer ui, const char *group)
 	wag_chat_open(ui, group);
 }
 
+static void
+on_message(gpointer ui, const WagEvent *e, gboolean mentions_me)
+{
+	wag_conversation_show(ui, e, mentions_me);
+}
+
+static void
+on_message_failed(gpointer ui, const char *group, const char *text, const GError *error)
+{
+	wag_conversation_failed(ui, group, text, error);
+}
+
 static const WagView view = {
 	.progress = on_progress,
 	.connected = on_connected,
@@ -139,6 +152,8 @@ static const WagView view = {
 	.ask_leave = on_ask_leave,
 	.join_request = on_join_request,
 	.show_group = on_show_group,
+	.message = on_message,
+	.message_failed = on_message_failed,
 };
 
 /* ---- login and close ---- */
@@ -162,6 +177,8 @@ wag_account_login(PurpleAccount *account)
 		.leave_on_close = purple_account_get_bool(account, "leave_on_close", FALSE),
 		.request_timeout = timeout > 0 ? (guint) timeout : 30,
 		.state_dir = state_dir,
+		.messages = purple_account_get_string(account, "messages", "both"),
+		.messages_per_minute = MAX(0, purple_account_get_int(account, "messages_per_minute", 20)),
 	};
 	WagConn *conn;
 
