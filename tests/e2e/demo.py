@@ -243,7 +243,9 @@ def finch_part(t, tmp):
             return
         fields = [printed["Username"], printed["Password"], None, None, None,
                   printed["Z-API account security token (Client-Token)"], printed["API base URL"],
-                  printed["Relay URL"], printed["Relay token"], None, None, None, None, None]
+                  printed["Relay URL"], printed["Relay token"], None, None, None,
+                  None, None,  # messages, messages_per_minute
+                  None, None]
         # Tab passes Alias, Remember password and Vendor (Z-API already), then
         # the options the demo does not need, and Cancel, to Save.
         for value in fields:
