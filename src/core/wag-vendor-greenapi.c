@@ -274,6 +274,8 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 	return TRUE;
 }
 
+static char *webhook_id(JsonNode *body);
+
 const WagVendor wag_vendor_greenapi = {
 	.id = "greenapi",
 	.name = "Green API",
@@ -308,4 +310,12 @@ const WagVendor wag_vendor_greenapi = {
 	.parse_action = parse_action,
 	.normalize_webhook = normalize_webhook,
 	.messaging = &wag_messaging_greenapi,
+	.webhook_id = webhook_id,
 };
+
+/* Green API names each webhook with its top-level "idMessage". */
+static char *
+webhook_id(JsonNode *body)
+{
+	return wag_json_obj(body) ? wag_json_dup_id(wag_json_obj(body), "idMessage") : NULL;
+}

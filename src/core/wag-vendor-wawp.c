@@ -445,6 +445,8 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 	return TRUE;
 }
 
+static char *webhook_id(JsonNode *body);
+
 const WagVendor wag_vendor_wawp = {
 	.id = "wawp",
 	.name = "Wawp",
@@ -473,4 +475,12 @@ const WagVendor wag_vendor_wawp = {
 	.parse_requests = parse_requests,
 	.normalize_webhook = normalize_webhook,
 	.messaging = &wag_messaging_wawp,
+	.webhook_id = webhook_id,
 };
+
+/* WAHA/Wawp names each webhook with its top-level "id". */
+static char *
+webhook_id(JsonNode *body)
+{
+	return wag_json_obj(body) ? wag_json_dup_id(wag_json_obj(body), "id") : NULL;
+}

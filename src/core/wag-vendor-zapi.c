@@ -398,6 +398,8 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 	return TRUE;
 }
 
+static char *webhook_id(JsonNode *body);
+
 const WagVendor wag_vendor_zapi = {
 	.id = "zapi",
 	.name = "Z-API",
@@ -428,4 +430,12 @@ const WagVendor wag_vendor_zapi = {
 	.parse_action = parse_action,
 	.normalize_webhook = normalize_webhook,
 	.messaging = &wag_messaging_zapi,
+	.webhook_id = webhook_id,
 };
+
+/* Z-API names each webhook with its top-level "messageId". */
+static char *
+webhook_id(JsonNode *body)
+{
+	return wag_json_obj(body) ? wag_json_dup_id(wag_json_obj(body), "messageId") : NULL;
+}

@@ -127,6 +127,9 @@ struct _WagVendor {
 	gboolean (*normalize_webhook)(JsonNode *body, GPtrArray *events, char **instance, GError **error);
 	/* Group messages: read, send, delete (wag-messaging.h). */
 	const WagMessaging *messaging;
+	/* The vendor's own id of a webhook (the relay stores a webhook once per
+	 * id), or NULL when it has none. */
+	char *(*webhook_id)(JsonNode *body);
 };
 
 const WagVendor *wag_vendor_lookup(const char *id);

@@ -4,10 +4,11 @@
 #include <errno.h>
 #include <string.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 
 #define BATCH_MAX 512
 
-typedef enum { OP_APPEND, OP_READ, OP_PRUNE, OP_QUIT } OpKind;
+typedef enum { OP_APPEND, OP_READ, OP_PRUNE, OP_CHECK, OP_QUIT } OpKind;
 
 typedef struct {
 	OpKind kind;
@@ -19,13 +20,19 @@ typedef struct {
 	gint64 after;
 	guint limit;
 	gboolean more;
-	gboolean direct;
+	gboolean duplicate;
+	const char *tenant; /* interned */
+	char *dedupe;
 	GError *error;
 } Op;
 
 struct _RelayStore {
 	sqlite3 *db;
-	sqlite3_stmt *begin, *commit, *insert; /* prepared once: every batch uses them */
+	sqlite3_stmt *begin, *commit, *insert, *seen, *mark; /* prepared once: every batch uses them */
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	atomic_bool gone, failed;
 	GThread *thread;
 	GAsyncQueue *queue;
 	GMainContext *context;
@@ -38,6 +45,7 @@ struct _RelayStore {
 typedef struct {
 	RelayStore *store;
 	GPtrArray *events;
+	GPtrArray *tenants;
 } Committed;
 
 static void
@@ -48,6 +56,7 @@ op_free(Op *op)
 	if (op->destroy)
 		op->destroy(op->data);
 	g_clear_error(&op->error);
+	g_free(op->dedupe);
 	g_free(op);
 }
 
@@ -56,7 +65,7 @@ deliver(gpointer data)
 {
 	Op *op = data;
 	if (op->kind == OP_APPEND && op->stored)
-		op->stored(op->error, op->data);
+		op->stored(op->error, op->duplicate, op->data);
 	else if (op->kind == OP_READ && op->read)
 		op->read(op->events, op->more, op->data);
 	return G_SOURCE_REMOVE;
@@ -65,11 +74,6 @@ deliver(gpointer data)
 static void
 reply(RelayStore *s, Op *op)
 {
-	if (op->direct) {
-		deliver(op);
-		op_free(op);
-		return;
-	}
 	/* Same priority for all: the main context runs them in queue order. */
 	g_main_context_invoke_full(s->context, G_PRIORITY_DEFAULT, deliver, op, (GDestroyNotify) op_free);
 }
@@ -79,7 +83,7 @@ deliver_committed(gpointer data)
 {
 	Committed *c = data;
 	if (c->store->committed)
-		c->store->committed(c->events, c->store->committed_data);
+		c->store->committed(c->events, c->tenants, c->store->committed_data);
 	return G_SOURCE_REMOVE;
 }
 
@@ -88,6 +92,7 @@ committed_free(gpointer data)
 {
 	Committed *c = data;
 	g_ptr_array_unref(c->events);
+	g_ptr_array_unref(c->tenants);
 	g_free(c);
 }
 
@@ -139,21 +144,47 @@ step(RelayStore *s, sqlite3_stmt *st, GError **error)
 	return FALSE;
 }
 
+/* The file at the path is still the one opened: a database removed or
+ * replaced under the relay would take its commits into a deleted file and
+ * give ids again after a restart. */
+static gboolean
+still_there(RelayStore *s)
+{
+	struct stat st;
+	if (atomic_load(&s->gone))
+		return FALSE;
+	if (stat(s->path, &st) != 0 || st.st_dev != s->dev || st.st_ino != s->ino) {
+		atomic_store(&s->gone, TRUE);
+		g_printerr("level=error msg=\"the database file was removed or replaced; refusing to store\" db=%s\n", s->path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static void
 commit_batch(RelayStore *s, GPtrArray *ops)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = s->insert;
 	GError *err = NULL;
 	gint64 now = g_get_real_time() / 1000;
 	gint64 id = s->last_id;
 	g_autoptr(GString) parts = g_string_sized_new(64);
 
+	if (!still_there(s)) {
+		g_set_error(&err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "the database file was removed or replaced");
+		goto out;
+	}
 	if (!step(s, s->begin, &err))
 		goto out;
-	st = s->insert;
 	for (guint i = 0; i < ops->len && !err; i++) {
 		Op *op = ops->pdata[i];
-		for (guint j = 0; j < op->events->len && !err; j++) {
+		sqlite3_bind_text(s->seen, 1, op->dedupe, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s->seen, 2, now);
+		if (!step(s, s->seen, &err))
+			break;
+		/* Seen before (a vendor's retry, a replay): stored once. */
+		op->duplicate = sqlite3_changes(s->db) == 0;
+		for (guint j = 0; j < op->events->len && !err && !op->duplicate; j++) {
 			WagEvent *e = op->events->pdata[j];
 			participants_json(parts, e);
 			sqlite3_reset(st);
@@ -166,13 +197,21 @@ commit_batch(RelayStore *s, GPtrArray *ops)
 			sqlite3_bind_text(st, 7, parts->str, (int) parts->len, SQLITE_STATIC);
 			sqlite3_bind_text(st, 8, e->actor, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 9, e->at);
+			sqlite3_bind_text(st, 10, op->tenant, -1, SQLITE_STATIC);
 			if (sqlite3_step(st) != SQLITE_DONE)
 				g_set_error(&err, G_IO_ERROR, G_IO_ERROR_FAILED, "insert: %s", sqlite3_errmsg(s->db));
 			e->id = id;
 		}
+		if (op->duplicate)
+			g_ptr_array_set_size(op->events, 0);
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	sqlite3_clear_bindings(s->seen);
+	if (!err && id != s->last_id) {
+		sqlite3_bind_int64(s->mark, 1, id);
+		step(s, s->mark, &err);
+	}
 	if (err || !step(s, s->commit, &err)) {
 		exec(s->db, "ROLLBACK", NULL);
 		for (guint i = 0; i < ops->len; i++) {
@@ -184,6 +223,7 @@ commit_batch(RelayStore *s, GPtrArray *ops)
 		s->last_id = id;
 	}
 out:
+	atomic_store(&s->failed, err != NULL);
 	if (!err && !atomic_load(&s->listening)) {
 		/* Nobody follows: no need to wake the main context for them. */
 		for (guint i = 0; i < ops->len; i++)
@@ -193,10 +233,14 @@ out:
 		Committed *c = g_new0(Committed, 1);
 		c->store = s;
 		c->events = g_ptr_array_new_with_free_func((GDestroyNotify) wag_event_free);
+		c->tenants = g_ptr_array_new();
 		for (guint i = 0; i < ops->len; i++) {
-			GPtrArray *evs = ((Op *) ops->pdata[i])->events;
-			for (guint j = 0; j < evs->len; j++)
+			Op *op = ops->pdata[i];
+			GPtrArray *evs = op->events;
+			for (guint j = 0; j < evs->len; j++) {
 				g_ptr_array_add(c->events, evs->pdata[j]);
+				g_ptr_array_add(c->tenants, (gpointer) op->tenant);
+			}
 			g_ptr_array_set_free_func(evs, NULL);
 			g_ptr_array_set_size(evs, 0);
 		}
@@ -221,9 +265,10 @@ do_read(RelayStore *s, Op *op)
 
 	op->events = g_ptr_array_new_with_free_func((GDestroyNotify) wag_event_free);
 	if (sqlite3_prepare_v2(s->db, "SELECT id, vendor, instance, grp, kind, participants, actor, at FROM events"
-	                       " WHERE id > ? ORDER BY id LIMIT ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, op->after);
-		sqlite3_bind_int(st, 2, (int) op->limit);
+	                       " WHERE tenant = ? AND id > ? ORDER BY id LIMIT ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, op->tenant, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, op->after);
+		sqlite3_bind_int(st, 3, (int) op->limit);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			WagEventKind kind;
 			const char *parts = (const char *) sqlite3_column_text(st, 5);
@@ -281,9 +326,19 @@ store_thread(gpointer data)
 				sqlite3_step(st);
 			}
 			sqlite3_finalize(st);
+			st = NULL;
+			if (sqlite3_prepare_v2(s->db, "DELETE FROM seen WHERE received < ?", -1, &st, NULL) == SQLITE_OK) {
+				sqlite3_bind_int64(st, 1, op->after);
+				sqlite3_step(st);
+			}
+			sqlite3_finalize(st);
 			op_free(op);
 			break;
 		}
+		case OP_CHECK:
+			still_there(s);
+			op_free(op);
+			break;
 		case OP_APPEND: /* the batch was full */
 			g_ptr_array_add(batch, op);
 			break;
@@ -294,19 +349,43 @@ store_thread(gpointer data)
 	}
 }
 
+static void
+store_free(RelayStore *s)
+{
+	sqlite3_finalize(s->begin);
+	sqlite3_finalize(s->commit);
+	sqlite3_finalize(s->insert);
+	sqlite3_finalize(s->seen);
+	sqlite3_finalize(s->mark);
+	sqlite3_close(s->db);
+	g_free(s->path);
+	g_free(s);
+}
+
+static gint64
+query_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	gint64 v = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 RelayStore *
 relay_store_open(const char *path, GError **error)
 {
 	RelayStore *s = g_new0(RelayStore, 1);
-	sqlite3_stmt *st = NULL;
 	g_autofree char *dir = g_path_get_dirname(path);
+	struct stat st;
 
+	s->path = g_strdup(path);
 	if (g_mkdir_with_parents(dir, 0700) != 0 ||
 	    sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "cannot open database %s: %s", path,
 		            s->db ? sqlite3_errmsg(s->db) : g_strerror(errno));
-		sqlite3_close(s->db);
-		g_free(s);
+		store_free(s);
 		return NULL;
 	}
 	/* WAL + FULL: a commit is on disk (fsync'd) when COMMIT returns. */
@@ -316,56 +395,55 @@ relay_store_open(const char *path, GError **error)
 	    !exec(s->db, "PRAGMA journal_mode=WAL", error) || !exec(s->db, "PRAGMA synchronous=FULL", error) ||
 	    !exec(s->db, "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, received INTEGER NOT NULL,"
 	          " vendor TEXT, instance TEXT, grp TEXT NOT NULL, kind TEXT NOT NULL, participants TEXT NOT NULL,"
-	          " actor TEXT, at INTEGER)", error) ||
-	    !exec(s->db, "CREATE INDEX IF NOT EXISTS events_received ON events (received)", error)) {
+	          " actor TEXT, at INTEGER, tenant TEXT NOT NULL DEFAULT 'default')", error) ||
+	    /* Databases from before tenants: their events are the shorthand tenant's. */
+	    (query_int(s->db, "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'tenant'") == 0 &&
+	     !exec(s->db, "ALTER TABLE events ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default'", error)) ||
+	    !exec(s->db, "CREATE INDEX IF NOT EXISTS events_received ON events (received)", error) ||
+	    !exec(s->db, "CREATE INDEX IF NOT EXISTS events_tenant ON events (tenant, id)", error) ||
+	    !exec(s->db, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)", error) ||
+	    !exec(s->db, "CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, received INTEGER NOT NULL)", error) ||
+	    !exec(s->db, "CREATE INDEX IF NOT EXISTS seen_received ON seen (received)", error)) {
 		g_prefix_error(error, "cannot use database %s: ", path);
-		sqlite3_close(s->db);
-		g_free(s);
+		store_free(s);
 		return NULL;
 	}
 	if (sqlite3_prepare_v2(s->db, "BEGIN IMMEDIATE", -1, &s->begin, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "COMMIT", -1, &s->commit, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "INSERT INTO events (id, received, vendor, instance, grp, kind, participants, actor, at)"
-	                       " VALUES (?,?,?,?,?,?,?,?,?)", -1, &s->insert, NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(s->db, "INSERT INTO events (id, received, vendor, instance, grp, kind, participants, actor, at, tenant)"
+	                       " VALUES (?,?,?,?,?,?,?,?,?,?)", -1, &s->insert, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO seen (key, received) VALUES (?,?)", -1, &s->seen, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('high_water', ?)", -1, &s->mark, NULL) != SQLITE_OK ||
+	    stat(path, &st) != 0) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot use database %s: %s", path, sqlite3_errmsg(s->db));
-		sqlite3_finalize(s->begin);
-		sqlite3_finalize(s->commit);
-		sqlite3_close(s->db);
-		g_free(s);
+		store_free(s);
 		return NULL;
 	}
-	if (sqlite3_prepare_v2(s->db, "SELECT COALESCE(MAX(id), 0) FROM events", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		s->last_id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	/* Above every id handed out before (kept through retention), and above
+	 * the clock, so a deleted or restored file cannot give old ids again. */
+	s->last_id = MAX(query_int(s->db, "SELECT COALESCE(MAX(id), 0) FROM events"),
+	                 query_int(s->db, "SELECT COALESCE(MAX(value), 0) FROM meta WHERE key = 'high_water'"));
+	s->last_id = MAX(s->last_id, g_get_real_time());
 	s->context = g_main_context_ref_thread_default();
 	s->queue = g_async_queue_new();
 	s->thread = g_thread_new("relay-store", store_thread, s);
 	return s;
 }
 
-static void
-append(RelayStore *s, GPtrArray *events, RelayStoredFunc cb, gpointer data, gboolean direct)
+void
+relay_store_append(RelayStore *s, const char *tenant, const char *dedupe, GPtrArray *events, RelayStoredFunc cb,
+                   gpointer data)
 {
 	Op *op = g_new0(Op, 1);
 	op->kind = OP_APPEND;
+	op->tenant = tenant;
+	op->dedupe = g_strdup(dedupe);
 	op->events = events;
 	op->stored = cb;
 	op->data = data;
-	op->direct = direct;
 	g_async_queue_push(s->queue, op);
-}
-
-void
-relay_store_append(RelayStore *s, GPtrArray *events, RelayStoredFunc cb, gpointer data)
-{
-	append(s, events, cb, data, FALSE);
-}
-
-void
-relay_store_append_direct(RelayStore *s, GPtrArray *events, RelayStoredFunc cb, gpointer data)
-{
-	append(s, events, cb, data, TRUE);
 }
 
 void
@@ -382,10 +460,12 @@ relay_store_set_listening(RelayStore *s, gboolean listening)
 }
 
 void
-relay_store_read(RelayStore *s, gint64 after, guint limit, RelayReadFunc cb, gpointer data, GDestroyNotify destroy)
+relay_store_read(RelayStore *s, const char *tenant, gint64 after, guint limit, RelayReadFunc cb, gpointer data,
+                 GDestroyNotify destroy)
 {
 	Op *op = g_new0(Op, 1);
 	op->kind = OP_READ;
+	op->tenant = tenant;
 	op->after = after;
 	op->limit = limit;
 	op->read = cb;
@@ -403,6 +483,26 @@ relay_store_prune(RelayStore *s, gint64 received_before_ms)
 	g_async_queue_push(s->queue, op);
 }
 
+void
+relay_store_check(RelayStore *s)
+{
+	Op *op = g_new0(Op, 1);
+	op->kind = OP_CHECK;
+	g_async_queue_push(s->queue, op);
+}
+
+gboolean
+relay_store_healthy(RelayStore *s)
+{
+	return !atomic_load(&s->gone) && !atomic_load(&s->failed);
+}
+
+gboolean
+relay_store_usable(RelayStore *s)
+{
+	return !atomic_load(&s->gone);
+}
+
 gint64
 relay_store_last_id(RelayStore *s)
 {
@@ -416,11 +516,7 @@ relay_store_close(RelayStore *s)
 	op->kind = OP_QUIT;
 	g_async_queue_push(s->queue, op);
 	g_thread_join(s->thread);
-	sqlite3_finalize(s->begin);
-	sqlite3_finalize(s->commit);
-	sqlite3_finalize(s->insert);
-	sqlite3_close(s->db);
 	g_async_queue_unref(s->queue);
 	g_main_context_unref(s->context);
-	g_free(s);
+	store_free(s);
 }

@@ -1,38 +1,38 @@
 /* wagateway-relay: receives the vendors' webhooks, keeps the participant
- * events durably, and streams them to the plugins that follow it. */
+ * events durably, and streams them to the plugins that follow it. Every
+ * request is parsed and answered by libsoup; the gate (relay-gate.h) in
+ * front of it owns the socket and lets through only heads that are well
+ * framed, within limits, and on a route with the right secret. */
 #include "relay.h"
-#include "relay-ingest.h"
-#include "relay-prefixed.h"
+#include "relay-gate.h"
 #include "relay-store.h"
+#include "relay-ws.h"
 #include "wag-vendor.h"
-#include "wag-json.h"
 #include <libsoup/soup.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <gio/gunixsocketaddress.h>
 #include <locale.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef WAG_HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
-#define BACKLOG_PAGE 500
-
-typedef struct {
-	gint ref;
-	SoupWebsocketConnection *ws;
-	gint64 last_sent;
-	gint64 acked;
-	gboolean live;
-	gboolean closed;
-} Client;
+#define STOP_GRACE_MS 3000
 
 typedef struct {
 	RelayConfig cfg;
 	SoupServer *server;
-	RelayIngest *ingest;
+	RelayGate *gate;
 	RelayStore *store;
+	RelayClients *clients;
 	GMainLoop *loop;
-	GPtrArray *clients;
 	RelayStats stats;
-	guint64 delivered;
+	const char *vendor_ids[RELAY_MAX_VENDORS + 1];
+	gboolean stopping;
+	gint64 stop_deadline;
 } Relay;
 
 static void
@@ -50,143 +50,7 @@ refuse(Relay *r, SoupServerMessage *msg, RelayReject reason, guint status)
 	respond(msg, status, relay_reject_name(reason));
 }
 
-/* ---- streaming to plugins ---- */
-
-static Client *
-client_ref(Client *c)
-{
-	g_atomic_int_inc(&c->ref);
-	return c;
-}
-
-static void
-client_unref(gpointer p)
-{
-	Client *c = p;
-	if (g_atomic_int_dec_and_test(&c->ref)) {
-		g_object_unref(c->ws);
-		g_free(c);
-	}
-}
-
-static void
-send_events(Relay *r, Client *c, GPtrArray *events)
-{
-	for (guint i = 0; i < events->len && !c->closed; i++) {
-		WagEvent *e = events->pdata[i];
-		g_autoptr(JsonNode) n = NULL;
-		g_autofree char *text = NULL;
-
-		if (e->id <= c->last_sent)
-			continue;
-		n = wag_event_to_json(e);
-		text = json_to_string(n, FALSE);
-		soup_websocket_connection_send_text(c->ws, text);
-		c->last_sent = e->id;
-		r->delivered++;
-	}
-}
-
-typedef struct {
-	Relay *relay;
-	Client *client;
-} ReadCtx;
-
-static void
-read_ctx_free(gpointer p)
-{
-	ReadCtx *rc = p;
-	client_unref(rc->client);
-	g_free(rc);
-}
-
-static void backlog(Relay *r, Client *c);
-
-static void
-on_backlog(GPtrArray *events, gboolean more, gpointer data)
-{
-	ReadCtx *rc = data;
-	Client *c = rc->client;
-
-	if (c->closed)
-		return;
-	send_events(rc->relay, c, events);
-	if (more)
-		backlog(rc->relay, c);
-	else
-		c->live = TRUE; /* later commits reach it by broadcast, in order */
-}
-
-static void
-backlog(Relay *r, Client *c)
-{
-	ReadCtx *rc = g_new0(ReadCtx, 1);
-	rc->relay = r;
-	rc->client = client_ref(c);
-	relay_store_read(r->store, c->last_sent, BACKLOG_PAGE, on_backlog, rc, read_ctx_free);
-}
-
-static void
-on_ws_message(SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer data)
-{
-	Client *c = data;
-	gsize len;
-	const char *text = g_bytes_get_data(message, &len);
-	g_autoptr(JsonNode) n = NULL;
-
-	if (type != SOUP_WEBSOCKET_DATA_TEXT)
-		return;
-	n = wag_json_parse(text, len, NULL);
-	if (wag_json_obj(n) && json_object_has_member(wag_json_obj(n), "ack"))
-		c->acked = MAX(c->acked, wag_json_int(wag_json_obj(n), "ack", c->acked));
-}
-
-static void
-on_ws_closed(SoupWebsocketConnection *ws, gpointer data)
-{
-	Relay *r = g_object_get_data(G_OBJECT(ws), "relay");
-	Client *c = data;
-
-	c->closed = TRUE;
-	relay_log("info", "msg=\"client gone\" last_sent=%" G_GINT64_FORMAT " acked=%" G_GINT64_FORMAT, c->last_sent, c->acked);
-	g_ptr_array_remove(r->clients, c);
-	relay_store_set_listening(r->store, r->clients->len > 0);
-}
-
-static void
-on_ws(SoupServer *server, SoupServerMessage *msg, const char *path, SoupWebsocketConnection *ws, gpointer data)
-{
-	Relay *r = data;
-	GUri *uri = soup_server_message_get_uri(msg);
-	g_autoptr(GHashTable) q = g_uri_get_query(uri) ?
-		g_uri_parse_params(g_uri_get_query(uri), -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
-	const char *after = q ? g_hash_table_lookup(q, "after") : NULL;
-	Client *c = g_new0(Client, 1);
-
-	c->ref = 1;
-	c->ws = g_object_ref(ws);
-	c->last_sent = after ? MAX(0, g_ascii_strtoll(after, NULL, 10)) : 0;
-	g_object_set_data(G_OBJECT(ws), "relay", r);
-	soup_websocket_connection_set_keepalive_interval(ws, 30);
-	g_signal_connect(ws, "message", G_CALLBACK(on_ws_message), c);
-	g_signal_connect(ws, "closed", G_CALLBACK(on_ws_closed), c);
-	g_ptr_array_add(r->clients, c);
-	relay_store_set_listening(r->store, TRUE);
-	relay_log("info", "msg=\"client connected\" after=%" G_GINT64_FORMAT, c->last_sent);
-	backlog(r, c);
-}
-
-static void
-broadcast(Relay *r, GPtrArray *events)
-{
-	for (guint i = 0; i < r->clients->len; i++) {
-		Client *c = r->clients->pdata[i];
-		if (c->live)
-			send_events(r, c, events);
-	}
-}
-
-/* ---- webhooks that reach libsoup (the ingest threads take the usual ones) ---- */
+/* ---- webhooks ---- */
 
 typedef struct {
 	Relay *relay;
@@ -201,15 +65,15 @@ on_disconnected(SoupServerMessage *msg, gpointer data)
 }
 
 static void
-on_stored(const GError *error, gpointer data)
+on_stored(const GError *error, gboolean duplicate, gpointer data)
 {
 	Pending *p = data;
 
 	g_signal_handlers_disconnect_by_func(p->msg, on_disconnected, p);
-	relay_webhook_stored(&p->relay->stats, error);
+	relay_webhook_stored(&p->relay->stats, error, duplicate);
 	if (!p->gone) {
 		/* Committed: only now does the vendor hear 200. */
-		respond(p->msg, error ? 503 : 200, error ? "store failed" : "ok");
+		respond(p->msg, error ? 503 : 200, error ? "store failed" : duplicate ? "duplicate" : "ok");
 		soup_server_message_unpause(p->msg);
 	}
 	g_object_unref(p->msg);
@@ -223,29 +87,30 @@ webhook(Relay *r, SoupServerMessage *msg, const char *path)
 	g_autoptr(GBytes) body = NULL;
 	g_autofree char *ctype = NULL;
 	const char *ct = soup_message_headers_get_content_type(h, NULL);
-	GPtrArray *events = NULL;
+	RelayAccepted a;
 	RelayReject reason;
 	RelayWebhook w;
 	guint status;
 	Pending *p;
 
-	if (g_object_get_data(G_OBJECT(msg), "wag-too-large")) {
-		refuse(r, msg, REJECT_TOO_LARGE, 413);
-		return;
-	}
 	body = soup_message_body_flatten(soup_server_message_get_request_body(msg));
 	ctype = ct ? g_ascii_strdown(ct, -1) : NULL;
 	w = (RelayWebhook) { soup_server_message_get_method(msg), path, ctype,
 	                     soup_message_headers_get_one(h, RELAY_HMAC_HEADER),
 	                     g_bytes_get_data(body, NULL), g_bytes_get_size(body) };
-	status = relay_webhook_decide(&r->cfg, &r->stats, &w, &events, &reason);
+	status = relay_webhook_decide(&r->cfg, &r->stats, &w, &a, &reason);
 	if (status != 200) {
 		respond(msg, status, relay_reject_name(reason));
 		return;
 	}
-	if (!events->len) {
-		g_ptr_array_unref(events);
+	if (!a.events->len) {
+		relay_accepted_clear(&a);
 		respond(msg, 200, "ignored");
+		return;
+	}
+	if (!relay_store_usable(r->store)) {
+		relay_accepted_clear(&a);
+		refuse(r, msg, REJECT_UNAVAILABLE, 503);
 		return;
 	}
 	p = g_new0(Pending, 1);
@@ -253,17 +118,42 @@ webhook(Relay *r, SoupServerMessage *msg, const char *path)
 	p->msg = g_object_ref(msg);
 	g_signal_connect(msg, "disconnected", G_CALLBACK(on_disconnected), p);
 	soup_server_message_pause(msg);
-	relay_store_append(r->store, events, on_stored, p);
+	relay_store_append(r->store, a.tenant->name, a.dedupe, g_steal_pointer(&a.events), on_stored, p);
+	relay_accepted_clear(&a);
 }
 
-/* Every commit, from either front end, reaches the followers in id order. */
 static void
-on_committed(GPtrArray *events, gpointer data)
+on_committed(GPtrArray *events, GPtrArray *tenants, gpointer data)
 {
-	broadcast(data, events);
+	Relay *r = data;
+	relay_clients_committed(r->clients, events, tenants);
 }
 
 /* ---- the rest of HTTP ---- */
+
+static gboolean
+is_loopback(SoupServerMessage *msg)
+{
+	GSocketAddress *a = soup_server_message_get_remote_address(msg);
+	return a && G_IS_INET_SOCKET_ADDRESS(a) &&
+	       g_inet_address_get_is_loopback(g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(a)));
+}
+
+/* With metrics_token set, /metrics needs it as a bearer token. Without,
+ * only a direct loopback client may read it: a request that came through
+ * a proxy (it says so in Forwarded, X-Forwarded-For or X-Real-IP) is
+ * refused, since a reverse proxy on the same host connects from loopback. */
+static gboolean
+metrics_allowed(Relay *r, SoupServerMessage *msg)
+{
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
+	const char *auth = soup_message_headers_get_one(h, "Authorization");
+
+	if (r->cfg.metrics_token && *r->cfg.metrics_token)
+		return auth && g_ascii_strncasecmp(auth, "Bearer ", 7) == 0 && relay_secure_equal(auth + 7, r->cfg.metrics_token);
+	return is_loopback(msg) && !soup_message_headers_get_one(h, "Forwarded") &&
+	       !soup_message_headers_get_one(h, "X-Forwarded-For") && !soup_message_headers_get_one(h, "X-Real-IP");
+}
 
 static void
 metrics(Relay *r, SoupServerMessage *msg)
@@ -277,80 +167,81 @@ metrics(Relay *r, SoupServerMessage *msg)
 		                       v[i]->id, (guint64) atomic_load(&r->stats.received[i]));
 	g_string_append_printf(s, "# TYPE wagateway_relay_webhooks_stored_total counter\n"
 	                       "wagateway_relay_webhooks_stored_total %" G_GUINT64_FORMAT "\n"
+	                       "# TYPE wagateway_relay_webhooks_duplicate_total counter\n"
+	                       "wagateway_relay_webhooks_duplicate_total %" G_GUINT64_FORMAT "\n"
 	                       "# TYPE wagateway_relay_webhooks_ignored_total counter\n"
 	                       "wagateway_relay_webhooks_ignored_total %" G_GUINT64_FORMAT "\n"
-	                       "# TYPE wagateway_relay_webhooks_rejected_total counter\n",
-	                       (guint64) atomic_load(&r->stats.stored), (guint64) atomic_load(&r->stats.ignored));
-	for (guint i = 0; i < REJECT_COUNT; i++) {
-		guint64 n = atomic_load(&r->stats.rejected[i]);
-		if (n)
-			g_string_append_printf(s, "wagateway_relay_webhooks_rejected_total{reason=\"%s\"} %" G_GUINT64_FORMAT "\n",
-			                       relay_reject_name(i), n);
-	}
+	                       "# TYPE wagateway_relay_rejected_total counter\n",
+	                       (guint64) atomic_load(&r->stats.stored), (guint64) atomic_load(&r->stats.duplicates),
+	                       (guint64) atomic_load(&r->stats.ignored));
+	for (guint i = 0; i < REJECT_COUNT; i++)
+		g_string_append_printf(s, "wagateway_relay_rejected_total{reason=\"%s\"} %" G_GUINT64_FORMAT "\n",
+		                       relay_reject_name(i), (guint64) atomic_load(&r->stats.rejected[i]));
 	g_string_append_printf(s, "# TYPE wagateway_relay_events_delivered_total counter\n"
 	                       "wagateway_relay_events_delivered_total %" G_GUINT64_FORMAT "\n"
+	                       "# TYPE wagateway_relay_clients_dropped_total counter\n"
+	                       "wagateway_relay_clients_dropped_total %" G_GUINT64_FORMAT "\n"
 	                       "# TYPE wagateway_relay_clients_connected gauge\n"
-	                       "wagateway_relay_clients_connected %u\n", r->delivered, r->clients->len);
+	                       "wagateway_relay_clients_connected %u\n"
+	                       "# TYPE wagateway_relay_connections_open gauge\n"
+	                       "wagateway_relay_connections_open %u\n"
+	                       "# TYPE wagateway_relay_healthy gauge\n"
+	                       "wagateway_relay_healthy %d\n",
+	                       relay_clients_delivered(r->clients), relay_clients_dropped(r->clients),
+	                       relay_clients_count(r->clients), relay_gate_connections(r->gate),
+	                       relay_store_healthy(r->store));
 	soup_server_message_set_status(msg, 200, NULL);
 	soup_server_message_set_response(msg, "text/plain; version=0.0.4", SOUP_MEMORY_TAKE, s->str, s->len);
 	g_string_free(s, FALSE);
 }
 
+/* Routes are matched exactly (the gate refused every other path already). */
 static void
 handler(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
 {
 	Relay *r = data;
 
-	if (g_str_has_prefix(path, "/webhook/"))
+	if (g_str_has_prefix(path, "/webhook/")) {
 		webhook(r, msg, path);
-	else if (strcmp(path, "/healthz") == 0)
-		respond(msg, 200, "ok");
-	else if (strcmp(path, "/metrics") == 0)
-		metrics(r, msg);
-	else if (strcmp(path, "/events") == 0)
+	} else if (strcmp(path, "/healthz") == 0) {
+		if (relay_store_healthy(r->store))
+			respond(msg, 200, "ok");
+		else
+			respond(msg, 503, "database unavailable");
+	} else if (strcmp(path, "/metrics") == 0) {
+		if (metrics_allowed(r, msg))
+			metrics(r, msg);
+		else
+			refuse(r, msg, REJECT_METRICS_FORBIDDEN, 403);
+	} else if (strcmp(path, "/events") == 0) {
 		respond(msg, 400, "WebSocket upgrade required");
-	else
+	} else {
 		respond(msg, 404, "not found");
-}
-
-/* A body without a declared length stops being kept once over the limit. */
-static void
-on_got_chunk(SoupServerMessage *msg, GBytes *chunk, gpointer data)
-{
-	Relay *r = data;
-	gsize seen = GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(msg), "wag-seen")) + g_bytes_get_size(chunk);
-
-	g_object_set_data(G_OBJECT(msg), "wag-seen", GSIZE_TO_POINTER(seen));
-	if (seen > r->cfg.max_body && !g_object_get_data(G_OBJECT(msg), "wag-too-large")) {
-		g_object_set_data(G_OBJECT(msg), "wag-too-large", GINT_TO_POINTER(1));
-		soup_message_body_set_accumulate(soup_server_message_get_request_body(msg), FALSE);
 	}
 }
 
-/* Bounds memory before the body is read: a declared length over the limit
- * is refused at once; other bodies are counted as they arrive. */
+/* The token was checked by the gate already; checked again here, where the
+ * tenant is needed, so libsoup's own path matching decides nothing. */
 static void
 on_got_headers(SoupServerMessage *msg, gpointer data)
 {
 	Relay *r = data;
 	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
 	const char *path = g_uri_get_path(soup_server_message_get_uri(msg));
+	const char *auth = soup_message_headers_get_one(h, "Authorization");
 
-	if (soup_message_headers_get_encoding(h) == SOUP_ENCODING_CONTENT_LENGTH &&
-	    soup_message_headers_get_content_length(h) > (goffset) r->cfg.max_body) {
-		soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Connection", "close");
-		refuse(r, msg, REJECT_TOO_LARGE, 413);
+	if (!g_str_has_prefix(path, "/events"))
 		return;
-	}
-	if (soup_message_headers_get_encoding(h) != SOUP_ENCODING_CONTENT_LENGTH)
-		g_signal_connect(msg, "got-chunk", G_CALLBACK(on_got_chunk), r);
-	if (g_str_equal(path, "/events")) {
-		const char *auth = soup_message_headers_get_one(h, "Authorization");
-		if (!auth || !g_str_has_prefix(auth, "Bearer ") || !relay_secure_equal(auth + 7, r->cfg.client_token)) {
-			soup_message_headers_replace(soup_server_message_get_response_headers(msg), "WWW-Authenticate", "Bearer");
-			respond(msg, 401, "bad client token");
-			relay_log("info", "msg=\"client refused\" reason=bad_token");
-		}
+	/* Whatever the answer, the connection ends with it unless it upgrades
+	 * (the handshake replaces this header): the gate stops reading heads
+	 * after an upgrade request. */
+	soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Connection", "close");
+	if (strcmp(path, "/events") != 0) {
+		respond(msg, 404, "not found");
+	} else if (!auth || g_ascii_strncasecmp(auth, "Bearer ", 7) != 0 ||
+	           !relay_tenant_by_token(&r->cfg, auth + 7, strlen(auth + 7))) {
+		soup_message_headers_replace(soup_server_message_get_response_headers(msg), "WWW-Authenticate", "Bearer");
+		refuse(r, msg, REJECT_BAD_TOKEN, 401);
 	}
 }
 
@@ -360,48 +251,51 @@ on_request_started(SoupServer *server, SoupServerMessage *msg, gpointer data)
 	g_signal_connect(msg, "got-headers", G_CALLBACK(on_got_headers), data);
 }
 
-/* ---- setup ---- */
+static void
+on_ws(SoupServer *server, SoupServerMessage *msg, const char *path, SoupWebsocketConnection *ws, gpointer data)
+{
+	Relay *r = data;
+	GUri *uri = soup_server_message_get_uri(msg);
+	g_autoptr(GHashTable) q = g_uri_get_query(uri) ?
+		g_uri_parse_params(g_uri_get_query(uri), -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+	const char *after = q ? g_hash_table_lookup(q, "after") : NULL;
+	const char *auth = soup_message_headers_get_one(soup_server_message_get_request_headers(msg), "Authorization");
+	const RelayTenant *t = auth && strlen(auth) > 7 ? relay_tenant_by_token(&r->cfg, auth + 7, strlen(auth + 7)) : NULL;
+
+	if (!t || strcmp(path, "/events") != 0 || r->stopping) {
+		soup_websocket_connection_close(ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
+		return;
+	}
+	relay_clients_add(r->clients, ws, t, after ? g_ascii_strtoll(after, NULL, 10) : 0);
+}
+
+/* ---- the gate's rules ---- */
 
 static gboolean
-load_config(RelayConfig *cfg, const char *file, GError **error)
+secret_ok(const char *secret, gsize len, gpointer data)
 {
-	g_autoptr(GKeyFile) kf = g_key_file_new();
-	g_autoptr(GError) e = NULL;
-	gint64 n;
-
-	cfg->max_body = 262144;
-	cfg->retention_days = 7;
-	if (!file)
-		return TRUE;
-	if (!g_key_file_load_from_file(kf, file, G_KEY_FILE_NONE, error))
-		return FALSE;
-#define STR(key, field) do { char *v_ = g_key_file_get_string(kf, "relay", key, NULL); \
-	if (v_) { g_free(cfg->field); cfg->field = g_strstrip(v_); } } while (0)
-	STR("listen", listen);
-	STR("db", db);
-	STR("webhook_secret", webhook_secret);
-	STR("client_token", client_token);
-	STR("wawp_hmac_key", wawp_hmac_key);
-#undef STR
-	n = g_key_file_get_int64(kf, "relay", "max_body_bytes", &e);
-	if (!e && n > 0)
-		cfg->max_body = (gsize) n;
-	g_clear_error(&e);
-	n = g_key_file_get_int64(kf, "relay", "retention_days", &e);
-	if (!e && n > 0)
-		cfg->retention_days = (guint) n;
-	g_clear_error(&e);
-	n = g_key_file_get_int64(kf, "relay", "ingest_threads", &e);
-	if (!e && n > 0)
-		cfg->ingest_threads = (guint) MIN(n, 64);
-	g_clear_error(&e);
-	if (g_key_file_has_key(kf, "relay", "ingest_io_uring", NULL) &&
-	    !g_key_file_get_boolean(kf, "relay", "ingest_io_uring", &e) && !e)
-		cfg->no_io_uring = TRUE;
-	g_clear_error(&e);
-	cfg->instances = g_key_file_get_string_list(kf, "relay", "instances", NULL, NULL);
-	return TRUE;
+	Relay *r = data;
+	return relay_tenant_by_secret(&r->cfg, secret, len) != NULL;
 }
+
+static gboolean
+token_ok(const char *token, gsize len, gpointer data)
+{
+	Relay *r = data;
+	return relay_tenant_by_token(&r->cfg, token, len) != NULL;
+}
+
+static void
+serve(GIOStream *io, GSocketAddress *local, GSocketAddress *remote, gpointer data)
+{
+	Relay *r = data;
+	g_autoptr(GError) err = NULL;
+
+	if (!soup_server_accept_iostream(r->server, io, local, remote, &err))
+		relay_log("error", "msg=\"cannot serve a connection\" error=\"%s\"", err->message);
+}
+
+/* ---- setup ---- */
 
 static GInetSocketAddress *
 parse_listen(const char *spec, GError **error)
@@ -426,28 +320,91 @@ parse_listen(const char *spec, GError **error)
 	return (GInetSocketAddress *) addr;
 }
 
-/* A connection the ingest threads do not serve themselves. */
-static void
-on_handoff(GSocket *socket, GBytes *prefix, gpointer data)
+static GSocket *
+listen_on(GInetSocketAddress *addr, GError **error)
 {
-	Relay *r = data;
-	g_autoptr(GSocketConnection) conn = g_socket_connection_factory_create_connection(socket);
-	g_autoptr(GIOStream) io = relay_prefixed_stream_new(conn, prefix);
-	g_autoptr(GSocketAddress) local = g_socket_get_local_address(socket, NULL);
-	g_autoptr(GSocketAddress) remote = g_socket_get_remote_address(socket, NULL);
-	g_autoptr(GError) err = NULL;
-
-	if (!soup_server_accept_iostream(r->server, io, local, remote, &err))
-		relay_log("error", "msg=\"cannot serve a connection\" error=\"%s\"", err->message);
+	g_autoptr(GSocket) sock = g_socket_new(g_socket_address_get_family(G_SOCKET_ADDRESS(addr)), G_SOCKET_TYPE_STREAM,
+	                                       G_SOCKET_PROTOCOL_TCP, error);
+	if (!sock)
+		return NULL;
+	g_socket_set_listen_backlog(sock, 1024);
+	/* allow_reuse: SO_REUSEADDR only; a second relay on the port is refused. */
+	if (!g_socket_bind(sock, G_SOCKET_ADDRESS(addr), TRUE, error) || !g_socket_listen(sock, error))
+		return NULL;
+	return g_steal_pointer(&sock);
 }
 
+/* libsoup 3.2 keeps a connection alive only while the server has a
+ * listener of its own (request_finished checks priv->listeners), and the
+ * gate does the listening. So it gets one nobody can reach: a Unix socket
+ * whose name is removed as soon as it listens. */
+static gboolean
+give_soup_a_listener(SoupServer *server, GError **error)
+{
+	g_autofree char *dir = g_dir_make_tmp("wagateway-relay-XXXXXX", error);
+	g_autofree char *path = dir ? g_build_filename(dir, "s", NULL) : NULL;
+	g_autoptr(GSocketAddress) addr = path ? g_unix_socket_address_new(path) : NULL;
+	g_autoptr(GSocket) sock = addr ? g_socket_new(G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, 0, error) : NULL;
+	gboolean ok = sock && g_socket_bind(sock, addr, FALSE, error) && g_socket_listen(sock, error);
+
+	if (path)
+		g_unlink(path);
+	if (dir)
+		g_rmdir(dir);
+	return ok && soup_server_listen_socket(server, sock, 0, error);
+}
+
+static void
+notify(const char *state)
+{
+#ifdef WAG_HAVE_SYSTEMD
+	sd_notify(0, state);
+#endif
+}
+
+static gboolean
+tick(gpointer data)
+{
+	Relay *r = data;
+	relay_store_check(r->store);
+	/* The watchdog hears from a main loop that still turns. */
+	notify("WATCHDOG=1");
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+summary(gpointer data)
+{
+	relay_reject_summary(&((Relay *) data)->stats);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_clients(gpointer data)
+{
+	Relay *r = data;
+	if (relay_clients_count(r->clients) && g_get_monotonic_time() < r->stop_deadline)
+		return G_SOURCE_CONTINUE;
+	g_main_loop_quit(r->loop);
+	return G_SOURCE_REMOVE;
+}
+
+/* Stop taking connections, tell the followers (1001), give their close
+ * frames a moment, then stop. */
 static gboolean
 on_signal(gpointer data)
 {
 	Relay *r = data;
-	relay_log("info", "msg=\"stopping\"");
-	g_main_loop_quit(r->loop);
-	return G_SOURCE_REMOVE;
+	if (r->stopping)
+		return G_SOURCE_CONTINUE;
+	r->stopping = TRUE;
+	relay_log("info", "msg=\"stopping\" clients=%u", relay_clients_count(r->clients));
+	notify("STOPPING=1");
+	relay_gate_stop(r->gate);
+	relay_clients_close_all(r->clients);
+	r->stop_deadline = g_get_monotonic_time() + STOP_GRACE_MS * 1000;
+	g_timeout_add(20, wait_clients, r);
+	return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -474,10 +431,16 @@ main(int argc, char **argv)
 	g_autoptr(GOptionContext) ctx = g_option_context_new("- WhatsApp gateway webhook relay");
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GInetSocketAddress) addr = NULL;
+	g_autoptr(GSocket) listener = NULL;
+	RelayGateRules rules;
+	const WagVendor *const *vendors = wag_vendors();
 
 	setlocale(LC_ALL, "");
 	/* The database and its WAL hold group membership data: owner only. */
 	umask(0077);
+	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit makes a write fail (a commit gets 503), not the process die. */
+	signal(SIGXFSZ, SIG_IGN);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_description(ctx, "Webhooks: POST /webhook/VENDOR/SECRET (zapi, greenapi, wawp).\n"
 	                                   "Events: GET /events?after=ID (WebSocket, Authorization: Bearer TOKEN).\n"
@@ -490,8 +453,12 @@ main(int argc, char **argv)
 		g_print("wagateway-relay %s\n", WAG_VERSION);
 		return 0;
 	}
-	if (!load_config(&r.cfg, config, &err)) {
+	if (!relay_config_load(&r.cfg, config, &err)) {
 		g_printerr("wagateway-relay: cannot read %s: %s\n", config, err->message);
+		return 2;
+	}
+	if (!relay_config_check(&r.cfg, &err)) {
+		g_printerr("wagateway-relay: %s\n", err->message);
 		return 2;
 	}
 	if (listen) {
@@ -506,47 +473,58 @@ main(int argc, char **argv)
 		r.cfg.listen = g_strdup("127.0.0.1:8719");
 	if (!r.cfg.db)
 		r.cfg.db = g_build_filename(g_get_user_state_dir(), "wagateway-relay", "events.db", NULL);
-	if (!r.cfg.webhook_secret || strlen(r.cfg.webhook_secret) < 16 || !r.cfg.client_token || strlen(r.cfg.client_token) < 16) {
-		g_printerr("wagateway-relay: webhook_secret and client_token must be set in the configuration, "
-		           "16 characters at least each (e.g. from: openssl rand -hex 24)\n");
-		return 2;
-	}
 	r.store = relay_store_open(r.cfg.db, &err);
 	if (!r.store) {
 		g_printerr("wagateway-relay: %s\n", err->message);
 		return 1;
 	}
-	r.clients = g_ptr_array_new_with_free_func(client_unref);
+	r.clients = relay_clients_new(&r.cfg, r.store);
 	relay_store_set_committed(r.store, on_committed, &r);
 	r.server = soup_server_new("server-header", "wagateway-relay", NULL);
 	g_signal_connect(r.server, "request-started", G_CALLBACK(on_request_started), &r);
 	soup_server_add_handler(r.server, NULL, handler, &r, NULL);
 	soup_server_add_websocket_handler(r.server, "/events", NULL, NULL, on_ws, &r, NULL);
+	if (!give_soup_a_listener(r.server, &err)) {
+		g_printerr("wagateway-relay: cannot set up the HTTP server: %s\n", err->message);
+		return 1;
+	}
 	addr = parse_listen(r.cfg.listen, &err);
-	r.ingest = addr ? relay_ingest_start(&r.cfg, &r.stats, r.store, addr, on_handoff, &r, &err) : NULL;
-	if (!r.ingest) {
+	listener = addr ? listen_on(addr, &err) : NULL;
+	if (!listener) {
 		g_printerr("wagateway-relay: cannot listen on %s: %s\n", r.cfg.listen, err->message);
 		return 1;
 	}
-	{
-		g_autofree char *host = g_inet_address_to_string(g_inet_socket_address_get_address(addr));
-		relay_log("info", "msg=\"listening\" addr=%s:%u db=%s last_id=%" G_GINT64_FORMAT " answers=%s", host,
-		          relay_ingest_port(r.ingest), r.cfg.db, relay_store_last_id(r.store), relay_ingest_answers(r.ingest));
-	}
-
+	for (guint i = 0; vendors[i] && i < RELAY_MAX_VENDORS; i++)
+		r.vendor_ids[i] = vendors[i]->id;
+	rules = (RelayGateRules) { r.cfg.max_head, r.cfg.max_body, r.vendor_ids, secret_ok, token_ok, &r };
+	r.gate = relay_gate_new(listener, &r.cfg, &rules, &r.stats, serve, &r);
+	/* Before the "listening" line: whoever waits for it may signal at once. */
 	r.loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGTERM, on_signal, &r);
 	g_unix_signal_add(SIGINT, on_signal, &r);
+	{
+		g_autoptr(GSocketAddress) bound = g_socket_get_local_address(listener, NULL);
+		g_autofree char *host = g_inet_address_to_string(g_inet_socket_address_get_address(addr));
+		relay_log("info", "msg=\"listening\" addr=%s:%u db=%s last_id=%" G_GINT64_FORMAT " tenants=%u", host,
+		          g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound)), r.cfg.db, relay_store_last_id(r.store),
+		          r.cfg.tenants->len);
+	}
+
 	prune(&r);
 	g_timeout_add_seconds(3600, prune, &r);
+	g_timeout_add_seconds(60, summary, &r);
+	g_timeout_add(2000, tick, &r);
+	notify("READY=1");
 	g_main_loop_run(r.loop);
 
-	/* Webhooks at the store still get their answer: stop taking new ones,
-	 * let the store finish, then free what the workers left. */
-	relay_ingest_stop(r.ingest);
-	soup_server_disconnect(r.server);
+	/* Webhooks at the store still get their answer: let the store finish. */
 	relay_store_close(r.store);
-	relay_ingest_free(r.ingest);
+	relay_clients_free(r.clients);
+	soup_server_disconnect(r.server);
+	relay_gate_free(r.gate);
+	g_object_unref(r.server);
+	g_main_loop_unref(r.loop);
+	relay_config_clear(&r.cfg);
 	relay_log("info", "msg=\"stopped\"");
 	return 0;
 }

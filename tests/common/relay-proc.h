@@ -15,9 +15,22 @@ typedef struct {
 	int port;
 	char *base;     /* http://127.0.0.1:PORT */
 	GSubprocess *proc;
+	guint nofile;   /* RLIMIT_NOFILE for the relay; 0: inherited */
+	guint64 fsize;  /* RLIMIT_FSIZE (bytes); 0: inherited */
+	char *notify_socket; /* NOTIFY_SOCKET for the relay (sd_notify), or NULL */
 } RelayProc;
 
 RelayProc *relay_proc_start(const char *extra_config);
+/* The whole configuration file given (e.g. tenants), and a file limit. */
+RelayProc *relay_proc_start_conf(const char *config, guint nofile);
+/* The relay's resident memory (kB) and CPU time used so far (ms). */
+guint64 relay_proc_rss_kb(RelayProc *rp);
+/* Asserts the relay grew by less than limit_kb since before; not under
+ * AddressSanitizer, whose quarantine keeps freed memory resident. */
+void relay_proc_assert_growth(RelayProc *rp, guint64 before, guint64 limit_kb);
+guint64 relay_proc_cpu_ms(RelayProc *rp);
+/* Waits (at most timeout_ms) for text to appear in the log. */
+gboolean relay_proc_wait_log(RelayProc *rp, const char *text, guint timeout_ms);
 /* Starts it again on the same database and port. */
 void relay_proc_restart(RelayProc *rp);
 void relay_proc_kill9(RelayProc *rp);
@@ -30,6 +43,12 @@ char *relay_proc_log(RelayProc *rp);
 guint relay_post(SoupSession *s, RelayProc *rp, const char *vendor, const char *secret,
                  const char *content_type, const char *body, const char *hmac);
 char *relay_get(SoupSession *s, RelayProc *rp, const char *path, guint *status);
+/* A Z-API participant webhook (instance 3C5A; kind: REMOVE, ADD...) for phone. */
+char *relay_zapi_webhook(const char *kind, const char *phone);
+/* The "id" of an event frame. */
+gint64 relay_frame_id(const char *frame);
+/* One value from /metrics (the line "NAME VALUE"). */
+guint64 relay_metric(SoupSession *s, RelayProc *rp, const char *name);
 
 /* A WebSocket client of /events. */
 typedef struct {

@@ -2,6 +2,9 @@
  * order with resume, several clients, and no accepted webhook lost to kill -9. */
 #include "relay-proc.h"
 #include <glib/gstdio.h>
+#include <gio/gunixsocketaddress.h>
+#include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #define JSON "application/json"
@@ -11,10 +14,7 @@ static SoupSession *session;
 static char *
 zapi_remove(const char *phone)
 {
-	return g_strdup_printf("{\"type\": \"ReceivedCallback\", \"isGroup\": true, \"instanceId\": \"3C5A\","
-	                       " \"phone\": \"120363019502650977-group\", \"participantPhone\": \"5511999999999\","
-	                       " \"momment\": 1732300000000, \"notification\": \"GROUP_PARTICIPANT_REMOVE\","
-	                       " \"notificationParameters\": [\"%s\"]}", phone);
+	return relay_zapi_webhook("REMOVE", phone);
 }
 
 static const char *WAWP_JOIN =
@@ -59,8 +59,8 @@ test_status_codes(void)
 	g_assert_cmpuint(status, ==, 200);
 	g_assert_nonnull(strstr(metrics, "wagateway_relay_webhooks_stored_total 1\n"));
 	g_assert_nonnull(strstr(metrics, "wagateway_relay_webhooks_ignored_total 2\n"));
-	g_assert_nonnull(strstr(metrics, "wagateway_relay_webhooks_rejected_total{reason=\"bad_secret\"} 1\n"));
-	g_assert_nonnull(strstr(metrics, "wagateway_relay_webhooks_rejected_total{reason=\"too_large\"} 1\n"));
+	g_assert_nonnull(strstr(metrics, "wagateway_relay_rejected_total{reason=\"bad_secret\"} 1\n"));
+	g_assert_nonnull(strstr(metrics, "wagateway_relay_rejected_total{reason=\"too_large\"} 1\n"));
 	g_assert_nonnull(strstr(metrics, "wagateway_relay_webhooks_received_total{vendor=\"zapi\"}"));
 	{
 		/* Logs never carry the secrets. */
@@ -68,170 +68,6 @@ test_status_codes(void)
 		g_assert_null(strstr(log, RP_SECRET));
 		g_assert_null(strstr(log, RP_CLIENT));
 	}
-	g_assert_cmpint(relay_proc_stop(rp), ==, 0);
-	relay_proc_free(rp);
-}
-
-/* A plain TCP connection to the relay, reads timing out after 5 s. */
-static GSocketConnection *
-raw_connect(RelayProc *rp)
-{
-	g_autoptr(GSocketClient) client = g_socket_client_new();
-	GSocketConnection *conn = g_socket_client_connect_to_host(client, "127.0.0.1", (guint16) rp->port, NULL, NULL);
-
-	g_assert_nonnull(conn);
-	g_socket_set_timeout(g_socket_connection_get_socket(conn), 5);
-	return conn;
-}
-
-/* Sends pieces, each its own segment, on one connection and reads until
- * `responses` answers have come (or 5 s pass). */
-static char *
-raw_exchange(RelayProc *rp, const char *const *pieces, guint responses)
-{
-	g_autoptr(GSocketConnection) conn = raw_connect(rp);
-	GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
-	GInputStream *in = g_io_stream_get_input_stream(G_IO_STREAM(conn));
-	GString *got = g_string_new(NULL);
-	gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
-
-	for (guint i = 0; pieces[i]; i++) {
-		g_assert_true(g_output_stream_write_all(out, pieces[i], strlen(pieces[i]), NULL, NULL, NULL));
-		g_usleep(20000); /* each piece its own segment */
-	}
-	while (g_get_monotonic_time() < end) {
-		char buf[4096];
-		guint seen = 0;
-		const char *p = got->str;
-		gssize n;
-		while ((p = strstr(p, "HTTP/1.1 "))) {
-			seen++;
-			p++;
-		}
-		if (seen >= responses && g_str_has_suffix(got->str, responses ? "ok" : ""))
-			break;
-		n = g_input_stream_read(in, buf, sizeof buf, NULL, NULL);
-		if (n <= 0)
-			break;
-		g_string_append_len(got, buf, n);
-	}
-	return g_string_free(got, FALSE);
-}
-
-/* Sends one request and half-closes at once, as some HTTP clients do;
- * returns everything read until the relay closes. */
-static char *
-half_closed_exchange(RelayProc *rp, const char *request)
-{
-	g_autoptr(GSocketConnection) conn = raw_connect(rp);
-	GSocket *sock = g_socket_connection_get_socket(conn);
-	GString *got = g_string_new(NULL);
-	char buf[4096];
-	gssize n;
-
-	g_assert_true(g_output_stream_write_all(g_io_stream_get_output_stream(G_IO_STREAM(conn)), request, strlen(request),
-	                                        NULL, NULL, NULL));
-	g_assert_true(g_socket_shutdown(sock, FALSE, TRUE, NULL));
-	while ((n = g_socket_receive(sock, buf, sizeof buf, NULL, NULL)) > 0)
-		g_string_append_len(got, buf, n);
-	g_assert_cmpint(n, ==, 0); /* closed by the relay, not timed out */
-	return g_string_free(got, FALSE);
-}
-
-/* n answers "200 OK" with the body "ok", in a row, and nothing after. */
-static void
-assert_ok_answers(const char *got, guint n)
-{
-	const char *p = got;
-	for (guint i = 0; i < n; i++) {
-		p = strstr(p, "HTTP/1.1 200 OK\r\n");
-		g_assert_nonnull(p);
-		p = strstr(p, "\r\n\r\nok");
-		g_assert_nonnull(p);
-		p += 6;
-	}
-	g_assert_cmpstr(p, ==, "");
-}
-
-/* How the workers say they send their 200s; a relay built with io_uring
- * that cannot use it says why. */
-static void
-assert_answers(RelayProc *rp, gboolean io_uring_off)
-{
-	g_autofree char *log = relay_proc_log(rp);
-	gboolean built = g_strcmp0(g_getenv("WAG_RELAY_IO_URING"), "1") == 0;
-
-	if (io_uring_off || !built) {
-		g_assert_nonnull(strstr(log, " answers=send"));
-	} else if (!strstr(log, " answers=io_uring")) {
-		g_assert_nonnull(strstr(log, " answers=send"));
-		g_assert_nonnull(strstr(log, "msg=\"io_uring unavailable, answering one by one\" error="));
-	}
-	g_test_message("answers: %s", strstr(log, " answers=io_uring") ? "io_uring" : "send");
-}
-
-/* Raw bytes, as vendors' HTTP clients may send them: pipelined webhooks, a
- * head split in pieces, then a request for libsoup on the same connection;
- * a chunked webhook; a webhook and a GET in one segment; a half-close.
- * Run with each way of sending the 200s (io_uring batches, send()). */
-static void
-test_raw_http(gconstpointer data)
-{
-	gboolean io_uring_off = GPOINTER_TO_INT(data);
-	RelayProc *rp = relay_proc_start(io_uring_off ? "ingest_io_uring=false\n" : NULL);
-	g_autofree char *ev1 = zapi_remove("5544911111111");
-	g_autofree char *ev2 = zapi_remove("5544922222222");
-	g_autofree char *ev3 = zapi_remove("5544933333333");
-	g_autofree char *post1 = g_strdup_printf("POST /webhook/zapi/%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-	                                         "Content-Length: %zu\r\n\r\n%s", RP_SECRET, strlen(ev1), ev1);
-	g_autofree char *post2 = g_strdup_printf("POST /webhook/zapi/%s?src=panel HTTP/1.1\r\nHost: x\r\n"
-	                                         "content-type: Application/JSON; charset=utf-8\r\ncontent-length: %zu\r\n\r\n%s",
-	                                         RP_SECRET, strlen(ev2), ev2);
-	g_autofree char *pipelined = g_strconcat(post1, post2, NULL);
-	g_autofree char *head3 = g_strdup_printf("POST /webhook/zapi/%s HTTP/1.1\r\nHost: x\r\nContent-", RP_SECRET);
-	g_autofree char *rest3 = g_strdup_printf("Length: %zu\r\n\r\n", strlen(ev3));
-	const char *health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
-	const char *pieces[] = { pipelined, head3, rest3, ev3, health, NULL };
-	g_autofree char *chunked = NULL;
-	g_autofree char *got = raw_exchange(rp, pieces, 4);
-	g_autofree char *got2 = NULL;
-	g_autofree char *metrics = NULL;
-	guint status;
-
-	/* Four answers, in order: three stored webhooks, then libsoup's /healthz. */
-	assert_ok_answers(got, 4);
-
-	/* Chunked: not the fast path's business, and still stored. */
-	chunked = g_strdup_printf("POST /webhook/zapi/%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-	                          "Transfer-Encoding: chunked\r\n\r\n%zx\r\n%s\r\n0\r\n\r\n", RP_SECRET, strlen(ev1), ev1);
-	{
-		const char *one[] = { chunked, NULL };
-		got2 = raw_exchange(rp, one, 1);
-	}
-	g_assert_true(g_str_has_prefix(got2, "HTTP/1.1 200 OK\r\n"));
-
-	/* A webhook and a GET in one segment: the GET reaches libsoup with the
-	 * bytes the fast path had already read of it. (libsoup itself answers
-	 * no pipelined request after its first.) */
-	{
-		g_autofree char *mixed = g_strconcat(post1, health, NULL);
-		const char *one[] = { mixed, NULL };
-		g_autofree char *got3 = raw_exchange(rp, one, 2);
-		assert_ok_answers(got3, 2);
-	}
-
-	/* Half-closed right after its webhook: the client still hears the
-	 * commit, then the relay closes. */
-	{
-		g_autofree char *got4 = half_closed_exchange(rp, post1);
-		g_assert_true(g_str_has_prefix(got4, "HTTP/1.1 200 OK\r\n"));
-		g_assert_nonnull(strstr(got4, "\r\nConnection: close\r\n"));
-		g_assert_true(g_str_has_suffix(got4, "\r\n\r\nok"));
-	}
-
-	metrics = relay_get(session, rp, "/metrics", &status);
-	g_assert_nonnull(strstr(metrics, "wagateway_relay_webhooks_stored_total 6\n"));
-	assert_answers(rp, io_uring_off);
 	g_assert_cmpint(relay_proc_stop(rp), ==, 0);
 	relay_proc_free(rp);
 }
@@ -263,6 +99,7 @@ test_stream_and_resume(void)
 {
 	RelayProc *rp = relay_proc_start(NULL);
 	RelayClient *c, *c2, *bad;
+	gint64 base;
 
 	for (int i = 1; i <= 5; i++) {
 		g_autofree char *phone = g_strdup_printf("554490000000%d", i);
@@ -274,24 +111,29 @@ test_stream_and_resume(void)
 	g_assert_cmpuint(bad->status, ==, 401);
 	relay_client_free(bad);
 
-	/* Backlog in id order, then live ones. */
+	/* Backlog in id order (ids run on from the first), then live ones. */
 	c = relay_client_connect(session, rp, RP_CLIENT, 0);
 	g_assert_nonnull(c->ws);
 	g_assert_true(relay_client_wait(c, 5, 3000));
+	base = relay_frame_id(c->frames->pdata[0]) - 1;
 	for (guint i = 0; i < 5; i++) {
-		g_autofree char *want = g_strdup_printf("{\"id\":%u,\"vendor\":\"zapi\",\"instance\":\"3C5A\","
+		g_autofree char *want = g_strdup_printf("{\"id\":%" G_GINT64_FORMAT ",\"vendor\":\"zapi\",\"instance\":\"3C5A\","
 			"\"group\":\"120363019502650977-group\",\"kind\":\"participant_removed\",\"participants\":[\"554490000000%u\"],"
-			"\"actor\":\"5511999999999\",\"at\":1732300000000}", i + 1, i + 1);
+			"\"actor\":\"5511999999999\",\"at\":1732300000000}", base + i + 1, i + 1);
 		g_assert_cmpstr(c->frames->pdata[i], ==, want);
 	}
-	soup_websocket_connection_send_text(c->ws, "{\"ack\": 5}");
-	c2 = relay_client_connect(session, rp, RP_CLIENT, 3); /* resume after 3 */
+	{
+		g_autofree char *ack = g_strdup_printf("{\"ack\": %" G_GINT64_FORMAT "}", base + 5);
+		soup_websocket_connection_send_text(c->ws, ack);
+	}
+	c2 = relay_client_connect(session, rp, RP_CLIENT, base + 3); /* resume after the third */
 	g_assert_true(relay_client_wait(c2, 2, 3000));
-	g_assert_nonnull(strstr(c2->frames->pdata[0], "\"id\":4,"));
+	g_assert_cmpint(relay_frame_id(c2->frames->pdata[0]), ==, base + 4);
 	g_assert_true(relay_post(session, rp, "wawp", RP_SECRET, JSON, WAWP_JOIN, NULL) == 200);
 	g_assert_true(relay_client_wait(c, 6, 3000));
 	g_assert_true(relay_client_wait(c2, 3, 3000));
-	g_assert_nonnull(strstr(c->frames->pdata[5], "\"id\":6,\"vendor\":\"wawp\""));
+	g_assert_cmpint(relay_frame_id(c->frames->pdata[5]), ==, base + 6);
+	g_assert_nonnull(strstr(c->frames->pdata[5], "\"vendor\":\"wawp\""));
 	g_assert_cmpstr(c->frames->pdata[5], ==, c2->frames->pdata[2]);
 	/* Nothing twice. */
 	g_usleep(200000);
@@ -418,18 +260,302 @@ test_db_private(void)
 	relay_proc_free(rp);
 }
 
+#define SECRET_A "tenant-a-secret-0123456789"
+#define TOKEN_A "tenant-a-token-0123456789"
+#define SECRET_B "tenant-b-secret-0123456789"
+#define TOKEN_B "tenant-b-token-0123456789"
+
+static char *
+zapi_for(const char *instance, const char *phone)
+{
+	g_autofree char *ev = zapi_remove(phone);
+	char *at = strstr(ev, "\"3C5A\"");
+	return g_strdup_printf("%.*s\"%s\"%s", (int) (at - ev), ev, instance, at + 6);
+}
+
+/* Two tenants on one relay: each reads only its own events, and neither
+ * can post for the other's instances with its own secret. */
+static void
+test_tenants(void)
+{
+	RelayProc *rp = relay_proc_start_conf("[relay]\n"
+	                                      "[tenant:alice]\ntoken=" TOKEN_A "\nwebhook_secret=" SECRET_A "\ninstances=INST-A;\n"
+	                                      "[tenant:bob]\ntoken=" TOKEN_B "\nwebhook_secret=" SECRET_B "\ninstances=INST-B;wawp-84729105;\nmessages=true\n", 0);
+	g_autofree char *a1 = zapi_for("INST-A", "5544911110001");
+	g_autofree char *b1 = zapi_for("INST-B", "5544922220001");
+	RelayClient *ca, *cb, *none;
+
+	g_assert_cmpuint(relay_post(session, rp, "zapi", SECRET_A, JSON, a1, NULL), ==, 200);
+	g_assert_cmpuint(relay_post(session, rp, "zapi", SECRET_B, JSON, b1, NULL), ==, 200);
+	/* Forgery: a tenant's secret for the other's instance. */
+	g_assert_cmpuint(relay_post(session, rp, "zapi", SECRET_A, JSON, b1, NULL), ==, 403);
+	g_assert_cmpuint(relay_post(session, rp, "zapi", SECRET_B, JSON, a1, NULL), ==, 403);
+	/* Wawp names its session, which the tenant lists. */
+	{
+		g_autofree char *w = g_strdup_printf("{\"event\": \"group.v2.participants\", \"session\": \"wawp-84729105\", "
+		                                     "\"payload\": {\"type\": \"join\", \"timestamp\": 1732300000, \"group\": "
+		                                     "{\"id\": \"120363043968066561@g.us\"}, \"participants\": "
+		                                     "[{\"id\": \"5544933330001@c.us\"}]}}");
+		g_assert_cmpuint(relay_post(session, rp, "wawp", SECRET_B, JSON, w, NULL), ==, 200);
+		g_assert_cmpuint(relay_post(session, rp, "wawp", SECRET_A, JSON, w, NULL), ==, 403);
+	}
+	/* The old global shorthand is off: there is no default tenant. */
+	none = relay_client_connect(session, rp, RP_CLIENT, 0);
+	g_assert_null(none->ws);
+	g_assert_cmpuint(none->status, ==, 401);
+	relay_client_free(none);
+
+	ca = relay_client_connect(session, rp, TOKEN_A, 0);
+	cb = relay_client_connect(session, rp, TOKEN_B, 0);
+	g_assert_true(relay_client_wait(ca, 1, 3000));
+	g_assert_true(relay_client_wait(cb, 2, 3000));
+	/* Live ones too. */
+	{
+		g_autofree char *a2 = zapi_for("INST-A", "5544911110002");
+		g_assert_cmpuint(relay_post(session, rp, "zapi", SECRET_A, JSON, a2, NULL), ==, 200);
+	}
+	g_assert_true(relay_client_wait(ca, 2, 3000));
+	g_usleep(200000);
+	relay_client_wait(cb, 3, 10);
+	g_assert_cmpuint(ca->frames->len, ==, 2);
+	g_assert_cmpuint(cb->frames->len, ==, 2);
+	for (guint i = 0; i < 2; i++) {
+		g_assert_nonnull(strstr(ca->frames->pdata[i], "\"instance\":\"INST-A\""));
+		g_assert_null(strstr(cb->frames->pdata[i], "INST-A"));
+	}
+	g_assert_nonnull(strstr(cb->frames->pdata[0], "\"instance\":\"INST-B\""));
+	g_assert_nonnull(strstr(cb->frames->pdata[1], "\"instance\":\"wawp-84729105\""));
+	relay_client_free(ca);
+	relay_client_free(cb);
+	relay_proc_free(rp);
+}
+
+/* Ids only go up: after retention deleted every event and a restart, and
+ * after the database file itself was deleted. */
+static void
+test_ids_never_go_back(void)
+{
+	RelayProc *rp = relay_proc_start(NULL);
+	g_autofree char *e1 = zapi_remove("5544900000001");
+	g_autofree char *e2 = zapi_remove("5544900000002");
+	g_autofree char *e3 = zapi_remove("5544900000003");
+	gint64 first, second;
+	RelayClient *c;
+	sqlite3 *db;
+
+	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, e1, NULL), ==, 200);
+	c = relay_client_connect(session, rp, RP_CLIENT, 0);
+	g_assert_true(relay_client_wait(c, 1, 3000));
+	first = relay_frame_id(c->frames->pdata[0]);
+	relay_client_free(c);
+	g_assert_cmpint(relay_proc_stop(rp), ==, 0);
+	/* What retention does to old events. */
+	g_assert_cmpint(sqlite3_open(rp->db, &db), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_exec(db, "DELETE FROM events", NULL, NULL, NULL), ==, SQLITE_OK);
+	sqlite3_close(db);
+	relay_proc_restart(rp);
+	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, e2, NULL), ==, 200);
+	c = relay_client_connect(session, rp, RP_CLIENT, 0);
+	g_assert_true(relay_client_wait(c, 1, 3000));
+	second = relay_frame_id(c->frames->pdata[0]);
+	relay_client_free(c);
+	g_assert_cmpint(second, >, first);
+	/* The file gone altogether. */
+	g_assert_cmpint(relay_proc_stop(rp), ==, 0);
+	g_assert_cmpint(g_unlink(rp->db), ==, 0);
+	relay_proc_restart(rp);
+	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, e3, NULL), ==, 200);
+	c = relay_client_connect(session, rp, RP_CLIENT, 0);
+	g_assert_true(relay_client_wait(c, 1, 3000));
+	g_assert_cmpint(relay_frame_id(c->frames->pdata[0]), >, second);
+	relay_client_free(c);
+	relay_proc_free(rp);
+}
+
+/* A database removed under the running relay: it stops taking webhooks
+ * (503) and says it is unhealthy, instead of writing into a deleted file. */
+static void
+test_db_removed(void)
+{
+	RelayProc *rp = relay_proc_start(NULL);
+	g_autofree char *e1 = zapi_remove("5544900000001");
+	g_autofree char *e2 = zapi_remove("5544900000002");
+	g_autofree char *wal = g_strconcat(rp->db, "-wal", NULL);
+	g_autofree char *health = NULL;
+	guint status;
+
+	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, e1, NULL), ==, 200);
+	health = relay_get(session, rp, "/healthz", &status);
+	g_assert_cmpuint(status, ==, 200);
+	g_assert_cmpint(g_unlink(rp->db), ==, 0);
+	g_unlink(wal);
+	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, e2, NULL), ==, 503);
+	g_free(health);
+	health = relay_get(session, rp, "/healthz", &status);
+	g_assert_cmpuint(status, ==, 503);
+	g_assert_true(relay_proc_wait_log(rp, "removed or replaced", 1000));
+	relay_proc_free(rp);
+}
+
+/* Commits that fail (the disk is full: here, a file size limit on the
+ * WAL) are answered 503 and /healthz says so; the relay keeps trying. */
+static void
+test_commit_failure(void)
+{
+	RelayProc *rp = relay_proc_start(NULL);
+	g_autofree char *health = NULL;
+	guint status = 200, last = 200;
+
+	g_assert_cmpint(relay_proc_stop(rp), ==, 0);
+	rp->fsize = 256 * 1024;
+	relay_proc_restart(rp);
+	for (guint i = 0; i < 5000 && last == 200; i++) {
+		g_autofree char *phone = g_strdup_printf("55449%08u", i);
+		g_autofree char *ev = zapi_remove(phone);
+		last = relay_post(session, rp, "zapi", RP_SECRET, JSON, ev, NULL);
+	}
+	g_assert_cmpuint(last, ==, 503);
+	health = relay_get(session, rp, "/healthz", &status);
+	g_assert_cmpuint(status, ==, 503);
+	g_assert_true(relay_proc_wait_log(rp, "store failed", 1000));
+	relay_proc_free(rp);
+}
+
+/* A vendor's retry (same id) or a replay (same bytes) is stored once. */
+static void
+test_duplicates(void)
+{
+	RelayProc *rp = relay_proc_start(NULL);
+	g_autofree char *ev = zapi_remove("5544900000001");
+#define WITH_ID(momment) "{\"type\": \"ReceivedCallback\", \"isGroup\": true, \"instanceId\": \"3C5A\"," \
+	" \"messageId\": \"3EB0A1\", \"phone\": \"120363019502650977-group\", \"participantPhone\": \"5511999999999\"," \
+	" \"momment\": " momment ", \"notification\": \"GROUP_PARTICIPANT_ADD\", \"notificationParameters\": [\"5544900000009\"]}"
+	const char *retry1 = WITH_ID("1732300000000");
+	const char *retry2 = WITH_ID("1732300000999");
+	RelayClient *c;
+
+	for (int i = 0; i < 3; i++)
+		g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, ev, NULL), ==, 200);
+	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, retry1, NULL), ==, 200);
+	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, retry2, NULL), ==, 200);
+	c = relay_client_connect(session, rp, RP_CLIENT, 0);
+	g_assert_true(relay_client_wait(c, 2, 3000));
+	g_usleep(200000);
+	relay_client_wait(c, 3, 10);
+	g_assert_cmpuint(c->frames->len, ==, 2);
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_webhooks_duplicate_total"), ==, 3);
+	relay_client_free(c);
+	relay_proc_free(rp);
+}
+
+static guint
+get_status(RelayProc *rp, const char *path, const char *header, const char *value)
+{
+	g_autofree char *url = g_strconcat(rp->base, path, NULL);
+	g_autoptr(SoupMessage) msg = soup_message_new("GET", url);
+	g_autoptr(GBytes) b = NULL;
+	if (header)
+		soup_message_headers_replace(soup_message_get_request_headers(msg), header, value);
+	b = soup_session_send_and_read(session, msg, NULL, NULL);
+	return soup_message_get_status(msg);
+}
+
+/* /metrics: without metrics_token only for direct loopback clients (not
+ * through a proxy); with it, only with the token. */
+static void
+test_metrics_access(void)
+{
+	RelayProc *rp = relay_proc_start(NULL);
+	RelayProc *rp2 = relay_proc_start("metrics_token=metrics-token-0123456789\n");
+
+	g_assert_cmpuint(get_status(rp, "/metrics", NULL, NULL), ==, 200);
+	g_assert_cmpuint(get_status(rp, "/metrics", "X-Forwarded-For", "203.0.113.9"), ==, 403);
+	g_assert_cmpuint(get_status(rp, "/metrics", "Forwarded", "for=203.0.113.9"), ==, 403);
+	g_assert_cmpuint(get_status(rp, "/metrics", "X-Real-IP", "203.0.113.9"), ==, 403);
+	g_assert_cmpuint(get_status(rp2, "/metrics", NULL, NULL), ==, 403);
+	g_assert_cmpuint(get_status(rp2, "/metrics", "Authorization", "Bearer wrong"), ==, 403);
+	g_assert_cmpuint(get_status(rp2, "/metrics", "Authorization", "Bearer metrics-token-0123456789"), ==, 200);
+	relay_proc_free(rp);
+	relay_proc_free(rp2);
+}
+
+/* Under systemd (Type=notify): READY=1 once it listens, WATCHDOG=1 while
+ * it runs, STOPPING=1 on SIGTERM. */
+static void
+test_sd_notify(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("wagnotify-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "notify", NULL);
+	g_autoptr(GSocketAddress) addr = g_unix_socket_address_new(path);
+	g_autoptr(GSocket) sock = g_socket_new(G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_DATAGRAM, 0, NULL);
+	g_autoptr(GString) got = g_string_new(NULL);
+	RelayProc *rp;
+	gint64 end;
+
+	if (g_strcmp0(g_getenv("WAG_RELAY_SYSTEMD"), "1") != 0) {
+		g_test_skip("built without libsystemd");
+		return;
+	}
+	g_assert_true(g_socket_bind(sock, addr, FALSE, NULL));
+	g_socket_set_timeout(sock, 1);
+	rp = relay_proc_start_conf("[relay]\nwebhook_secret=" RP_SECRET "\nclient_token=" RP_CLIENT "\n", 0);
+	g_assert_cmpint(relay_proc_stop(rp), ==, 0); /* started without the socket: restart with it */
+	rp->notify_socket = g_strdup(path);
+	relay_proc_restart(rp);
+	end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+	while (!strstr(got->str, "WATCHDOG=1") && g_get_monotonic_time() < end) {
+		char buf[256];
+		gssize n = g_socket_receive(sock, buf, sizeof buf, NULL, NULL);
+		if (n > 0)
+			g_string_append_len(got, buf, n), g_string_append_c(got, '\n');
+	}
+	g_assert_nonnull(strstr(got->str, "READY=1"));
+	g_assert_nonnull(strstr(got->str, "WATCHDOG=1"));
+	g_assert_true(strstr(got->str, "READY=1") < strstr(got->str, "WATCHDOG=1"));
+	g_subprocess_send_signal(rp->proc, SIGTERM);
+	end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+	while (!strstr(got->str, "STOPPING=1") && g_get_monotonic_time() < end) {
+		char buf[256];
+		gssize n = g_socket_receive(sock, buf, sizeof buf, NULL, NULL);
+		if (n > 0)
+			g_string_append_len(got, buf, n), g_string_append_c(got, '\n');
+	}
+	g_assert_nonnull(strstr(got->str, "STOPPING=1"));
+	relay_proc_free(rp);
+	g_unlink(path);
+	g_rmdir(dir);
+}
+
+/* Keys of the retired ingest threads still load (said once in the log). */
+static void
+test_retired_keys(void)
+{
+	RelayProc *rp = relay_proc_start("ingest_threads=2\ningest_io_uring=false\n");
+	g_autofree char *ev = zapi_remove("5544900000001");
+	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, ev, NULL), ==, 200);
+	g_assert_true(relay_proc_wait_log(rp, "key=ingest_threads", 1000));
+	g_assert_true(relay_proc_wait_log(rp, "key=ingest_io_uring", 1000));
+	relay_proc_free(rp);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	session = soup_session_new();
 	g_test_add_func("/relay/status-codes", test_status_codes);
-	g_test_add_data_func("/relay/raw-http", GINT_TO_POINTER(FALSE), test_raw_http);
-	g_test_add_data_func("/relay/raw-http-without-io-uring", GINT_TO_POINTER(TRUE), test_raw_http);
 	g_test_add_func("/relay/hmac-and-instances", test_hmac_and_instances);
 	g_test_add_func("/relay/stream-and-resume", test_stream_and_resume);
 	g_test_add_func("/relay/kill-9-loses-nothing", test_crash_loses_nothing);
 	g_test_add_func("/relay/bad-db-path", test_bad_db_path);
 	g_test_add_func("/relay/db-private", test_db_private);
+	g_test_add_func("/relay/tenants", test_tenants);
+	g_test_add_func("/relay/ids-never-go-back", test_ids_never_go_back);
+	g_test_add_func("/relay/db-removed", test_db_removed);
+	g_test_add_func("/relay/duplicates", test_duplicates);
+	g_test_add_func("/relay/commit-failure", test_commit_failure);
+	g_test_add_func("/relay/metrics-access", test_metrics_access);
+	g_test_add_func("/relay/retired-keys", test_retired_keys);
+	g_test_add_func("/relay/sd-notify", test_sd_notify);
 	return g_test_run();
 }

@@ -1,0 +1,591 @@
+#include "relay-gate.h"
+#include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+#define ACCEPT_BURST 64
+#define RESUME_MS 250
+#define DRAIN_MS 2000
+#define DRAIN_BYTES (1 << 20)
+#define READ_HEAD 4096
+#define READ_BODY 16384
+
+typedef enum { PHASE_HEAD, PHASE_BODY, PHASE_CHUNKED, PHASE_RAW } Phase;
+
+struct _RelayGate {
+	GSocket *listener;
+	GSource *accept_source;
+	guint resume_id, sweep_id;
+	const RelayConfig *cfg;
+	RelayGateRules rules;
+	RelayStats *stats;
+	RelayGateServeFunc serve;
+	gpointer data;
+	GQueue conns;  /* Gated*, open */
+	GQueue drains; /* Drain*, open */
+	guint live;
+	gboolean paused_logged;
+};
+
+typedef struct {
+	GInputStream parent;
+	RelayGate *gate; /* NULL once the gate is freed */
+	GSocketConnection *conn;
+	GSocket *sock;
+	GByteArray *buf;   /* read off the socket, not yet given to libsoup */
+	gsize cleared;     /* the front of buf libsoup may have */
+	Phase phase;
+	guint64 left;      /* PHASE_BODY */
+	RelayChunks chunks;
+	char *refusal;     /* an answer to send once libsoup asks for the refused head */
+	gboolean first, eof, abort, released, waiting, answered;
+	gboolean hold; /* a request ends at cleared: the next waits for libsoup to ask */
+	gboolean poisoned;
+	gint64 head_started, wait_since, last_read;
+	GList link;
+} Gated;
+
+typedef GInputStreamClass GatedClass;
+
+typedef struct {
+	RelayGate *gate;
+	GSocketConnection *conn;
+	GSource *source;
+	guint timeout_id;
+	gsize read;
+	GList link;
+} Drain;
+
+static void gated_pollable_init(GPollableInputStreamInterface *iface);
+G_DEFINE_TYPE_WITH_CODE(Gated, gated, G_TYPE_INPUT_STREAM,
+                        G_IMPLEMENT_INTERFACE(G_TYPE_POLLABLE_INPUT_STREAM, gated_pollable_init))
+#define GATED(o) (G_TYPE_CHECK_INSTANCE_CAST((o), gated_get_type(), Gated))
+
+static RelayReject
+to_reject(RelayGateReason r)
+{
+	switch (r) {
+	case GATE_HEAD_TOO_LARGE: return REJECT_HEADERS_TOO_LARGE;
+	case GATE_BODY_TOO_LARGE: return REJECT_TOO_LARGE;
+	case GATE_NOT_FOUND: return REJECT_NOT_FOUND;
+	case GATE_UNKNOWN_VENDOR: return REJECT_UNKNOWN_VENDOR;
+	case GATE_BAD_SECRET: return REJECT_BAD_SECRET;
+	case GATE_BAD_TOKEN: return REJECT_BAD_TOKEN;
+	case GATE_EXPECTATION: return REJECT_EXPECTATION;
+	default: return REJECT_BAD_REQUEST;
+	}
+}
+
+static char *
+answer(guint status, const char *text, const char *extra)
+{
+	return g_strdup_printf("HTTP/1.1 %u %s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n"
+	                       "Connection: close\r\n%s\r\n%s",
+	                       status, status == 431 ? "Request Header Fields Too Large" : soup_status_get_phrase(status),
+	                       strlen(text), extra, text);
+}
+
+/* ---- refused connections: answered, then read to the end (bounded) so
+ * the kernel does not reset the connection over the answer ---- */
+
+static void
+drain_end(Drain *d)
+{
+	if (d->gate) {
+		g_queue_unlink(&d->gate->drains, &d->link);
+		d->gate->live--;
+	}
+	g_source_destroy(d->source);
+	g_source_unref(d->source);
+	if (d->timeout_id)
+		g_source_remove(d->timeout_id);
+	g_io_stream_close(G_IO_STREAM(d->conn), NULL, NULL);
+	g_object_unref(d->conn);
+	g_free(d);
+}
+
+static gboolean
+drain_read(GSocket *sock, GIOCondition cond, gpointer data)
+{
+	Drain *d = data;
+	char buf[16384];
+	g_autoptr(GError) err = NULL;
+	gssize n = g_socket_receive_with_blocking(sock, buf, sizeof buf, FALSE, NULL, &err);
+
+	if (n > 0 && (d->read += (gsize) n) < DRAIN_BYTES)
+		return G_SOURCE_CONTINUE;
+	if (n < 0 && g_error_matches(err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+		return G_SOURCE_CONTINUE;
+	drain_end(d);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+drain_timeout(gpointer data)
+{
+	Drain *d = data;
+	d->timeout_id = 0;
+	drain_end(d);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+drain_start(RelayGate *g, GSocketConnection *conn)
+{
+	Drain *d = g_new0(Drain, 1);
+	GSocket *sock = g_socket_connection_get_socket(conn);
+
+	d->gate = g;
+	d->conn = g_object_ref(conn);
+	d->link.data = d;
+	g_queue_push_tail_link(&g->drains, &d->link);
+	g->live++;
+	g_socket_shutdown(sock, FALSE, TRUE, NULL);
+	d->source = g_socket_create_source(sock, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+	g_source_set_callback(d->source, (GSourceFunc) (void (*)(void)) drain_read, d, NULL);
+	g_source_attach(d->source, NULL);
+	d->timeout_id = g_timeout_add(DRAIN_MS, drain_timeout, d);
+}
+
+/* ---- the stream libsoup reads ---- */
+
+/* The connection leaves the gate's count: closed, or handed to a drain. */
+static void
+gated_release(Gated *s)
+{
+	if (s->released)
+		return;
+	s->released = TRUE;
+	if (s->gate) {
+		g_queue_unlink(&s->gate->conns, &s->link);
+		s->gate->live--;
+		if (s->refusal || s->abort) {
+			drain_start(s->gate, s->conn);
+			return;
+		}
+	}
+	g_io_stream_close(G_IO_STREAM(s->conn), NULL, NULL);
+}
+
+static void
+refuse(Gated *s, RelayGateReason reason, guint status)
+{
+	RelayReject r = to_reject(reason);
+	if (s->gate)
+		relay_reject(s->gate->stats, r, status);
+	s->refusal = answer(status, relay_reject_name(r), status == 401 && reason == GATE_BAD_TOKEN ? "WWW-Authenticate: Bearer\r\n" : "");
+}
+
+/* Moves the bytes read so far through the framing: heads are judged,
+ * bodies followed, and what passed is cleared for libsoup. */
+static void
+advance(Gated *s)
+{
+	for (;;) {
+		gsize avail = s->buf->len - s->cleared;
+		const char *at = (const char *) s->buf->data + s->cleared;
+
+		if (!avail || s->refusal || s->abort || s->hold)
+			return;
+		switch (s->phase) {
+		case PHASE_RAW:
+			s->cleared = s->buf->len;
+			return;
+		case PHASE_HEAD: {
+			RelayGateVerdict v;
+			relay_gate_parse(at, avail, &s->gate->rules, &v);
+			if (v.result == GATE_MORE)
+				return;
+			if (v.result == GATE_REFUSE) {
+				refuse(s, v.reason, v.status);
+				g_byte_array_set_size(s->buf, s->cleared);
+				return;
+			}
+			s->cleared += v.head_len;
+			s->first = FALSE;
+			s->head_started = 0;
+			s->phase = v.body == GATE_BODY_LENGTH ? PHASE_BODY : v.body == GATE_BODY_CHUNKED ? PHASE_CHUNKED :
+			           v.body == GATE_BODY_UPGRADE ? PHASE_RAW : PHASE_HEAD;
+			s->left = v.length;
+			memset(&s->chunks, 0, sizeof s->chunks);
+			s->hold = s->phase == PHASE_HEAD;
+			break;
+		}
+		case PHASE_BODY: {
+			gsize n = (gsize) MIN((guint64) avail, s->left);
+			s->cleared += n;
+			s->left -= n;
+			if (!s->left)
+				s->phase = PHASE_HEAD, s->hold = TRUE;
+			break;
+		}
+		case PHASE_CHUNKED: {
+			gsize used = 0;
+			RelayChunksResult r = relay_chunks_feed(&s->chunks, at, avail, s->gate->cfg->max_body, &used);
+			s->cleared += used;
+			if (r == CHUNKS_DONE) {
+				s->phase = PHASE_HEAD;
+				s->hold = TRUE;
+			} else if (r != CHUNKS_MORE) {
+				/* libsoup has part of this body: it gets an early end and
+				 * drops the request; nobody answers it. */
+				relay_reject(s->gate->stats, r == CHUNKS_TOO_LARGE ? REJECT_TOO_LARGE : REJECT_BAD_CHUNKS, 0);
+				s->abort = TRUE;
+				g_byte_array_set_size(s->buf, s->cleared);
+				return;
+			}
+			break;
+		}
+		}
+	}
+}
+
+/* libsoup 3.2 forgets a kept-alive connection that ends before the next
+ * request's first byte (io_read() starts the request only once a byte came,
+ * so nobody calls soup_server_connection_disconnect(), and it stays in the
+ * server's list, socket open, forever). It does drop one whose request
+ * head is cut short: so the end of a connection between requests comes as
+ * one stray byte, then the end. Writing is shut first, so the 400 libsoup
+ * then tries to send goes nowhere. */
+static gssize
+end_of_stream(Gated *s, void *buffer, gsize count)
+{
+	if (s->phase != PHASE_HEAD || s->poisoned || !count)
+		return 0;
+	s->poisoned = TRUE;
+	g_socket_shutdown(s->sock, FALSE, TRUE, NULL);
+	((char *) buffer)[0] = '\r';
+	return 1;
+}
+
+static gssize
+gated_read_nonblocking(GPollableInputStream *stream, void *buffer, gsize count, GError **error)
+{
+	Gated *s = GATED(stream);
+	gint64 now = g_get_monotonic_time();
+
+	for (;;) {
+		gsize old = s->buf->len;
+		gsize want;
+		gssize n;
+		GError *err = NULL;
+
+		if (s->cleared) {
+			gsize give = MIN(count, s->cleared);
+			memcpy(buffer, s->buf->data, give);
+			g_byte_array_remove_range(s->buf, 0, (guint) give);
+			s->cleared -= give;
+			s->waiting = FALSE;
+			return (gssize) give;
+		}
+		if (s->hold) {
+			/* libsoup has all of the previous request and, having
+			 * answered it, asks for more: only now is the next head
+			 * judged and given. So libsoup never holds two requests,
+			 * and a refusal the gate writes always follows libsoup's
+			 * answers on the wire. */
+			s->hold = FALSE;
+			advance(s);
+			continue;
+		}
+		if (s->refusal && !s->answered) {
+			/* libsoup has answered everything before the refused head. */
+			g_socket_send_with_blocking(s->sock, s->refusal, strlen(s->refusal), FALSE, NULL, NULL);
+			g_socket_shutdown(s->sock, FALSE, TRUE, NULL);
+			s->eof = s->answered = TRUE;
+			return end_of_stream(s, buffer, count);
+		}
+		if (s->eof || s->abort || !s->gate)
+			return end_of_stream(s, buffer, count);
+		want = s->phase == PHASE_HEAD ? READ_HEAD : READ_BODY;
+		g_byte_array_set_size(s->buf, (guint) (old + want));
+		n = g_socket_receive_with_blocking(s->sock, (char *) s->buf->data + old, want, FALSE, NULL, &err);
+		g_byte_array_set_size(s->buf, (guint) (old + MAX(n, 0)));
+		if (n < 0) {
+			if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) && !s->waiting) {
+				s->waiting = TRUE;
+				s->wait_since = now;
+			}
+			g_propagate_error(error, err);
+			return -1;
+		}
+		if (n == 0) {
+			s->eof = TRUE;
+			continue;
+		}
+		s->last_read = now;
+		if (s->phase == PHASE_HEAD && old == s->cleared && !s->head_started)
+			s->head_started = now;
+		advance(s);
+	}
+}
+
+static gboolean
+gated_is_readable(GPollableInputStream *stream)
+{
+	Gated *s = GATED(stream);
+	return s->cleared || s->hold || s->refusal || s->eof || s->abort || g_socket_condition_check(s->sock, G_IO_IN);
+}
+
+static GSource *
+gated_create_source(GPollableInputStream *stream, GCancellable *cancellable)
+{
+	Gated *s = GATED(stream);
+	g_autoptr(GSource) child = NULL;
+
+	if (s->cleared || s->hold || s->refusal || s->eof || s->abort) {
+		child = g_timeout_source_new(0);
+	} else {
+		child = g_socket_create_source(s->sock, G_IO_IN, cancellable);
+	}
+	return g_pollable_source_new_full(stream, child, cancellable);
+}
+
+static gboolean
+gated_can_poll(GPollableInputStream *stream)
+{
+	return TRUE;
+}
+
+static gssize
+gated_read(GInputStream *stream, void *buffer, gsize count, GCancellable *cancellable, GError **error)
+{
+	for (;;) {
+		GError *err = NULL;
+		gssize n = gated_read_nonblocking(G_POLLABLE_INPUT_STREAM(stream), buffer, count, &err);
+		if (n >= 0 || !g_error_matches(err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+			if (err)
+				g_propagate_error(error, err);
+			return n;
+		}
+		g_clear_error(&err);
+		if (!g_socket_condition_wait(GATED(stream)->sock, G_IO_IN, cancellable, error))
+			return -1;
+	}
+}
+
+static gboolean
+gated_close(GInputStream *stream, GCancellable *cancellable, GError **error)
+{
+	gated_release(GATED(stream));
+	return TRUE;
+}
+
+static void
+gated_finalize(GObject *object)
+{
+	Gated *s = GATED(object);
+	gated_release(s);
+	g_byte_array_unref(s->buf);
+	g_free(s->refusal);
+	g_object_unref(s->conn);
+	G_OBJECT_CLASS(gated_parent_class)->finalize(object);
+}
+
+static void
+gated_init(Gated *s)
+{
+	s->buf = g_byte_array_new();
+	s->link.data = s;
+}
+
+static void
+gated_class_init(GatedClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = gated_finalize;
+	klass->read_fn = gated_read;
+	klass->close_fn = gated_close;
+}
+
+static void
+gated_pollable_init(GPollableInputStreamInterface *iface)
+{
+	iface->can_poll = gated_can_poll;
+	iface->is_readable = gated_is_readable;
+	iface->create_source = gated_create_source;
+	iface->read_nonblocking = gated_read_nonblocking;
+}
+
+/* ---- timeouts ---- */
+
+/* Closing both ways wakes libsoup's read with an end of stream. */
+static void
+time_out(Gated *s, RelayReject why)
+{
+	relay_reject(s->gate->stats, why, 0);
+	s->eof = TRUE;
+	g_socket_shutdown(s->sock, TRUE, TRUE, NULL);
+}
+
+static gboolean
+sweep(gpointer data)
+{
+	RelayGate *g = data;
+	gint64 now = g_get_monotonic_time();
+	gint64 header = (gint64) g->cfg->header_timeout_ms * 1000, idle = (gint64) g->cfg->idle_timeout_ms * 1000;
+
+	for (GList *l = g->conns.head, *next; l; l = next) {
+		Gated *s = l->data;
+		next = l->next;
+		/* Only a connection libsoup waits on: not one whose answer is
+		 * being made (a webhook waiting for its commit). */
+		if (!s->waiting || s->eof || s->refusal || s->abort || s->phase == PHASE_RAW)
+			continue;
+		if (s->phase == PHASE_HEAD) {
+			if (s->head_started && now - s->head_started > header)
+				time_out(s, REJECT_HEADER_TIMEOUT);
+			else if (!s->head_started && now - s->wait_since > idle)
+				time_out(s, REJECT_IDLE_TIMEOUT);
+		} else if (now - MAX(s->last_read, s->wait_since) > idle) {
+			time_out(s, REJECT_BODY_TIMEOUT);
+		}
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* ---- accepting ---- */
+
+static gboolean on_accept(GSocket *listener, GIOCondition cond, gpointer data);
+
+static void
+listen_again(RelayGate *g)
+{
+	g->accept_source = g_socket_create_source(g->listener, G_IO_IN, NULL);
+	g_source_set_callback(g->accept_source, (GSourceFunc) (void (*)(void)) on_accept, g, NULL);
+	g_source_attach(g->accept_source, NULL);
+}
+
+static gboolean
+resume(gpointer data)
+{
+	RelayGate *g = data;
+	g->resume_id = 0;
+	listen_again(g);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+pause_accepting(RelayGate *g)
+{
+	g_source_destroy(g->accept_source);
+	g_clear_pointer(&g->accept_source, g_source_unref);
+	g->resume_id = g_timeout_add(RESUME_MS, resume, g);
+	if (!g->paused_logged)
+		relay_log("warning", "msg=\"out of file descriptors: accepting paused, retried every %d ms\" open=%u", RESUME_MS,
+		          g->live);
+	g->paused_logged = TRUE;
+}
+
+static void
+take(RelayGate *g, GSocket *sock)
+{
+	g_autoptr(GSocketConnection) conn = g_socket_connection_factory_create_connection(sock);
+	g_autoptr(GSocketAddress) local = g_socket_get_local_address(sock, NULL);
+	g_autoptr(GSocketAddress) remote = g_socket_get_remote_address(sock, NULL);
+	g_autoptr(GIOStream) io = NULL;
+	Gated *s;
+
+	if (g->live >= g->cfg->max_connections) {
+		g_autofree char *text = answer(503, "too_many_connections", "");
+		relay_reject(g->stats, REJECT_TOO_MANY_CONNECTIONS, 503);
+		g_socket_send_with_blocking(sock, text, strlen(text), FALSE, NULL, NULL);
+		g_socket_close(sock, NULL);
+		return;
+	}
+	/* A response leaves in more than one write: without this, each later
+	 * write waits for the client's delayed ACK. */
+	g_socket_set_option(sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+	s = g_object_new(gated_get_type(), NULL);
+	s->gate = g;
+	s->conn = g_object_ref(conn);
+	s->sock = sock;
+	s->first = TRUE;
+	s->head_started = g_get_monotonic_time(); /* the first head's clock starts at accept */
+	g_queue_push_tail_link(&g->conns, &s->link);
+	g->live++;
+	io = g_simple_io_stream_new(G_INPUT_STREAM(s), g_io_stream_get_output_stream(G_IO_STREAM(conn)));
+	g_object_unref(s);
+	if (local && remote)
+		g->serve(io, local, remote, g->data);
+	else
+		g_io_stream_close(io, NULL, NULL);
+}
+
+static gboolean
+on_accept(GSocket *listener, GIOCondition cond, gpointer data)
+{
+	RelayGate *g = data;
+
+	for (int i = 0; i < ACCEPT_BURST; i++) {
+		g_autoptr(GError) err = NULL;
+		g_autoptr(GSocket) sock = g_socket_accept(listener, NULL, &err);
+
+		if (sock) {
+			g->paused_logged = FALSE;
+			take(g, sock);
+			continue;
+		}
+		if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES)) {
+			/* The connection stays in the backlog; accepting again at once
+			 * would spin. */
+			relay_reject(g->stats, REJECT_ACCEPT_EMFILE, 0);
+			pause_accepting(g);
+			return G_SOURCE_REMOVE;
+		}
+		if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+			break;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+RelayGate *
+relay_gate_new(GSocket *listener, const RelayConfig *cfg, const RelayGateRules *rules, RelayStats *stats,
+               RelayGateServeFunc serve, gpointer data)
+{
+	RelayGate *g = g_new0(RelayGate, 1);
+	guint tick = MIN(cfg->header_timeout_ms, cfg->idle_timeout_ms) / 4;
+
+	g->listener = g_object_ref(listener);
+	g->cfg = cfg;
+	g->rules = *rules;
+	g->stats = stats;
+	g->serve = serve;
+	g->data = data;
+	g_socket_set_blocking(listener, FALSE);
+	listen_again(g);
+	g->sweep_id = g_timeout_add(CLAMP(tick, 20, 1000), sweep, g);
+	return g;
+}
+
+void
+relay_gate_stop(RelayGate *g)
+{
+	if (g->accept_source) {
+		g_source_destroy(g->accept_source);
+		g_clear_pointer(&g->accept_source, g_source_unref);
+	}
+	if (g->resume_id)
+		g_source_remove(g->resume_id);
+	g->resume_id = 0;
+	g_socket_close(g->listener, NULL);
+}
+
+guint
+relay_gate_connections(RelayGate *g)
+{
+	return g->live;
+}
+
+void
+relay_gate_free(RelayGate *g)
+{
+	relay_gate_stop(g);
+	g_source_remove(g->sweep_id);
+	while (g->drains.head)
+		drain_end(g->drains.head->data);
+	for (GList *l = g->conns.head; l; l = l->next)
+		((Gated *) l->data)->gate = NULL;
+	g_object_unref(g->listener);
+	g_free(g);
+}
