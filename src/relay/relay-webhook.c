@@ -2,6 +2,7 @@
 #include "relay.h"
 #include "wag-json.h"
 #include "wag-vendor.h"
+#include "wag-messaging.h"
 #include <string.h>
 
 static const char *const reject_names[REJECT_COUNT] = {
@@ -202,6 +203,13 @@ relay_webhook_decide(const RelayConfig *cfg, RelayStats *stats, const RelayWebho
 	evs = g_ptr_array_new_with_free_func((GDestroyNotify) wag_event_free);
 	if (!v->normalize_webhook(json, evs, &instance, NULL))
 		return refuse(stats, REJECT_BAD_SHAPE, 400, reason);
+	{
+		/* Group messages come on the same webhooks (wag-messaging.h). */
+		g_autofree char *msg_instance = NULL;
+		wag_messaging_normalize(v, json, evs, &msg_instance);
+		if (!instance)
+			instance = g_steal_pointer(&msg_instance);
+	}
 	/* Only the tenant owning the instance may post for it: a secret opens
 	 * its own tenant's instances, never another's. */
 	if (tenant->instances && (!instance || !g_strv_contains((const char *const *) tenant->instances, instance)))

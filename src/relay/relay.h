@@ -9,7 +9,7 @@ typedef struct {
 	char *token;          /* bearer token of /events */
 	char *webhook_secret; /* the SECRET of /webhook/VENDOR/SECRET */
 	char **instances;     /* vendor instance ids or Wawp session names; NULL: any */
-	gboolean messages;    /* wants message events (stored flag; none are produced yet) */
+	gboolean messages;    /* message events stored (default); FALSE: streamed live only, never written */
 } RelayTenant;
 
 typedef struct {
@@ -21,6 +21,7 @@ typedef struct {
 	gsize max_body;
 	gsize max_head;
 	guint retention_days;
+	guint message_retention_days; /* group messages: their own, shorter retention */
 	guint header_timeout_ms;
 	guint idle_timeout_ms;
 	guint max_connections;
