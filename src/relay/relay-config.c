@@ -34,6 +34,7 @@ tenant_free(gpointer p)
 	g_free(t->token);
 	g_free(t->webhook_secret);
 	g_strfreev(t->instances);
+	g_free(t->greenapi_webhook_token);
 	g_free(t);
 }
 
@@ -88,6 +89,7 @@ relay_config_load(RelayConfig *cfg, const char *file, GError **error)
 			t->webhook_secret = g_steal_pointer(&secret);
 			t->token = g_steal_pointer(&token);
 			t->instances = g_key_file_get_string_list(kf, "relay", "instances", NULL, NULL);
+			t->greenapi_webhook_token = get_str(kf, "relay", "greenapi_webhook_token");
 			t->messages = messages_flag(kf, "relay");
 			g_ptr_array_add(cfg->tenants, t);
 		}
@@ -101,6 +103,7 @@ relay_config_load(RelayConfig *cfg, const char *file, GError **error)
 			t->token = get_str(kf, groups[i], "token");
 			t->webhook_secret = get_str(kf, groups[i], "webhook_secret");
 			t->instances = g_key_file_get_string_list(kf, groups[i], "instances", NULL, NULL);
+			t->greenapi_webhook_token = get_str(kf, groups[i], "greenapi_webhook_token");
 			t->messages = messages_flag(kf, groups[i]);
 			g_ptr_array_add(cfg->tenants, t);
 		}

@@ -140,6 +140,16 @@ hmac_ok(const RelayConfig *cfg, const RelayWebhook *w)
 	return relay_secure_equal(want, lower);
 }
 
+/* Green API sends its webhookUrlToken in Authorization; its own
+ * integration library compares what follows the first space (the scheme
+ * word is not checked): green-api/greenapi-integration src/core/guard.ts. */
+static gboolean
+green_token_ok(const RelayTenant *t, const RelayWebhook *w)
+{
+	const char *space = w->authorization ? strchr(w->authorization, ' ') : NULL;
+	return space && relay_secure_equal(space + 1, t->greenapi_webhook_token);
+}
+
 static guint
 refuse(RelayStats *stats, RelayReject why, guint status, RelayReject *reason)
 {
@@ -197,6 +207,9 @@ relay_webhook_decide(const RelayConfig *cfg, RelayStats *stats, const RelayWebho
 		return refuse(stats, REJECT_TOO_LARGE, 413, reason);
 	if (cfg->wawp_hmac_key && *cfg->wawp_hmac_key && g_str_equal(v->id, "wawp") && !hmac_ok(cfg, w))
 		return refuse(stats, REJECT_BAD_HMAC, 401, reason);
+	if (tenant->greenapi_webhook_token && *tenant->greenapi_webhook_token && g_str_equal(v->id, "greenapi") &&
+	    !green_token_ok(tenant, w))
+		return refuse(stats, REJECT_BAD_TOKEN, 401, reason);
 	json = wag_json_parse(w->body, w->length, NULL);
 	if (!json)
 		return refuse(stats, REJECT_NOT_JSON, 400, reason);

@@ -98,6 +98,7 @@ webhook(Relay *r, SoupServerMessage *msg, const char *path)
 	w = (RelayWebhook) { soup_server_message_get_method(msg), path, ctype,
 	                     soup_message_headers_get_one(h, RELAY_HMAC_HEADER),
 	                     g_bytes_get_data(body, NULL), g_bytes_get_size(body) };
+	w.authorization = soup_message_headers_get_one(h, "Authorization");
 	status = relay_webhook_decide(&r->cfg, &r->stats, &w, &a, &reason);
 	if (status != 200) {
 		respond(msg, status, relay_reject_name(reason));

@@ -10,6 +10,7 @@ typedef struct {
 	char *webhook_secret; /* the SECRET of /webhook/VENDOR/SECRET */
 	char **instances;     /* vendor instance ids or Wawp session names; NULL: any */
 	gboolean messages;    /* message events stored (default); FALSE: streamed live only, never written */
+	char *greenapi_webhook_token; /* Green API's webhookUrlToken: required in Authorization when set */
 } RelayTenant;
 
 typedef struct {
@@ -76,6 +77,7 @@ typedef struct {
 	const char *hmac;         /* RELAY_HMAC_HEADER, or NULL */
 	const char *body;
 	gsize length;
+	const char *authorization; /* the Authorization header, or NULL */
 } RelayWebhook;
 
 /* What an accepted webhook becomes. */

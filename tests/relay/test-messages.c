@@ -170,6 +170,46 @@ test_live_only(void)
 	relay_proc_free(rp);
 }
 
+static guint
+post_auth(RelayProc *rp, const char *body, const char *authorization)
+{
+	g_autofree char *url = g_strdup_printf("%s/webhook/greenapi/%s", rp->base, RP_SECRET);
+	g_autoptr(SoupMessage) msg = soup_message_new("POST", url);
+	g_autoptr(GBytes) b = g_bytes_new(body, strlen(body));
+	g_autoptr(GBytes) reply = NULL;
+
+	soup_message_set_request_body_from_bytes(msg, JSON, b);
+	if (authorization)
+		soup_message_headers_replace(soup_message_get_request_headers(msg), "Authorization", authorization);
+	reply = soup_session_send_and_read(session, msg, NULL, NULL);
+	return soup_message_get_status(msg);
+}
+
+/* greenapi_webhook_token: Green API's webhookUrlToken must come in
+ * Authorization (what follows the scheme word, as Green API's own
+ * integration library reads it; token from the docs' setSettings example). */
+static void
+test_green_token(void)
+{
+	RelayProc *rp = relay_proc_start("greenapi_webhook_token=dscnsdiuafkascndjhsalbcvatsvcbasn23rfregvfdg54tds\n");
+	g_autofree char *fixture = wag_fixture_text("greenapi", "setSettings.request-webhook-token.json");
+	const char *body = "{\"typeWebhook\": \"incomingMessageReceived\", \"instanceData\": {\"idInstance\": 1234},"
+		" \"timestamp\": 1588091580, \"idMessage\": \"G1\", \"senderData\": {\"chatId\": \"120363043968066561@g.us\","
+		" \"sender\": \"79001234568@c.us\"}, \"messageData\": {\"typeMessage\": \"textMessage\","
+		" \"textMessageData\": {\"textMessage\": \"ola\"}}}";
+
+	g_assert_nonnull(strstr(fixture, "dscnsdiuafkascndjhsalbcvatsvcbasn23rfregvfdg54tds"));
+	g_assert_cmpuint(post_auth(rp, body, NULL), ==, 401);
+	g_assert_cmpuint(post_auth(rp, body, "Bearer wrong-token"), ==, 401);
+	g_assert_cmpuint(post_auth(rp, body, "Bearer dscnsdiuafkascndjhsalbcvatsvcbasn23rfregvfdg54tds"), ==, 200);
+	/* Other vendors are not asked for it. */
+	{
+		g_autofree char *z = zapi_text("3C5A", "Z1", "oi");
+		g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, z, NULL), ==, 200);
+	}
+	relay_proc_free(rp);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -178,5 +218,6 @@ main(int argc, char **argv)
 	g_test_add_func("/relay/messages/each-vendor", test_each_vendor);
 	g_test_add_func("/relay/messages/retention", test_retention);
 	g_test_add_func("/relay/messages/live-only", test_live_only);
+	g_test_add_func("/relay/messages/greenapi-webhook-token", test_green_token);
 	return g_test_run();
 }
