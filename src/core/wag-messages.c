@@ -11,6 +11,9 @@
 
 /* Per chat, what /delete can reach while the session runs. */
 #define HISTORY_PER_GROUP 500
+/* Chats with a history, and echo texts waiting: bounded whatever a relay sends. */
+#define HISTORY_GROUPS_MAX 5000
+#define ECHO_TEXTS_MAX 200
 /* Names kept (a hostile stream of senders cannot grow it without bound). */
 #define NAMES_MAX 20000
 /* Ids of messages we sent whose echo has not come back yet. */
@@ -124,6 +127,8 @@ history_for(WagSession *s, const char *group)
 	History *h = g_hash_table_lookup(s->history, group);
 
 	if (!h) {
+		if (g_hash_table_size(s->history) >= HISTORY_GROUPS_MAX)
+			g_hash_table_remove_all(s->history);
 		h = g_new0(History, 1);
 		g_queue_init(&h->order);
 		h->ids = g_hash_table_new(g_str_hash, g_str_equal);
@@ -156,6 +161,14 @@ static char *
 echo_key(const char *group, const char *text)
 {
 	return g_strconcat(group, "\n", text ? text : "", NULL);
+}
+
+static void
+add_echo_text(WagSession *s, const char *group, const char *text)
+{
+	if (s->echo_texts->len >= ECHO_TEXTS_MAX)
+		g_ptr_array_remove_index(s->echo_texts, 0);
+	g_ptr_array_add(s->echo_texts, echo_key(group, text));
 }
 
 static gboolean
@@ -320,7 +333,7 @@ send_done(WagSession *s, Outgoing *o, WagReply *reply)
 	id = s->vendor->messaging->parse_sent(reply->json);
 	if (!id) {
 		/* Without an id its echo is known by its text only. */
-		g_ptr_array_add(s->echo_texts, echo_key(o->group, o->text));
+		add_echo_text(s, o->group, o->text);
 		return;
 	}
 	if (g_hash_table_size(s->sent_ids) >= SENT_IDS_MAX)
@@ -410,7 +423,7 @@ wag_session_send_text(WagSession *s, const char *group, const char *text)
 	o->group = g_strdup(group);
 	o->text = g_utf8_make_valid(text, -1);
 	/* Its echo (webhook from_me) may come back before the reply: know it by text. */
-	g_ptr_array_add(s->echo_texts, echo_key(group, o->text));
+	add_echo_text(s, group, o->text);
 	g_queue_push_tail(s->outbox, o);
 	pump(s);
 	return NULL;
