@@ -19,6 +19,16 @@ struct _WagMessaging {
 	 * everyone; NULL and WAG_ERROR_UNSUPPORTED when the vendor cannot. */
 	WagRequest *(*req_delete)(const WagCreds *c, const char *group, const char *message_id,
 	                          const char *from, gboolean from_me, GError **error);
+
+	/* A notification queue read over HTTP instead of webhooks (Green API);
+	 * all NULL for the others. req_settings' reply says through
+	 * parse_webhook_set whether a webhook URL takes the notifications. */
+	WagRequest *(*req_settings)(const WagCreds *c);
+	gboolean (*parse_webhook_set)(JsonNode *body);
+	WagRequest *(*req_receive)(const WagCreds *c, guint timeout_s);
+	/* The notification's receipt id and its webhook body (borrowed); FALSE: the queue is empty. */
+	gboolean (*parse_receive)(JsonNode *body, gint64 *receipt, JsonNode **webhook);
+	WagRequest *(*req_ack)(const WagCreds *c, gint64 receipt);
 };
 
 extern const WagMessaging wag_messaging_zapi;

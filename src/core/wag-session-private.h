@@ -89,6 +89,11 @@ struct _WagSession {
 	GPtrArray *echo_texts;   /* "group\ntext" sent, whose echo has not come back */
 	GHashTable *sent_ids;    /* ids of messages we sent, echo not seen yet */
 	GHashTable *names;       /* canonical id -> the WhatsApp name its messages carry */
+
+	/* wag-notify.c */
+	gboolean notify_on;      /* the vendor's notification queue is read */
+	void (*notify_deliver)(WagSession *s, WagEvent *e); /* takes e */
+	guint notify_timer;      /* the pause after an empty answer or an error */
 };
 
 /* Every vendor call of the session: the session's base URL, its cancellable. */
@@ -136,5 +141,10 @@ void wag_apply_stop(WagSession *s);
 void wag_messages_init(WagSession *s, const char *mode, guint per_minute);
 void wag_messages_stop(WagSession *s);
 void wag_messages_receive(WagSession *s, const WagEvent *e);
+
+/* wag-notify.c: without a relay, read the vendor's notification queue
+ * (Green API) into the live queue, when no webhook URL takes it. */
+void wag_notify_start(WagSession *s, void (*deliver)(WagSession *s, WagEvent *e));
+void wag_notify_stop(WagSession *s);
 
 G_END_DECLS

@@ -258,6 +258,8 @@ wag_sync_start(WagSession *s)
 	}
 	if (*s->relay_url)
 		wag_store_load(s->live_path, wag_http_get_cancellable(s->http), on_last_id, s);
+	else if (s->messages_mode != WAG_MESSAGES_OFF)
+		wag_notify_start(s, wag_sync_queue);
 }
 
 void
@@ -270,6 +272,7 @@ wag_sync_stop(WagSession *s)
 	if (s->poll_pacer)
 		g_source_remove(s->poll_pacer);
 	s->live_idle = s->poll_timer = s->poll_pacer = 0;
+	wag_notify_stop(s);
 	/* What was received but not applied is received again next time. */
 	wag_relay_client_free(s->relay);
 	s->relay = NULL;

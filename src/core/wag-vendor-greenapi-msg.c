@@ -138,9 +138,63 @@ req_delete(const WagCreds *c, const char *group, const char *message_id, const c
 	return green_msg_request(c, "deleteMessage", b);
 }
 
+/* source: Green API docs, GetSettings (webhookUrl), ReceiveNotification
+ * (GET receiveNotification/TOKEN?receiveTimeout=N -> {receiptId, body} or
+ * null; body is the webhook), DeleteNotification (DELETE
+ * deleteNotification/TOKEN/RECEIPT -> {result}). */
+static WagRequest *
+req_settings(const WagCreds *c)
+{
+	g_autofree char *inst = wag_escape(c->instance);
+	g_autofree char *tok = wag_escape(c->token);
+	return wag_request_new(&wag_vendor_greenapi, "GET", g_strdup_printf("/waInstance%s/getSettings/%s", inst, tok));
+}
+
+static gboolean
+parse_webhook_set(JsonNode *body)
+{
+	const char *url = wag_json_str(wag_json_obj(body), "webhookUrl");
+	return url && *url;
+}
+
+static WagRequest *
+req_receive(const WagCreds *c, guint timeout_s)
+{
+	g_autofree char *inst = wag_escape(c->instance);
+	g_autofree char *tok = wag_escape(c->token);
+	return wag_request_new(&wag_vendor_greenapi, "GET",
+		g_strdup_printf("/waInstance%s/receiveNotification/%s?receiveTimeout=%u", inst, tok, timeout_s));
+}
+
+static gboolean
+parse_receive(JsonNode *body, gint64 *receipt, JsonNode **webhook)
+{
+	JsonObject *o = wag_json_obj(body);
+
+	if (!o || !json_object_has_member(o, "body"))
+		return FALSE;
+	*receipt = wag_json_int(o, "receiptId", 0);
+	*webhook = json_object_get_member(o, "body");
+	return *receipt > 0;
+}
+
+static WagRequest *
+req_ack(const WagCreds *c, gint64 receipt)
+{
+	g_autofree char *inst = wag_escape(c->instance);
+	g_autofree char *tok = wag_escape(c->token);
+	return wag_request_new(&wag_vendor_greenapi, "DELETE",
+		g_strdup_printf("/waInstance%s/deleteNotification/%s/%" G_GINT64_FORMAT, inst, tok, receipt));
+}
+
 const WagMessaging wag_messaging_greenapi = {
 	.normalize = normalize,
 	.req_send_text = req_send_text,
 	.parse_sent = parse_sent,
 	.req_delete = req_delete,
+	.req_settings = req_settings,
+	.parse_webhook_set = parse_webhook_set,
+	.req_receive = req_receive,
+	.parse_receive = parse_receive,
+	.req_ack = req_ack,
 };

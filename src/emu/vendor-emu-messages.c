@@ -9,6 +9,12 @@
 
 static guint sent_counter;
 
+static void
+queue_free(GQueue *q)
+{
+	g_queue_free_full(q, g_free);
+}
+
 static gboolean
 authorized(WagEmu *emu, WagEmuRequest *rec)
 {
@@ -19,6 +25,60 @@ static char *
 next_id(void)
 {
 	return g_strdup_printf("EMU%08X", ++sent_counter);
+}
+
+/* Green API's notification queue, once a test queued something. */
+static gboolean
+emu_notifications(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
+{
+	GQueue *q = g_object_get_data(G_OBJECT(emu->server), "notifications");
+	gint64 *next = g_object_get_data(G_OBJECT(emu->server), "next-receipt");
+
+	if (!q || strcmp(emu->vendor, "greenapi") != 0 || !authorized(emu, rec))
+		return FALSE;
+	if (strstr(rec->path, "/getSettings/")) {
+		emu_reply_raw(msg, 200, "{\"wid\": \"11001234567@c.us\", \"webhookUrl\": \"\", \"webhookUrlToken\": \"\"}");
+		return TRUE;
+	}
+	if (strstr(rec->path, "/receiveNotification/")) {
+		const char *body = g_queue_peek_head(q);
+		g_autofree char *reply = body ? g_strdup_printf("{\"receiptId\": %" G_GINT64_FORMAT ", \"body\": %s}", *next, body) : NULL;
+		emu_reply_raw(msg, 200, reply ? reply : "null");
+		return TRUE;
+	}
+	if (strstr(rec->path, "/deleteNotification/")) {
+		g_autofree char *want = g_strdup_printf("/%" G_GINT64_FORMAT, *next);
+		gboolean ok = g_str_has_suffix(rec->path, want) && !g_queue_is_empty(q);
+		if (ok) {
+			g_free(g_queue_pop_head(q));
+			(*next)++;
+		}
+		emu_reply_raw(msg, 200, ok ? "{\"result\": true}" : "{\"result\": false}");
+		return TRUE;
+	}
+	return FALSE;
+}
+
+void
+wag_emu_green_notify(WagEmu *emu, const char *webhook_json)
+{
+	GQueue *q = g_object_get_data(G_OBJECT(emu->server), "notifications");
+
+	if (!q) {
+		gint64 *next = g_new(gint64, 1);
+		*next = 1234567;
+		q = g_queue_new();
+		g_object_set_data_full(G_OBJECT(emu->server), "notifications", q, (GDestroyNotify) queue_free);
+		g_object_set_data_full(G_OBJECT(emu->server), "next-receipt", next, g_free);
+	}
+	g_queue_push_tail(q, g_strdup(webhook_json));
+}
+
+guint
+wag_emu_green_queued(WagEmu *emu)
+{
+	GQueue *q = g_object_get_data(G_OBJECT(emu->server), "notifications");
+	return q ? q->length : 0;
 }
 
 gboolean
@@ -35,7 +95,7 @@ emu_messages(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 
 	if (!send && !del) {
 		json_object_unref(o);
-		return FALSE;
+		return emu_notifications(emu, msg, rec);
 	}
 	if (!authorized(emu, rec)) {
 		json_object_unref(o);

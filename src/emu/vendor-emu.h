@@ -83,5 +83,10 @@ void wag_emu_fail_times(WagEmu *emu, const char *match, guint times, guint statu
 /* ---- group messages (vendor-emu-messages.c) ---- */
 /* The id the last accepted send was given, or NULL. */
 const char *wag_emu_last_sent_id(WagEmu *emu);
+/* Green API: queues a notification (a webhook body) for receiveNotification;
+ * from the first one on, getSettings answers with no webhook URL. */
+void wag_emu_green_notify(WagEmu *emu, const char *webhook_json);
+/* Notifications not deleted yet. */
+guint wag_emu_green_queued(WagEmu *emu);
 
 G_END_DECLS

@@ -548,6 +548,48 @@ test_delete(gconstpointer data)
 	wag_emu_free(emu);
 }
 
+static gboolean
+queue_drained(gpointer data)
+{
+	return wag_emu_green_queued(data) == 0;
+}
+
+/* Green API without a relay: the notification queue is read (the docs'
+ * receiveNotification example, made a group message), shown, deleted. */
+static void
+test_green_notifications(void)
+{
+	WagEmu *emu = fx_emu(&fx_green);
+	g_autoptr(JsonNode) n = wag_fixture_json("greenapi", "receiveNotification.reply.json");
+	JsonObject *body = json_object_get_object_member(json_node_get_object(n), "body");
+	JsonObject *sd = json_object_get_object_member(body, "senderData");
+	g_autoptr(JsonNode) bn = json_node_new(JSON_NODE_OBJECT);
+	g_autofree char *json = NULL;
+	guint reads;
+	SvRec *r;
+
+	json_object_set_string_member(sd, "chatId", fx_green.group);
+	json_object_set_string_member(sd, "sender", FX_MEMBER "@c.us");
+	json_node_set_object(bn, body);
+	json = json_to_string(bn, FALSE);
+	wag_emu_green_notify(emu, json);
+	wag_emu_green_notify(emu, "{\"typeWebhook\": \"stateInstanceChanged\", \"stateInstance\": \"authorized\"}");
+	r = login(emu, &fx_green, NULL);
+	g_assert_true(sv_wait_line(r, ": I use Green-API to send this message to you!", 5000));
+	g_assert_true(sv_wait(queue_drained, emu, 5000));
+	g_assert_cmpuint(wag_emu_count(emu, "DELETE", "/deleteNotification/"), ==, 2);
+	g_assert_cmpuint(sv_count(r, "message "), ==, 1);
+	sv_free(r, FALSE);
+	/* messages=off: the queue is left alone. */
+	wag_emu_green_notify(emu, json);
+	reads = wag_emu_count(emu, "GET", "/receiveNotification/");
+	r = login(emu, &fx_green, "off");
+	sv_free(r, FALSE);
+	g_assert_cmpuint(wag_emu_count(emu, "GET", "/receiveNotification/"), ==, reads);
+	g_assert_cmpuint(wag_emu_green_queued(emu), ==, 1);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -558,6 +600,7 @@ main(int argc, char **argv)
 	g_test_add_func("/messages/schema", test_schema);
 	g_test_add_func("/messages/bad-text", test_bad_text);
 	g_test_add_func("/messages/greenapi/pace", test_pace);
+	g_test_add_func("/messages/greenapi/notifications", test_green_notifications);
 	for (guint v = 0; fx_vendors[v]; v++) {
 		static const struct { const char *name; GTestDataFunc fn; } t[] = {
 			{ "receive", test_receive }, { "option", test_mode_off },
