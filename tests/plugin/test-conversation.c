@@ -127,6 +127,16 @@ test_receive(gconstpointer data)
 	g_assert_true(wag_harness_wait_line(g, "deleted a message for everyone", 3000));
 	relay_message(&c, "M4", FX_MEMBER, FALSE, "poll-of-the-future", "?", NULL);
 	g_assert_true(wag_harness_wait_line(g, "[message of a kind this plugin does not show] ?", 3000));
+	/* The sender's WhatsApp name is the participant's alias in the chat. */
+	{
+		PurplePluginProtocolInfo *prpl = PURPLE_PLUGIN_PROTOCOL_INFO(purple_find_prpl("prpl-wagateway"));
+		g_autofree char *alias = prpl->get_cb_alias(purple_conversation_get_gc(c.conv),
+		                                            purple_conv_chat_get_id(PURPLE_CONV_CHAT(c.conv)), FX_MEMBER);
+		g_autofree char *unknown = prpl->get_cb_alias(purple_conversation_get_gc(c.conv),
+		                                              purple_conv_chat_get_id(PURPLE_CONV_CHAT(c.conv)), FX_MEMBER2);
+		g_assert_cmpstr(alias, ==, "Ana");
+		g_assert_null(unknown);
+	}
 	conv_stop(&c);
 }
 
