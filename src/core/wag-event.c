@@ -9,6 +9,7 @@ static const char *const kind_names[] = {
 	"participant_promoted", "participant_demoted", "join_requested",
 	"join_request_revoked", "group_linked", "group_unlinked", "roster_changed",
 	"subject_changed", "group_settings_changed",
+	"message",
 };
 /* The settings' names in events (README "Event schema"). */
 static const char *const setting_names[WAG_SETTING_LAST] = { "announce", "locked", "approval", "admins_add" };
@@ -52,6 +53,7 @@ wag_event_free(WagEvent *e)
 	g_free(e->group);
 	g_free(e->actor);
 	g_ptr_array_free(e->participants, TRUE);
+	wag_message_free(e->message);
 	g_free(e);
 }
 
@@ -90,6 +92,8 @@ wag_event_to_json(const WagEvent *e)
 	json_builder_set_member_name(b, "at");
 	json_builder_add_int_value(b, e->at);
 
+	if (e->message)
+		wag_message_build_members(e->message, b);
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
 	g_object_unref(b);
@@ -105,7 +109,8 @@ wag_event_from_json(JsonNode *node, GError **error)
 	WagEventKind kind;
 	WagEvent *e;
 
-	if (!o || !group || !parts || !wag_event_kind_from_name(wag_json_str(o, "kind"), &kind)) {
+	if (!o || !group || !wag_event_kind_from_name(wag_json_str(o, "kind"), &kind) ||
+	    (!parts && kind != WAG_EVENT_MESSAGE)) {
 		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
 		            _("An event without a group, a known kind or participants."));
 		return NULL;
@@ -117,7 +122,9 @@ wag_event_from_json(JsonNode *node, GError **error)
 	e->actor = g_strdup(wag_json_str(o, "actor"));
 
 	e->at = wag_json_int(o, "at", e->at);
-	for (guint i = 0; i < json_array_get_length(parts); i++) {
+	if (kind == WAG_EVENT_MESSAGE)
+		e->message = wag_message_from_object(o);
+	for (guint i = 0; parts && i < json_array_get_length(parts); i++) {
 		JsonNode *n = json_array_get_element(parts, i);
 		if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING)
 			g_ptr_array_add(e->participants, g_strdup(json_node_get_string(n)));

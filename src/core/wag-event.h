@@ -4,6 +4,7 @@
 #pragma once
 #include <json-glib/json-glib.h>
 #include "wag-model.h"
+#include "wag-message.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,8 @@ typedef enum {
 	 * "NAME=on" or "NAME=off" per setting named (wag_event_add_setting). */
 	WAG_EVENT_SUBJECT_CHANGED,
 	WAG_EVENT_SETTINGS_CHANGED,
+	/* A group message (wag-message.h): no participants; `message` is set. */
+	WAG_EVENT_MESSAGE,
 	WAG_EVENT_LAST
 } WagEventKind;
 
@@ -39,6 +42,7 @@ typedef struct {
 	GPtrArray *participants; /* canonical ids, or group ids for LINKED/UNLINKED */
 	char *actor;        /* may be NULL */
 	gint64 at;          /* ms since the epoch */
+	WagMessage *message; /* WAG_EVENT_MESSAGE only */
 } WagEvent;
 
 WagEvent *wag_event_new(WagEventKind kind, const char *group);

@@ -15,6 +15,7 @@
 #include "wag-http.h"
 #include "wag-job.h"
 #include "wag-relay-client.h"
+#include "wag-session.h"
 #include "wag-vendor.h"
 #include "wag-view.h"
 
@@ -100,6 +101,22 @@ struct _WagSession {
 	guint adds_per_minute;
 	/* wag-adds.c: finished adds to check against the roster read again (AddCheck*) */
 	GPtrArray *add_checks;
+	/* wag-messages.c */
+	WagMessagesMode messages_mode;
+	guint messages_per_minute; /* sends and deletions; 0: no limit */
+	GHashTable *history;     /* group id -> the last messages seen there (History*) */
+	GQueue *outbox;          /* sends and deletions waiting for their turn */
+	gboolean out_busy;       /* one of them is in flight */
+	guint out_timer;         /* the pace */
+	gint64 out_last;         /* monotonic time of the last call */
+	GPtrArray *echo_texts;   /* "group\ntext" sent, whose echo has not come back */
+	GHashTable *sent_ids;    /* ids of messages we sent, echo not seen yet */
+	GHashTable *names;       /* canonical id -> the WhatsApp name its messages carry */
+
+	/* wag-notify.c */
+	gboolean notify_on;      /* the vendor's notification queue is read */
+	void (*notify_deliver)(WagSession *s, WagEvent *e); /* takes e */
+	guint notify_timer;      /* the pause after an empty answer or an error */
 };
 
 /* wag-pacer.c: every vendor call of the session (takes req). op's calls are
@@ -172,5 +189,15 @@ void wag_sync_queue(WagSession *s, WagEvent *e);
  * than one already applied for the same person and group is ignored. */
 gboolean wag_apply(WagSession *s, const WagEvent *e, gboolean vendor_time);
 void wag_apply_stop(WagSession *s);
+
+/* wag-messages.c: the conversation (sync hands it the message events). */
+void wag_messages_init(WagSession *s, const char *mode, guint per_minute);
+void wag_messages_stop(WagSession *s);
+void wag_messages_receive(WagSession *s, const WagEvent *e);
+
+/* wag-notify.c: without a relay, read the vendor's notification queue
+ * (Green API) into the live queue, when no webhook URL takes it. */
+void wag_notify_start(WagSession *s, void (*deliver)(WagSession *s, WagEvent *e));
+void wag_notify_stop(WagSession *s);
 
 G_END_DECLS

@@ -62,6 +62,7 @@ wag_session_new(const WagSessionConfig *config, const WagView *view, gpointer ui
 
 	wag_runner_init(s);
 	wag_sync_init(s);
+	wag_messages_init(s, config->messages, config->messages_per_minute);
 	return s;
 }
 
@@ -75,6 +76,7 @@ wag_session_free(WagSession *s)
 	wag_listing_stop(s);
 	wag_apply_stop(s);
 	wag_pacer_stop(s);
+	wag_messages_stop(s);
 	/* No callback runs after this, so nothing can touch the freed struct. */
 	wag_http_shutdown(s->http);
 	wag_http_unref(s->http);

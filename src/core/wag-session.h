@@ -98,5 +98,23 @@ char *wag_session_check_invite_link(WagSession *s, const char *group, gboolean r
 void wag_session_invite_link(WagSession *s, const char *group, gboolean reset);
 /* group's settings as the model knows them, for /settings (one line). */
 char *wag_session_describe_settings(WagSession *s, const char *group);
+/* ---- Conversation (wag-messages.c) ---- */
+
+typedef enum {
+	WAG_MESSAGES_BOTH, /* read and send (the account option `messages`, default) */
+	WAG_MESSAGES_READ, /* show messages, send none */
+	WAG_MESSAGES_OFF,  /* the admin-only plugin: neither */
+} WagMessagesMode;
+
+WagMessagesMode wag_session_messages_mode(WagSession *s);
+/* Queues text for group's chat (paced); returns the refusal to show, or
+ * NULL. A vendor's refusal comes later through view->message_failed. */
+char *wag_session_send_text(WagSession *s, const char *group, const char *text);
+/* Deletes for everyone who's last n (0: all) messages seen in group since
+ * login; returns the refusal to show, or NULL. Each call is audited; the
+ * summary comes through view->group_notice. */
+char *wag_session_delete_messages(WagSession *s, const char *group, const char *who, guint n);
+/* The WhatsApp name who's messages carry (the sender's own), or NULL. */
+const char *wag_session_get_name(WagSession *s, const char *who);
 
 G_END_DECLS

@@ -46,7 +46,9 @@ apply_some(gpointer data)
 	/* Bursts are applied in slices so the main loop keeps breathing. */
 	while (n < APPLY_PER_ITERATION && !g_queue_is_empty(s->live_queue)) {
 		g_autoptr(WagEvent) e = g_queue_pop_head(s->live_queue);
-		if (e->kind == WAG_EVENT_ROSTER_CHANGED) {
+		if (e->kind == WAG_EVENT_MESSAGE) {
+			wag_messages_receive(s, e);
+		} else if (e->kind == WAG_EVENT_ROSTER_CHANGED) {
 			/* The vendor says the roster changed without saying how: read it
 			 * again (the one roster reader) where one is held or shown,
 			 * rather than guess. */
@@ -258,13 +260,17 @@ wag_sync_start(WagSession *s)
 	if (!s->vendor->has_membership_webhooks) {
 		if (s->poll_seconds > 0)
 			s->poll_timer = g_timeout_add_seconds(s->poll_seconds, poll_tick, s);
-		if (*s->relay_url)
+		/* Its message webhooks still come through the relay. */
+		if (*s->relay_url && s->messages_mode == WAG_MESSAGES_OFF) {
 			g_info("%s sends no membership webhooks: relay_url is not used, rosters are polled every %u s",
 			       s->vendor->name, s->poll_seconds);
-		return;
+			return;
+		}
 	}
 	if (*s->relay_url)
 		wag_store_load(s->live_path, wag_http_get_cancellable(s->http), on_last_id, s);
+	else if (s->messages_mode != WAG_MESSAGES_OFF)
+		wag_notify_start(s, wag_sync_queue);
 }
 
 void
@@ -277,6 +283,7 @@ wag_sync_stop(WagSession *s)
 	if (s->poll_pacer)
 		g_source_remove(s->poll_pacer);
 	s->live_idle = s->poll_timer = s->poll_pacer = 0;
+	wag_notify_stop(s);
 	/* What was received but not applied is received again next time. */
 	wag_relay_client_free(s->relay);
 	s->relay = NULL;

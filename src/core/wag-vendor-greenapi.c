@@ -3,6 +3,7 @@
  * participant per removal, and no membership webhooks (rosters are polled). */
 #include "wag-vendor.h"
 #include "wag-vendor-admin.h"
+#include "wag-messaging.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include "wag-json.h"
@@ -297,6 +298,7 @@ const WagVendor wag_vendor_greenapi = {
 	.req_action = req_action,
 	.parse_action = parse_action,
 	.normalize_webhook = normalize_webhook,
+	.messaging = &wag_messaging_greenapi,
 	.webhook_id = webhook_id,
 	.req_edit = wag_greenapi_req_edit,
 	.parse_edit = wag_greenapi_parse_edit,

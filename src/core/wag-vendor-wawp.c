@@ -4,6 +4,7 @@
  * a 404 there means the instance does not offer it. */
 #include "wag-vendor.h"
 #include "wag-vendor-admin.h"
+#include "wag-messaging.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include "wag-json.h"
@@ -468,6 +469,7 @@ const WagVendor wag_vendor_wawp = {
 	.req_requests = req_requests,
 	.parse_requests = parse_requests,
 	.normalize_webhook = normalize_webhook,
+	.messaging = &wag_messaging_wawp,
 	.webhook_id = webhook_id,
 	.req_edit = wag_wawp_req_edit,
 	.parse_edit = wag_wawp_parse_edit,

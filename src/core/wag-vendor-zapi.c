@@ -3,6 +3,7 @@
  * `value` flags, communities as bare numbers, no join-request listing. */
 #include "wag-vendor.h"
 #include "wag-vendor-admin.h"
+#include "wag-messaging.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include "wag-json.h"
@@ -425,6 +426,7 @@ const WagVendor wag_vendor_zapi = {
 	.req_action = req_action,
 	.parse_action = parse_action,
 	.normalize_webhook = normalize_webhook,
+	.messaging = &wag_messaging_zapi,
 	.webhook_id = webhook_id,
 	.req_edit = wag_zapi_req_edit,
 	.parse_edit = wag_zapi_parse_edit,

@@ -89,6 +89,7 @@ typedef struct {
 } WagEdit;
 
 typedef struct _WagVendor WagVendor;
+typedef struct _WagMessaging WagMessaging; /* wag-messaging.h */
 struct _WagVendor {
 	const char *id;           /* the `vendor` account option value */
 	const char *name;         /* shown to users */
@@ -144,6 +145,8 @@ struct _WagVendor {
 	 * messages, receipts and other noise) and names the instance it is for.
 	 * FALSE only when the body is not a webhook of this vendor at all. */
 	gboolean (*normalize_webhook)(JsonNode *body, GPtrArray *events, char **instance, GError **error);
+	/* Group messages: read, send, delete (wag-messaging.h). */
+	const WagMessaging *messaging;
 	/* The vendor's own id of a webhook (the relay stores a webhook once per
 	 * id), or NULL when it has none. */
 	char *(*webhook_id)(JsonNode *body);

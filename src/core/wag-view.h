@@ -32,6 +32,8 @@ typedef struct {
 	 * default, WAG_ADDS_PER_MINUTE (adding strangers in bulk is what gets
 	 * numbers banned, so there is no "no limit"). */
 	guint adds_per_minute;
+	const char *messages;      /* "both" (NULL), "read" or "off" */
+	guint messages_per_minute; /* outgoing messages and deletions; 0: no limit */
 } WagSessionConfig;
 
 #define WAG_ADDS_PER_MINUTE 10
@@ -94,6 +96,13 @@ typedef struct {
 	 * (a command of ours, or an event): show the subject as the topic. The
 	 * roster did not change. */
 	void (*group_info_changed)(gpointer ui, const char *group);
+	/* A group message to show (e->kind == WAG_EVENT_MESSAGE, e->message set;
+	 * e->at is the vendor's time). mentions_me: it names this account.
+	 * May be NULL (a front end without a conversation). */
+	void (*message)(gpointer ui, const WagEvent *e, gboolean mentions_me);
+	/* text, queued with wag_session_send_text(), was refused; error's message
+	 * is the vendor's words. May be NULL. */
+	void (*message_failed)(gpointer ui, const char *group, const char *text, const GError *error);
 } WagView;
 
 G_END_DECLS

@@ -87,3 +87,7 @@ gboolean emu_zapi_admin(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec,
 void emu_zapi_metadata_settings(EmuGroup *g, JsonObject *o);
 gboolean emu_green_admin(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec, const char *op);
 gboolean emu_wawp_admin(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec, EmuGroup *g, const char *tail);
+
+/* vendor-emu-messages.c: sending and deleting group messages; FALSE when
+ * the call is not one of those. */
+gboolean emu_messages(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec);

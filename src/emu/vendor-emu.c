@@ -136,7 +136,9 @@ handler(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 	}
 	if (emu_misbehave_before(emu, msg, rec))
 		return;
-	if (strcmp(emu->vendor, "zapi") == 0)
+	if (emu_messages(emu, msg, rec))
+		;
+	else if (strcmp(emu->vendor, "zapi") == 0)
 		emu_zapi(emu, msg, rec);
 	else if (strcmp(emu->vendor, "greenapi") == 0)
 		emu_green(emu, msg, rec);

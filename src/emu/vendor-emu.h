@@ -96,5 +96,13 @@ void wag_emu_set_setting(WagEmu *emu, const char *group, const char *setting, gb
 const char *wag_emu_invite_code(WagEmu *emu, const char *group);
 /* The role of phone in group ("member", "admin", "superadmin"), or NULL. */
 const char *wag_emu_role(WagEmu *emu, const char *group, const char *phone);
+/* ---- group messages (vendor-emu-messages.c) ---- */
+/* The id the last accepted send was given, or NULL. */
+const char *wag_emu_last_sent_id(WagEmu *emu);
+/* Green API: queues a notification (a webhook body) for receiveNotification;
+ * from the first one on, getSettings answers with no webhook URL. */
+void wag_emu_green_notify(WagEmu *emu, const char *webhook_json);
+/* Notifications not deleted yet. */
+guint wag_emu_green_queued(WagEmu *emu);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "wag-blist.h"
 #include "wag-chat.h"
 #include "wag-commands.h"
+#include "wag-conversation.h"
 #include "wag-http.h"
 #include "wag-store.h"
 
@@ -88,6 +89,7 @@ static PurplePluginProtocolInfo wag_prpl_info = {
 	.set_chat_topic = wag_admin_set_chat_topic,
 	.roomlist_get_list = wag_roomlist_get_list,
 	.roomlist_cancel = wag_roomlist_cancel,
+	.get_cb_alias = wag_conversation_alias,
 	.struct_size = sizeof(PurplePluginProtocolInfo),
 };
 
@@ -125,6 +127,22 @@ vendor_choices(void)
 	return l;
 }
 
+/* The `messages` option: both (the default, first), read, off. */
+static GList *
+message_choices(void)
+{
+	static const char *const ids[] = { "both", "read", "off" };
+	const char *names[] = { _("Read and send"), _("Read only"), _("Off (administration only)") };
+	GList *l = NULL;
+	for (guint i = 0; i < G_N_ELEMENTS(ids); i++) {
+		PurpleKeyValuePair *kv = g_new0(PurpleKeyValuePair, 1);
+		kv->key = g_strdup(names[i]);
+		kv->value = g_strdup(ids[i]);
+		l = g_list_append(l, kv);
+	}
+	return l;
+}
+
 static void
 wag_init(PurplePlugin *plugin)
 {
@@ -150,6 +168,8 @@ wag_init(PurplePlugin *plugin)
 	opts = g_list_append(opts, purple_account_option_bool_new(_("Closing a chat asks whether to leave the group"), "leave_on_close", FALSE));
 	opts = g_list_append(opts, purple_account_option_int_new(_("People added per minute"), "adds_per_minute", WAG_ADDS_PER_MINUTE));
 	opts = g_list_append(opts, purple_account_option_int_new(_("Roster poll interval in seconds (Green API; 0: never)"), "poll_seconds", 60));
+	opts = g_list_append(opts, purple_account_option_list_new(_("Group messages"), "messages", message_choices()));
+	opts = g_list_append(opts, purple_account_option_int_new(_("Messages sent or deleted per minute (0: no limit)"), "messages_per_minute", 20));
 	wag_prpl_info.protocol_options = opts;
 
 	purple_prefs_add_none("/plugins/prpl");

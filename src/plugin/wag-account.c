@@ -4,6 +4,7 @@
 #include "wag-account.h"
 #include "wag-blist.h"
 #include "wag-chat.h"
+#include "wag-conversation.h"
 #include "wag-http.h"
 #include "wag-prompts.h"
 
@@ -132,6 +133,18 @@ on_group_info_changed(gpointer ui, const char *group)
 	wag_chat_show_topic(ui, group);
 }
 
+static void
+on_message(gpointer ui, const WagEvent *e, gboolean mentions_me)
+{
+	wag_conversation_show(ui, e, mentions_me);
+}
+
+static void
+on_message_failed(gpointer ui, const char *group, const char *text, const GError *error)
+{
+	wag_conversation_failed(ui, group, text, error);
+}
+
 static const WagView view = {
 	.progress = on_progress,
 	.connected = on_connected,
@@ -146,6 +159,8 @@ static const WagView view = {
 	.join_request = on_join_request,
 	.show_group = on_show_group,
 	.group_info_changed = on_group_info_changed,
+	.message = on_message,
+	.message_failed = on_message_failed,
 };
 
 /* ---- login and close ---- */
@@ -170,6 +185,8 @@ wag_account_login(PurpleAccount *account)
 		.request_timeout = timeout > 0 ? (guint) timeout : 30,
 		.state_dir = state_dir,
 		.adds_per_minute = MAX(0, purple_account_get_int(account, "adds_per_minute", WAG_ADDS_PER_MINUTE)),
+		.messages = purple_account_get_string(account, "messages", "both"),
+		.messages_per_minute = MAX(0, purple_account_get_int(account, "messages_per_minute", 20)),
 	};
 	WagConn *conn;
 

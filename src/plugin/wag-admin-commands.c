@@ -38,7 +38,7 @@ people(WagConn *conn, PurpleConversation *conv, const char *group, const char *a
 		return;
 	}
 	wag_check_init(&check);
-	go = check_fn(&check, group_of(conn, group), wag_session_get_me(conn->session), ids, invalid);
+	go = check_fn(&check, group_of(conn, group), wag_session_me_in(conn->session, group), ids, invalid);
 	tell(conv, &check);
 	if (go)
 		wag_session_start_job(conn->session, action, group, check.ok, note);
@@ -181,7 +181,7 @@ wag_admin_cmd_link(WagConn *conn, PurpleConversation *conv, const char *group, c
 		g_strstrip(*p);
 	wag_check_init(&check);
 	go = wag_check_link(&check, wag_session_get_vendor(conn->session), group_of(conn, group),
-	                    wag_session_get_me(conn->session), (const char *const *) pieces,
+	                    wag_session_me_in(conn->session, group), (const char *const *) pieces,
 	                    wag_session_get_model(conn->session));
 	tell(conv, &check);
 	if (go)

@@ -3,6 +3,7 @@
 #include "wag-commands.h"
 #include "wag-admin-commands.h"
 #include "wag-chat.h"
+#include "wag-conversation.h"
 #include "wag-check.h"
 #include "wag-phone.h"
 #include "wag-prompts.h"
@@ -60,22 +61,83 @@ refuse(Ctx *c, char *refusal_take)
 	g_free(refusal_take);
 }
 
+/* Deletes who's last n (0: all) messages seen in the chat; refusals said. */
+static void
+purge(Ctx *c, const char *who, guint n)
+{
+	g_autofree char *refusal = wag_session_delete_messages(c->s, c->group, who, n);
+	if (refusal)
+		wag_chat_write(c->conv, refusal, TRUE);
+}
+
+/* Takes "--purge" out of the arguments; TRUE when it was there. */
+static gboolean
+take_purge(const char *arg, char **rest)
+{
+	g_auto(GStrv) words = g_strsplit(arg ? arg : "", " ", -1);
+	GString *out = g_string_new(NULL);
+	gboolean found = FALSE;
+
+	for (guint i = 0; words[i]; i++) {
+		if (strcmp(words[i], "--purge") == 0) {
+			found = TRUE;
+			continue;
+		}
+		g_string_append_printf(out, "%s%s", out->len ? " " : "", words[i]);
+	}
+	*rest = g_string_free(out, FALSE);
+	return found;
+}
+
+static void
+cmd_delete(Ctx *c)
+{
+	g_autoptr(GPtrArray) ids = NULL;
+	g_autoptr(GPtrArray) invalid = NULL;
+	g_autofree char *targets = g_strstrip(g_strdup(c->arg ? c->arg : ""));
+	g_autofree char *extra = NULL;
+	char *last = strrchr(targets, ' ');
+	guint64 n = 1;
+
+	/* The count is the last word: "all" or a short number (a phone may
+	 * itself be written with spaces, so it is taken off first). */
+	if (last && (g_ascii_strcasecmp(last + 1, "all") == 0 ||
+	             (strlen(last + 1) <= 4 && g_ascii_string_to_unsigned(last + 1, 10, 1, 9999, &n, NULL)))) {
+		if (g_ascii_strcasecmp(last + 1, "all") == 0)
+			n = 0;
+		*last = '\0';
+	}
+	wag_phone_parse_targets(targets, &ids, &invalid, &extra);
+	if (!ids->len || invalid->len || extra) {
+		say(c, TRUE, _("Usage: /delete PHONE [N|all]"));
+		return;
+	}
+	for (guint i = 0; i < ids->len; i++)
+		purge(c, ids->pdata[i], (guint) n);
+}
+
 static void
 cmd_kick(Ctx *c)
 {
 	g_autoptr(GPtrArray) ids = NULL;
 	g_autoptr(GPtrArray) invalid = NULL;
 	g_autofree char *reason = NULL;
+	g_autofree char *rest = NULL;
+	gboolean purging = take_purge(c->arg, &rest);
 	WagCheck check;
 
-	wag_phone_parse_targets(c->arg, &ids, &invalid, &reason);
+	wag_phone_parse_targets(rest, &ids, &invalid, &reason);
 	if (!ids->len && !invalid->len) {
 		say(c, TRUE, _("Usage: /kick PHONE[,PHONE...] [reason]"));
 		return;
 	}
 	wag_check_init(&check);
-	if (told(c, &check, wag_check_kick(&check, c->g, wag_session_me_in(c->s, c->group), ids, invalid)))
+	if (told(c, &check, wag_check_kick(&check, c->g, wag_session_me_in(c->s, c->group), ids, invalid))) {
+		/* Their messages first: deleting needs them seen, not present. */
+		for (guint i = 0; purging && i < check.ok->len; i++)
+			purge(c, check.ok->pdata[i], 0);
 		wag_session_start_job(c->s, WAG_ACTION_REMOVE, c->group, check.ok, reason);
+	}
 	wag_check_clear(&check);
 }
 
@@ -208,6 +270,7 @@ ADMIN_CMD(link)
 
 static const WagCmd commands[] = {
 	{ "kick", "s", cmd_kick, N_("kick PHONE[,PHONE...] [reason]: remove participants from this group or community.") },
+	{ "delete", "s", cmd_delete, N_("delete PHONE [N|all]: delete for everyone that participant's last N (default 1) messages seen in this chat.") },
 	{ "decline", "s", cmd_decline, N_("decline PHONE[,PHONE...]: reject pending join requests.") },
 	{ "approve", "s", cmd_approve, N_("approve PHONE[,PHONE...]: approve pending join requests.") },
 	{ "requests", "", cmd_requests, N_("requests: list pending join requests.") },
@@ -298,7 +361,6 @@ wag_commands_chat_send(PurpleConnection *gc, int id, const char *message, Purple
 	if (conv && run_text(conv, message))
 		return 0;
 	if (conv)
-		wag_chat_write(conv, _("This account administers the group; it does not send messages. "
-		                       "Type /help for the commands."), TRUE);
+		wag_conversation_send(conn, conv, group, message);
 	return 0;
 }

@@ -34,7 +34,18 @@ tenant_free(gpointer p)
 	g_free(t->token);
 	g_free(t->webhook_secret);
 	g_strfreev(t->instances);
+	g_free(t->greenapi_webhook_token);
 	g_free(t);
+}
+
+/* `messages`: true unless written false (operators who must keep no
+ * message text on disk turn it off). */
+static gboolean
+messages_flag(GKeyFile *kf, const char *group)
+{
+	g_autoptr(GError) err = NULL;
+	gboolean v = g_key_file_get_boolean(kf, group, "messages", &err);
+	return err ? TRUE : v;
 }
 
 gboolean
@@ -43,6 +54,7 @@ relay_config_load(RelayConfig *cfg, const char *file, GError **error)
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_auto(GStrv) groups = NULL;
 	guint64 max_body = 262144, max_head = 16384, retention = 7, header = 10, idle = 60, max_conn = 4096;
+	guint64 message_retention = 2;
 	guint64 ws_queue = 8 << 20, ws_stall = 60;
 	static const char *const retired[] = { "ingest_threads", "ingest_io_uring", NULL };
 
@@ -60,6 +72,7 @@ relay_config_load(RelayConfig *cfg, const char *file, GError **error)
 		if (!get_num(kf, "max_body_bytes", 1, G_MAXINT32, &max_body, error) ||
 		    !get_num(kf, "max_header_bytes", 1024, 1 << 20, &max_head, error) ||
 		    !get_num(kf, "retention_days", 1, 36500, &retention, error) ||
+		    !get_num(kf, "message_retention_days", 1, 36500, &message_retention, error) ||
 		    !get_num(kf, "header_timeout", 1, 3600, &header, error) ||
 		    !get_num(kf, "idle_timeout", 1, 86400, &idle, error) ||
 		    !get_num(kf, "max_connections", 1, 1 << 20, &max_conn, error) ||
@@ -76,7 +89,8 @@ relay_config_load(RelayConfig *cfg, const char *file, GError **error)
 			t->webhook_secret = g_steal_pointer(&secret);
 			t->token = g_steal_pointer(&token);
 			t->instances = g_key_file_get_string_list(kf, "relay", "instances", NULL, NULL);
-			t->messages = g_key_file_get_boolean(kf, "relay", "messages", NULL);
+			t->greenapi_webhook_token = get_str(kf, "relay", "greenapi_webhook_token");
+			t->messages = messages_flag(kf, "relay");
 			g_ptr_array_add(cfg->tenants, t);
 		}
 		groups = g_key_file_get_groups(kf, NULL);
@@ -89,13 +103,15 @@ relay_config_load(RelayConfig *cfg, const char *file, GError **error)
 			t->token = get_str(kf, groups[i], "token");
 			t->webhook_secret = get_str(kf, groups[i], "webhook_secret");
 			t->instances = g_key_file_get_string_list(kf, groups[i], "instances", NULL, NULL);
-			t->messages = g_key_file_get_boolean(kf, groups[i], "messages", NULL);
+			t->greenapi_webhook_token = get_str(kf, groups[i], "greenapi_webhook_token");
+			t->messages = messages_flag(kf, groups[i]);
 			g_ptr_array_add(cfg->tenants, t);
 		}
 	}
 	cfg->max_body = max_body;
 	cfg->max_head = max_head;
 	cfg->retention_days = (guint) retention;
+	cfg->message_retention_days = (guint) message_retention;
 	cfg->header_timeout_ms = (guint) header * 1000;
 	cfg->idle_timeout_ms = (guint) idle * 1000;
 	cfg->max_connections = (guint) max_conn;

@@ -8,7 +8,7 @@
 
 #define BATCH_MAX 512
 
-typedef enum { OP_APPEND, OP_READ, OP_PRUNE, OP_CHECK, OP_QUIT } OpKind;
+typedef enum { OP_APPEND, OP_READ, OP_PRUNE, OP_CHECK, OP_QUIT, OP_PRUNE_MESSAGES } OpKind;
 
 typedef struct {
 	OpKind kind;
@@ -23,6 +23,7 @@ typedef struct {
 	gboolean duplicate;
 	const char *tenant; /* interned */
 	char *dedupe;
+	gboolean live_messages; /* its message events are streamed, never written */
 	GError *error;
 } Op;
 
@@ -133,6 +134,23 @@ participants_json(GString *out, const WagEvent *e)
 	g_string_append_c(out, ']');
 }
 
+/* A message event's own members (wag-message.h) as JSON, for its column. */
+static char *
+message_json(const WagEvent *e)
+{
+	g_autoptr(JsonBuilder) b = NULL;
+	g_autoptr(JsonNode) n = NULL;
+
+	if (!e->message)
+		return NULL;
+	b = json_builder_new();
+	json_builder_begin_object(b);
+	wag_message_build_members(e->message, b);
+	json_builder_end_object(b);
+	n = json_builder_get_root(b);
+	return json_to_string(n, FALSE);
+}
+
 static gboolean
 step(RelayStore *s, sqlite3_stmt *st, GError **error)
 {
@@ -186,6 +204,13 @@ commit_batch(RelayStore *s, GPtrArray *ops)
 		op->duplicate = sqlite3_changes(s->db) == 0;
 		for (guint j = 0; j < op->events->len && !err && !op->duplicate; j++) {
 			WagEvent *e = op->events->pdata[j];
+			g_autofree char *msg = NULL;
+			if (op->live_messages && e->kind == WAG_EVENT_MESSAGE) {
+				/* The tenant keeps no message text on disk: an id, no row. */
+				e->id = ++id;
+				continue;
+			}
+			msg = message_json(e);
 			participants_json(parts, e);
 			sqlite3_reset(st);
 			sqlite3_bind_int64(st, 1, ++id);
@@ -198,6 +223,7 @@ commit_batch(RelayStore *s, GPtrArray *ops)
 			sqlite3_bind_text(st, 8, e->actor, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 9, e->at);
 			sqlite3_bind_text(st, 10, op->tenant, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 11, msg, -1, SQLITE_TRANSIENT);
 			if (sqlite3_step(st) != SQLITE_DONE)
 				g_set_error(&err, G_IO_ERROR, G_IO_ERROR_FAILED, "insert: %s", sqlite3_errmsg(s->db));
 			e->id = id;
@@ -264,7 +290,7 @@ do_read(RelayStore *s, Op *op)
 	sqlite3_stmt *st = NULL;
 
 	op->events = g_ptr_array_new_with_free_func((GDestroyNotify) wag_event_free);
-	if (sqlite3_prepare_v2(s->db, "SELECT id, vendor, instance, grp, kind, participants, actor, at FROM events"
+	if (sqlite3_prepare_v2(s->db, "SELECT id, vendor, instance, grp, kind, participants, actor, at, message FROM events"
 	                       " WHERE tenant = ? AND id > ? ORDER BY id LIMIT ?", -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, op->tenant, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, op->after);
@@ -283,6 +309,16 @@ do_read(RelayStore *s, Op *op)
 			e->instance = g_strdup((const char *) sqlite3_column_text(st, 2));
 			e->actor = g_strdup((const char *) sqlite3_column_text(st, 6));
 			e->at = sqlite3_column_int64(st, 7);
+			if (kind == WAG_EVENT_MESSAGE) {
+				const char *m = (const char *) sqlite3_column_text(st, 8);
+				g_autoptr(JsonNode) mn = m ? wag_json_parse(m, strlen(m), NULL) : NULL;
+				JsonObject *mo = wag_json_obj(mn);
+				if (!mo) {
+					wag_event_free(e);
+					continue;
+				}
+				e->message = wag_message_from_object(mo);
+			}
 			pn = parts ? wag_json_parse(parts, strlen(parts), NULL) : NULL;
 			if (pn && JSON_NODE_HOLDS_ARRAY(pn)) {
 				JsonArray *a = json_node_get_array(pn);
@@ -328,6 +364,17 @@ store_thread(gpointer data)
 			sqlite3_finalize(st);
 			st = NULL;
 			if (sqlite3_prepare_v2(s->db, "DELETE FROM seen WHERE received < ?", -1, &st, NULL) == SQLITE_OK) {
+				sqlite3_bind_int64(st, 1, op->after);
+				sqlite3_step(st);
+			}
+			sqlite3_finalize(st);
+			op_free(op);
+			break;
+		}
+		case OP_PRUNE_MESSAGES: {
+			sqlite3_stmt *st = NULL;
+			if (sqlite3_prepare_v2(s->db, "DELETE FROM events WHERE kind = 'message' AND received < ?",
+			                       -1, &st, NULL) == SQLITE_OK) {
 				sqlite3_bind_int64(st, 1, op->after);
 				sqlite3_step(st);
 			}
@@ -399,6 +446,9 @@ relay_store_open(const char *path, GError **error)
 	    /* Databases from before tenants: their events are the shorthand tenant's. */
 	    (query_int(s->db, "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'tenant'") == 0 &&
 	     !exec(s->db, "ALTER TABLE events ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default'", error)) ||
+	    /* Group messages (their members as JSON); NULL for participant events. */
+	    (query_int(s->db, "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'message'") == 0 &&
+	     !exec(s->db, "ALTER TABLE events ADD COLUMN message TEXT", error)) ||
 	    !exec(s->db, "CREATE INDEX IF NOT EXISTS events_received ON events (received)", error) ||
 	    !exec(s->db, "CREATE INDEX IF NOT EXISTS events_tenant ON events (tenant, id)", error) ||
 	    !exec(s->db, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)", error) ||
@@ -410,8 +460,8 @@ relay_store_open(const char *path, GError **error)
 	}
 	if (sqlite3_prepare_v2(s->db, "BEGIN IMMEDIATE", -1, &s->begin, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "COMMIT", -1, &s->commit, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "INSERT INTO events (id, received, vendor, instance, grp, kind, participants, actor, at, tenant)"
-	                       " VALUES (?,?,?,?,?,?,?,?,?,?)", -1, &s->insert, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO events (id, received, vendor, instance, grp, kind, participants, actor, at, tenant, message)"
+	                       " VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &s->insert, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO seen (key, received) VALUES (?,?)", -1, &s->seen, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('high_water', ?)", -1, &s->mark, NULL) != SQLITE_OK ||
 	    stat(path, &st) != 0) {
@@ -433,17 +483,25 @@ relay_store_open(const char *path, GError **error)
 }
 
 void
-relay_store_append(RelayStore *s, const char *tenant, const char *dedupe, GPtrArray *events, RelayStoredFunc cb,
-                   gpointer data)
+relay_store_append_full(RelayStore *s, const char *tenant, const char *dedupe, GPtrArray *events,
+                        gboolean store_messages, RelayStoredFunc cb, gpointer data)
 {
 	Op *op = g_new0(Op, 1);
 	op->kind = OP_APPEND;
 	op->tenant = tenant;
 	op->dedupe = g_strdup(dedupe);
 	op->events = events;
+	op->live_messages = !store_messages;
 	op->stored = cb;
 	op->data = data;
 	g_async_queue_push(s->queue, op);
+}
+
+void
+relay_store_append(RelayStore *s, const char *tenant, const char *dedupe, GPtrArray *events, RelayStoredFunc cb,
+                   gpointer data)
+{
+	relay_store_append_full(s, tenant, dedupe, events, TRUE, cb, data);
 }
 
 void
@@ -479,6 +537,15 @@ relay_store_prune(RelayStore *s, gint64 received_before_ms)
 {
 	Op *op = g_new0(Op, 1);
 	op->kind = OP_PRUNE;
+	op->after = received_before_ms;
+	g_async_queue_push(s->queue, op);
+}
+
+void
+relay_store_prune_messages(RelayStore *s, gint64 received_before_ms)
+{
+	Op *op = g_new0(Op, 1);
+	op->kind = OP_PRUNE_MESSAGES;
 	op->after = received_before_ms;
 	g_async_queue_push(s->queue, op);
 }

@@ -2,6 +2,7 @@
 #include "relay.h"
 #include "wag-json.h"
 #include "wag-vendor.h"
+#include "wag-messaging.h"
 #include <string.h>
 
 static const char *const reject_names[REJECT_COUNT] = {
@@ -139,6 +140,16 @@ hmac_ok(const RelayConfig *cfg, const RelayWebhook *w)
 	return relay_secure_equal(want, lower);
 }
 
+/* Green API sends its webhookUrlToken in Authorization; its own
+ * integration library compares what follows the first space (the scheme
+ * word is not checked): green-api/greenapi-integration src/core/guard.ts. */
+static gboolean
+green_token_ok(const RelayTenant *t, const RelayWebhook *w)
+{
+	const char *space = w->authorization ? strchr(w->authorization, ' ') : NULL;
+	return space && relay_secure_equal(space + 1, t->greenapi_webhook_token);
+}
+
 static guint
 refuse(RelayStats *stats, RelayReject why, guint status, RelayReject *reason)
 {
@@ -196,12 +207,22 @@ relay_webhook_decide(const RelayConfig *cfg, RelayStats *stats, const RelayWebho
 		return refuse(stats, REJECT_TOO_LARGE, 413, reason);
 	if (cfg->wawp_hmac_key && *cfg->wawp_hmac_key && g_str_equal(v->id, "wawp") && !hmac_ok(cfg, w))
 		return refuse(stats, REJECT_BAD_HMAC, 401, reason);
+	if (tenant->greenapi_webhook_token && *tenant->greenapi_webhook_token && g_str_equal(v->id, "greenapi") &&
+	    !green_token_ok(tenant, w))
+		return refuse(stats, REJECT_BAD_TOKEN, 401, reason);
 	json = wag_json_parse(w->body, w->length, NULL);
 	if (!json)
 		return refuse(stats, REJECT_NOT_JSON, 400, reason);
 	evs = g_ptr_array_new_with_free_func((GDestroyNotify) wag_event_free);
 	if (!v->normalize_webhook(json, evs, &instance, NULL))
 		return refuse(stats, REJECT_BAD_SHAPE, 400, reason);
+	{
+		/* Group messages come on the same webhooks (wag-messaging.h). */
+		g_autofree char *msg_instance = NULL;
+		wag_messaging_normalize(v, json, evs, &msg_instance);
+		if (!instance)
+			instance = g_steal_pointer(&msg_instance);
+	}
 	/* Only the tenant owning the instance may post for it: a secret opens
 	 * its own tenant's instances, never another's. */
 	if (tenant->instances && (!instance || !g_strv_contains((const char *const *) tenant->instances, instance)))

@@ -98,6 +98,7 @@ webhook(Relay *r, SoupServerMessage *msg, const char *path)
 	w = (RelayWebhook) { soup_server_message_get_method(msg), path, ctype,
 	                     soup_message_headers_get_one(h, RELAY_HMAC_HEADER),
 	                     g_bytes_get_data(body, NULL), g_bytes_get_size(body) };
+	w.authorization = soup_message_headers_get_one(h, "Authorization");
 	status = relay_webhook_decide(&r->cfg, &r->stats, &w, &a, &reason);
 	if (status != 200) {
 		respond(msg, status, relay_reject_name(reason));
@@ -118,7 +119,8 @@ webhook(Relay *r, SoupServerMessage *msg, const char *path)
 	p->msg = g_object_ref(msg);
 	g_signal_connect(msg, "disconnected", G_CALLBACK(on_disconnected), p);
 	soup_server_message_pause(msg);
-	relay_store_append(r->store, a.tenant->name, a.dedupe, g_steal_pointer(&a.events), on_stored, p);
+	relay_store_append_full(r->store, a.tenant->name, a.dedupe, g_steal_pointer(&a.events), a.tenant->messages,
+	                        on_stored, p);
 	relay_accepted_clear(&a);
 }
 
@@ -412,6 +414,7 @@ prune(gpointer data)
 {
 	Relay *r = data;
 	relay_store_prune(r->store, g_get_real_time() / 1000 - (gint64) r->cfg.retention_days * 86400000);
+	relay_store_prune_messages(r->store, g_get_real_time() / 1000 - (gint64) r->cfg.message_retention_days * 86400000);
 	return G_SOURCE_CONTINUE;
 }
 

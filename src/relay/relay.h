@@ -9,7 +9,8 @@ typedef struct {
 	char *token;          /* bearer token of /events */
 	char *webhook_secret; /* the SECRET of /webhook/VENDOR/SECRET */
 	char **instances;     /* vendor instance ids or Wawp session names; NULL: any */
-	gboolean messages;    /* wants message events (stored flag; none are produced yet) */
+	gboolean messages;    /* message events stored (default); FALSE: streamed live only, never written */
+	char *greenapi_webhook_token; /* Green API's webhookUrlToken: required in Authorization when set */
 } RelayTenant;
 
 typedef struct {
@@ -21,6 +22,7 @@ typedef struct {
 	gsize max_body;
 	gsize max_head;
 	guint retention_days;
+	guint message_retention_days; /* group messages: their own, shorter retention */
 	guint header_timeout_ms;
 	guint idle_timeout_ms;
 	guint max_connections;
@@ -75,6 +77,7 @@ typedef struct {
 	const char *hmac;         /* RELAY_HMAC_HEADER, or NULL */
 	const char *body;
 	gsize length;
+	const char *authorization; /* the Authorization header, or NULL */
 } RelayWebhook;
 
 /* What an accepted webhook becomes. */

@@ -281,10 +281,22 @@ wag_harness_count_lines(const char *conv, const char *needle)
 	return n;
 }
 
+gboolean
+wag_harness_line_has_flag(const char *conv, const char *needle, PurpleMessageFlags flag)
+{
+	for (guint i = 0; i < lines->len; i++) {
+		WagSeenLine *l = lines->pdata[i];
+		if ((!conv || strcmp(l->conv, conv) == 0) && strstr(l->text, needle) && (l->flags & flag))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 void
 wag_harness_set_option(PurpleAccount *account, const char *key, const char *value)
 {
-	if (strcmp(key, "removals_per_minute") == 0 || strcmp(key, "poll_seconds") == 0)
+	if (strcmp(key, "removals_per_minute") == 0 || strcmp(key, "poll_seconds") == 0 ||
+	    strcmp(key, "messages_per_minute") == 0)
 		purple_account_set_int(account, key, atoi(value));
 	else if (strcmp(key, "leave_on_close") == 0)
 		purple_account_set_bool(account, key, strcmp(value, "true") == 0);

@@ -48,3 +48,5 @@ guint wag_harness_prompts(void);
 const char *wag_harness_prompt_text(void); /* the newest, or NULL */
 gboolean wag_harness_answer(const char *caption);
 void wag_harness_clear_lines(void);
+/* Whether a line containing needle in conv carries flag. */
+gboolean wag_harness_line_has_flag(const char *conv, const char *needle, PurpleMessageFlags flag);

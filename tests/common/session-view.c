@@ -103,6 +103,21 @@ v_group_info_changed(gpointer ui, const char *group)
 	line(ui, g_strdup_printf("group-info %s", group));
 }
 
+static void
+v_message(gpointer ui, const WagEvent *e, gboolean mentions_me)
+{
+	const WagMessage *m = e->message;
+	g_autofree char *text = wag_message_line(m);
+	line(ui, g_strdup_printf("message %s %s%s @%" G_GINT64_FORMAT "%s: %s", e->group, m->from ? m->from : "?",
+	                         m->from_me ? " (me)" : "", e->at, mentions_me ? " !mention" : "", text));
+}
+
+static void
+v_message_failed(gpointer ui, const char *group, const char *text, const GError *error)
+{
+	line(ui, g_strdup_printf("send-failed %s: %s: %s", group, text, error->message));
+}
+
 static const WagView recording_view = {
 	.progress = v_progress,
 	.connected = v_connected,
@@ -117,6 +132,8 @@ static const WagView recording_view = {
 	.join_request = v_join_request,
 	.show_group = v_show_group,
 	.group_info_changed = v_group_info_changed,
+	.message = v_message,
+	.message_failed = v_message_failed,
 };
 
 WagSessionConfig
@@ -131,6 +148,7 @@ sv_config(WagEmu *emu, const VendorCase *vc)
 		.removals_per_minute = 10,
 		.poll_seconds = 60,
 		.request_timeout = 5,
+		.messages_per_minute = 6000, /* 10 ms apart: tests do not wait on the default pace */
 	};
 }
 

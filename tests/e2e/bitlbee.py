@@ -11,7 +11,7 @@ from e2e_common import (CLIENT, GROUP, PLUGIN, Tap, free_port, post_webhook, sta
 
 BITLBEE = shutil.which("bitlbee") or "/usr/sbin/bitlbee"
 OPTIONS = ["vendor", "client_token", "api_base", "relay_url", "relay_token",
-           "removals_per_minute", "leave_on_close", "poll_seconds", "adds_per_minute"]
+           "removals_per_minute", "leave_on_close", "poll_seconds", "adds_per_minute", "messages", "messages_per_minute"]
 
 
 class Irc:
@@ -75,7 +75,7 @@ def main():
         else:
             print("Bail out! bitlbee did not answer on its port")
             return 1
-        t = Tap(9)
+        t = Tap(11)
         out = irc.say("help purple", "wagateway")
         t.check("wagateway (WhatsApp (API gateway))" in out, "bitlbee lists the wagateway protocol")
         irc.say("account add wagateway 3C5A9F0E1B2D tok-8d1f2a9e77c4", "Account successfully added")
@@ -108,6 +108,27 @@ def main():
         irc.send("PRIVMSG #vizinhos :/requests")
         out = irc.read_until("Z-API has no API to list them", 5)
         t.check("Z-API has no API to list them" in out, "commands typed as channel text run", out[-300:])
+
+        # A group message through the relay is a PRIVMSG from the participant's nick
+        # (the Z-API docs' text example with the documented group fields).
+        post_webhook(relay_port, {"type": "ReceivedCallback", "isGroup": True, "instanceId": "3C5A9F0E1B2D",
+                                  "messageId": "3EB0E2E2E2E2E2E2", "phone": GROUP, "participantPhone": "5544977777777",
+                                  "senderName": "Vizinha", "fromMe": False, "momment": 1732300000000,
+                                  "status": "RECEIVED", "text": {"message": "bom dia, vizinhos <3"}})
+        out = irc.read_until("vizinhos <3", 10)  # bitlbee dates a message of the past
+        t.check(re.search(r":_5544977777777!\S+ PRIVMSG #vizinhos :[^\r\n]*bom dia, vizinhos <3", out) is not None,
+                "a relayed group message appears as PRIVMSG from the participant's nick", out[-400:])
+
+        # Text typed in the channel is a WhatsApp message to the group (Z-API send-text).
+        irc.send("PRIVMSG #vizinhos :bom dia <todos> & boa semana")
+        sends = []
+        for _ in range(50):
+            sends = [r for r in vendor_requests(emu_port) if r["path"].endswith("/send-text")]
+            if sends:
+                break
+            time.sleep(0.1)
+        t.check(len(sends) == 1 and json.loads(sends[0]["body"]) == {"phone": GROUP, "message": "bom dia <todos> & boa semana"},
+                "text typed in the channel reaches Z-API's send-text", str(sends))
 
         # A join request through the relay becomes a bitlbee question; "no" declines it.
         post_webhook(relay_port, {"type": "ReceivedCallback", "isGroup": True, "instanceId": "3C5A9F0E1B2D",

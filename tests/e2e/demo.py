@@ -243,7 +243,10 @@ def finch_part(t, tmp):
             return
         fields = [printed["Username"], printed["Password"], None, None, None,
                   printed["Z-API account security token (Client-Token)"], printed["API base URL"],
-                  printed["Relay URL"], printed["Relay token"], None, None, None, None, None, None]
+                  printed["Relay URL"], printed["Relay token"], None, None, None,
+                  None,  # adds_per_minute
+                  None, None,  # messages, messages_per_minute
+                  None, None]
         # Tab passes Alias, Remember password and Vendor (Z-API already), then
         # the options the demo does not need (removals_per_minute,
         # leave_on_close, adds_per_minute, poll_seconds), and Cancel, to Save.

@@ -3,6 +3,7 @@
  * a critical; and whatever the reader accepts, json-glib's own parser reads
  * to the same tree (but for the deviations wag-json-parse.c documents). */
 #include "wag-vendor.h"
+#include "wag-messaging.h"
 #include "wag-json.h"
 #include <stdint.h>
 #include <string.h>
@@ -90,8 +91,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (guint v = 0; wag_vendors()[v]; v++) {
 		g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func((GDestroyNotify) wag_event_free);
 		g_autofree char *instance = NULL;
+		g_autofree char *msg_instance = NULL;
 		wag_vendors()[v]->normalize_webhook(node, events, &instance, NULL);
+		/* Group messages come on the same webhooks (the relay runs both). */
+		wag_messaging_normalize(wag_vendors()[v], node, events, &msg_instance);
 		for (guint i = 0; i < events->len; i++) {
+			WagEvent *e = events->pdata[i];
+			if (e->message)
+				g_free(wag_message_line(e->message)); /* the line shown for it */
 			g_autoptr(JsonNode) back = wag_event_to_json(events->pdata[i]);
 			g_autoptr(WagEvent) again = wag_event_from_json(back, NULL);
 			g_assert_nonnull(again); /* what we emit we can read */

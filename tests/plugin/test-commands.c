@@ -106,7 +106,8 @@ test_kick_from_bridge(gconstpointer data)
 {
 	const VendorCase *vc = data;
 	WagEmu *emu = fx_emu(vc);
-	PurpleAccount *account = fx_account(emu, vc, FX_TOKEN, NULL);
+	/* messages=off: the administering-only plugin (the default now also talks). */
+	PurpleAccount *account = fx_account(emu, vc, FX_TOKEN, "messages", "off", NULL);
 	PurpleConversation *conv = fx_join_group(account, vc, vc->group, 4);
 
 	wag_harness_say(conv, "/kick " FX_MEMBER);

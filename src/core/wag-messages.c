@@ -1,0 +1,478 @@
+/* The group conversation inside the session: messages received (shown
+ * once, our own echoes dropped, the last ones kept per chat so that
+ * /delete can name them), text sent and messages deleted for everyone,
+ * one vendor call at a time, paced (messages_per_minute). */
+#include "wag-session-private.h"
+#include "wag-messaging.h"
+#include "wag-error.h"
+#include "wag-i18n.h"
+#include "wag-store.h"
+#include <string.h>
+
+/* Per chat, what /delete can reach while the session runs. */
+#define HISTORY_PER_GROUP 500
+/* Chats with a history, and echo texts waiting: bounded whatever a relay sends. */
+#define HISTORY_GROUPS_MAX 5000
+#define ECHO_TEXTS_MAX 200
+/* Names kept (a hostile stream of senders cannot grow it without bound). */
+#define NAMES_MAX 20000
+/* Ids of messages we sent whose echo has not come back yet. */
+#define SENT_IDS_MAX 1000
+
+typedef struct {
+	char *id, *from;
+	gboolean from_me, deleted;
+} Seen;
+
+typedef struct {
+	GQueue order;     /* Seen*, oldest first */
+	GHashTable *ids;  /* message id -> Seen* (in order) */
+} History;
+
+typedef struct {
+	guint refs;
+	char *group, *who;
+	guint total, ok;
+	GString *errors;
+} DeleteBatch;
+
+typedef struct {
+	WagSession *s;
+	char *group;
+	char *text;          /* a send; NULL for a delete */
+	char *message_id;    /* a delete */
+	char *from;
+	gboolean from_me;
+	DeleteBatch *batch;
+} Outgoing;
+
+static void
+seen_free(gpointer p)
+{
+	Seen *x = p;
+	g_free(x->id);
+	g_free(x->from);
+	g_free(x);
+}
+
+static void
+history_free(gpointer p)
+{
+	History *h = p;
+	g_hash_table_destroy(h->ids);
+	g_queue_clear_full(&h->order, seen_free);
+	g_free(h);
+}
+
+static void
+batch_unref(DeleteBatch *b)
+{
+	if (!b || --b->refs)
+		return;
+	g_free(b->group);
+	g_free(b->who);
+	g_string_free(b->errors, TRUE);
+	g_free(b);
+}
+
+static void
+outgoing_free(gpointer p)
+{
+	Outgoing *o = p;
+	g_free(o->group);
+	g_free(o->text);
+	g_free(o->message_id);
+	g_free(o->from);
+	batch_unref(o->batch);
+	g_free(o);
+}
+
+void
+wag_messages_init(WagSession *s, const char *mode, guint per_minute)
+{
+	s->messages_mode = g_strcmp0(mode, "off") == 0 ? WAG_MESSAGES_OFF :
+	                   g_strcmp0(mode, "read") == 0 ? WAG_MESSAGES_READ : WAG_MESSAGES_BOTH;
+	s->messages_per_minute = per_minute;
+	s->history = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, history_free);
+	s->outbox = g_queue_new();
+	s->echo_texts = g_ptr_array_new_with_free_func(g_free);
+	s->sent_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	s->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+}
+
+void
+wag_messages_stop(WagSession *s)
+{
+	if (s->out_timer)
+		g_source_remove(s->out_timer);
+	s->out_timer = 0;
+	if (s->outbox)
+		g_queue_free_full(s->outbox, outgoing_free);
+	s->outbox = NULL;
+	g_clear_pointer(&s->history, g_hash_table_destroy);
+	g_clear_pointer(&s->echo_texts, g_ptr_array_unref);
+	g_clear_pointer(&s->sent_ids, g_hash_table_destroy);
+	g_clear_pointer(&s->names, g_hash_table_destroy);
+}
+
+const char *
+wag_session_get_name(WagSession *s, const char *who)
+{
+	return who && s->names ? g_hash_table_lookup(s->names, who) : NULL;
+}
+
+static History *
+history_for(WagSession *s, const char *group)
+{
+	History *h = g_hash_table_lookup(s->history, group);
+
+	if (!h) {
+		if (g_hash_table_size(s->history) >= HISTORY_GROUPS_MAX)
+			g_hash_table_remove_all(s->history);
+		h = g_new0(History, 1);
+		g_queue_init(&h->order);
+		h->ids = g_hash_table_new(g_str_hash, g_str_equal);
+		g_hash_table_insert(s->history, g_strdup(group), h);
+	}
+	return h;
+}
+
+static void
+remember(History *h, const char *id, const char *from, gboolean from_me)
+{
+	Seen *x;
+
+	if (!id || g_hash_table_contains(h->ids, id))
+		return;
+	if (h->order.length >= HISTORY_PER_GROUP) {
+		Seen *old = g_queue_pop_head(&h->order);
+		g_hash_table_remove(h->ids, old->id);
+		seen_free(old);
+	}
+	x = g_new0(Seen, 1);
+	x->id = g_strdup(id);
+	x->from = g_strdup(from);
+	x->from_me = from_me;
+	g_queue_push_tail(&h->order, x);
+	g_hash_table_insert(h->ids, x->id, x);
+}
+
+static char *
+echo_key(const char *group, const char *text)
+{
+	return g_strconcat(group, "\n", text ? text : "", NULL);
+}
+
+static void
+add_echo_text(WagSession *s, const char *group, const char *text)
+{
+	if (s->echo_texts->len >= ECHO_TEXTS_MAX)
+		g_ptr_array_remove_index(s->echo_texts, 0);
+	g_ptr_array_add(s->echo_texts, echo_key(group, text));
+}
+
+static gboolean
+take_echo_text(WagSession *s, const char *group, const char *text)
+{
+	g_autofree char *key = echo_key(group, text);
+	guint i;
+
+	if (!g_ptr_array_find_with_equal_func(s->echo_texts, key, g_str_equal, &i))
+		return FALSE;
+	g_ptr_array_remove_index(s->echo_texts, i);
+	return TRUE;
+}
+
+/* A from_me message that is the echo of one we sent: shown already. */
+static gboolean
+is_our_echo(WagSession *s, const char *group, const WagMessage *m)
+{
+	if (m->message_id && g_hash_table_remove(s->sent_ids, m->message_id))
+		return TRUE;
+	return m->type == WAG_MSG_TEXT && take_echo_text(s, group, m->text);
+}
+
+/* Named in the event's mentions, or "@PHONE" in its text (a sender of
+ * events that left the list out). */
+static gboolean
+mentions(const WagMessage *m, const char *me)
+{
+	g_autofree char *at = g_strconcat("@", me, NULL);
+	const char *p = m->text;
+
+	if (g_ptr_array_find_with_equal_func(m->mentions, me, g_str_equal, NULL))
+		return TRUE;
+	while (p && (p = strstr(p, at))) {
+		p += strlen(at);
+		if (!g_ascii_isdigit(*p))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+void
+wag_messages_receive(WagSession *s, const WagEvent *e)
+{
+	const WagMessage *m = e->message;
+	History *h;
+	gboolean mentions_me;
+
+	if (!m || s->messages_mode == WAG_MESSAGES_OFF)
+		return;
+	h = history_for(s, e->group);
+	/* message and message.any both carry it; a relay replay too. */
+	if (m->message_id && g_hash_table_contains(h->ids, m->message_id)) {
+		g_debug("message %s in %s already shown", m->message_id, e->group);
+		return;
+	}
+	if (m->type == WAG_MSG_DELETED && m->quoted_id) {
+		Seen *gone = g_hash_table_lookup(h->ids, m->quoted_id);
+		if (gone)
+			gone->deleted = TRUE;
+	}
+	if (m->from_me && is_our_echo(s, e->group, m)) {
+		remember(h, m->message_id, m->from ? m->from : s->me, TRUE);
+		return;
+	}
+	if (m->type != WAG_MSG_DELETED)
+		remember(h, m->message_id, m->from, m->from_me);
+	if (m->from && m->from_name && *m->from_name && !m->from_me) {
+		if (g_hash_table_size(s->names) >= NAMES_MAX)
+			g_hash_table_remove_all(s->names);
+		g_hash_table_replace(s->names, g_strdup(m->from), wag_message_clean_text(m->from_name, 64));
+	}
+	mentions_me = s->me && !m->from_me && mentions(m, s->me);
+	if (s->view->message)
+		s->view->message(s->ui, e, mentions_me);
+}
+
+/* ---- outgoing: one call at a time, paced ---- */
+
+static void pump(WagSession *s);
+
+static void
+audit_delete(WagSession *s, const Outgoing *o, const GError *error)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autofree char *when = g_date_time_format_iso8601(now);
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree char *line = NULL;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "time");
+	json_builder_add_string_value(b, when);
+	json_builder_set_member_name(b, "account");
+	json_builder_add_string_value(b, s->instance);
+	json_builder_set_member_name(b, "vendor");
+	json_builder_add_string_value(b, s->vendor->id);
+	json_builder_set_member_name(b, "group");
+	json_builder_add_string_value(b, o->group);
+	json_builder_set_member_name(b, "action");
+	json_builder_add_string_value(b, "delete-message");
+	json_builder_set_member_name(b, "targets");
+	json_builder_begin_array(b);
+	json_builder_add_string_value(b, o->from ? o->from : "");
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "message_id");
+	json_builder_add_string_value(b, o->message_id);
+	json_builder_set_member_name(b, "result");
+	json_builder_add_string_value(b, error ? "error" : "ok");
+	if (error) {
+		g_autofree char *safe = wag_http_redact(s->http, error->message);
+		json_builder_set_member_name(b, "error");
+		json_builder_add_string_value(b, safe);
+	}
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	line = json_to_string(root, FALSE);
+	wag_store_append(s->audit_path, line);
+}
+
+static void
+delete_done(WagSession *s, Outgoing *o, const GError *error)
+{
+	DeleteBatch *b = o->batch;
+	History *h = history_for(s, o->group);
+	Seen *x = g_hash_table_lookup(h->ids, o->message_id);
+	g_autofree char *summary = NULL;
+
+	audit_delete(s, o, error);
+	if (error) {
+		g_autofree char *safe = wag_http_redact(s->http, error->message);
+		if (b->errors->len < 1024)
+			g_string_append_printf(b->errors, "%s%s", b->errors->len ? "; " : "", safe);
+	} else {
+		b->ok++;
+		if (x)
+			x->deleted = TRUE;
+	}
+	if (b->refs > 1)
+		return; /* more of this batch queued */
+	if (b->errors->len)
+		summary = g_strdup_printf(_("Deleted %u of %u messages of %s for everyone; the vendor refused the rest: %s"),
+		                          b->ok, b->total, b->who, b->errors->str);
+	else
+		summary = g_strdup_printf(_("Deleted %u of %u messages of %s for everyone."), b->ok, b->total, b->who);
+	s->view->group_notice(s->ui, o->group, summary, b->errors->len ? WAG_NOTICE_ERROR : 0);
+}
+
+static void
+send_done(WagSession *s, Outgoing *o, WagReply *reply)
+{
+	g_autofree char *id = NULL;
+
+	take_echo_text(s, o->group, o->text);
+	if (reply->error) {
+		g_autofree char *safe = wag_http_redact(s->http, reply->error->message);
+		g_autoptr(GError) err = g_error_new_literal(WAG_SESSION_ERROR, WAG_SESSION_ERROR_FATAL, safe);
+		if (s->view->message_failed)
+			s->view->message_failed(s->ui, o->group, o->text, err);
+		return;
+	}
+	id = s->vendor->messaging->parse_sent(reply->json);
+	if (!id) {
+		/* Without an id its echo is known by its text only. */
+		add_echo_text(s, o->group, o->text);
+		return;
+	}
+	if (g_hash_table_size(s->sent_ids) >= SENT_IDS_MAX)
+		g_hash_table_remove_all(s->sent_ids);
+	remember(history_for(s, o->group), id, s->me, TRUE);
+	g_hash_table_add(s->sent_ids, g_steal_pointer(&id));
+}
+
+static void
+on_outgoing(WagReply *reply, gpointer data)
+{
+	Outgoing *o = data;
+	WagSession *s = o->s;
+
+	s->out_busy = FALSE;
+	if (o->text)
+		send_done(s, o, reply);
+	else
+		/* Z-API answers 204 and Green API 200 with no body: the status is the answer. */
+		delete_done(s, o, reply->status >= 200 && reply->status < 300 ? NULL : reply->error);
+	pump(s);
+}
+
+static gboolean
+on_pace(gpointer data)
+{
+	WagSession *s = data;
+
+	s->out_timer = 0;
+	pump(s);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+pump(WagSession *s)
+{
+	const WagMessaging *msg = s->vendor->messaging;
+	gint64 spacing, wait;
+	g_autoptr(GError) err = NULL;
+	WagRequest *req;
+	Outgoing *o;
+
+	if (s->out_busy || s->out_timer || g_queue_is_empty(s->outbox))
+		return;
+	/* WhatsApp bans numbers that blast: sends and deletions share one pace. */
+	spacing = s->messages_per_minute ? 60000 / s->messages_per_minute : 0;
+	wait = s->out_last ? s->out_last + spacing * 1000 - g_get_monotonic_time() : 0;
+	if (wait > 0) {
+		s->out_timer = g_timeout_add(MAX(wait / 1000, 1), on_pace, s);
+		return;
+	}
+	o = g_queue_pop_head(s->outbox);
+	req = o->text ? msg->req_send_text(&s->creds, o->group, o->text)
+	              : msg->req_delete(&s->creds, o->group, o->message_id, o->from, o->from_me, &err);
+	if (!req) {
+		/* Unreachable for the vendors we have: refused before queueing. */
+		delete_done(s, o, err);
+		outgoing_free(o);
+		pump(s);
+		return;
+	}
+	s->out_busy = TRUE;
+	s->out_last = g_get_monotonic_time();
+	wag_session_call(s, req, on_outgoing, o, outgoing_free);
+}
+
+WagMessagesMode
+wag_session_messages_mode(WagSession *s)
+{
+	return s->messages_mode;
+}
+
+char *
+wag_session_send_text(WagSession *s, const char *group, const char *text)
+{
+	Outgoing *o;
+
+	if (s->messages_mode != WAG_MESSAGES_BOTH)
+		return g_strdup(_("This account administers the group; it does not send messages "
+		                  "(account option \"messages\"). Type /help for the commands."));
+	if (!s->vendor || !s->vendor->messaging || !s->vendor->messaging->req_send_text)
+		return g_strdup(_("This vendor cannot send messages."));
+	if (!text || !*text)
+		return NULL;
+	o = g_new0(Outgoing, 1);
+	o->s = s;
+	o->group = g_strdup(group);
+	o->text = g_utf8_make_valid(text, -1);
+	/* Its echo (webhook from_me) may come back before the reply: know it by text. */
+	add_echo_text(s, group, o->text);
+	g_queue_push_tail(s->outbox, o);
+	pump(s);
+	return NULL;
+}
+
+char *
+wag_session_delete_messages(WagSession *s, const char *group, const char *who, guint n)
+{
+	History *h = s->history ? g_hash_table_lookup(s->history, group) : NULL;
+	g_autoptr(GError) err = NULL;
+	g_autoptr(WagRequest) probe = NULL;
+	GPtrArray *picked = g_ptr_array_new();
+	DeleteBatch *b;
+
+	if (!s->vendor || !s->vendor->messaging || !s->vendor->messaging->req_delete ||
+	    !(probe = s->vendor->messaging->req_delete(&s->creds, group, "probe", who, FALSE, &err))) {
+		g_ptr_array_free(picked, TRUE);
+		return g_strdup_printf(_("%s cannot delete messages for everyone; nothing was deleted."),
+		                       s->vendor ? s->vendor->name : "?");
+	}
+	for (GList *l = h ? h->order.tail : NULL; l && (n == 0 || picked->len < n); l = l->prev) {
+		Seen *x = l->data;
+		if (!x->deleted && g_strcmp0(x->from, who) == 0)
+			g_ptr_array_add(picked, x);
+	}
+	if (!picked->len) {
+		g_ptr_array_free(picked, TRUE);
+		return g_strdup_printf(_("No message of %s was seen in this chat since the account "
+		                         "connected (the last %u of each chat are kept)."),
+		                       who, HISTORY_PER_GROUP);
+	}
+	b = g_new0(DeleteBatch, 1);
+	b->group = g_strdup(group);
+	b->who = g_strdup(who);
+	b->errors = g_string_new(NULL);
+	b->total = picked->len;
+	for (guint i = 0; i < picked->len; i++) {
+		Seen *x = picked->pdata[i];
+		Outgoing *o = g_new0(Outgoing, 1);
+		o->s = s;
+		o->group = g_strdup(group);
+		o->message_id = g_strdup(x->id);
+		o->from = g_strdup(x->from);
+		o->from_me = x->from_me;
+		o->batch = b;
+		b->refs++;
+		g_queue_push_tail(s->outbox, o);
+	}
+	g_ptr_array_free(picked, TRUE);
+	pump(s);
+	return NULL;
+}
