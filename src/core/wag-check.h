@@ -33,4 +33,9 @@ gboolean wag_check_decide_requests(WagCheck *c, const WagVendor *v, const WagGro
 gboolean wag_check_unlink(WagCheck *c, const WagVendor *v, const WagGroup *g, const char *me,
                           const char *const *groups);
 
+/* Keeps in ids (owned strings) only those in g's join-request queue;
+ * says why each other one is left out. Call it when the queue is known
+ * (read from the vendor, or kept from the relay's webhooks). */
+gboolean wag_check_requested(WagCheck *c, const WagGroup *g, GPtrArray *ids);
+
 G_END_DECLS

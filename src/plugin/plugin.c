@@ -85,6 +85,7 @@ static PurplePluginProtocolInfo wag_prpl_info = {
 	.chat_send = wag_commands_chat_send,
 	.roomlist_get_list = wag_roomlist_get_list,
 	.roomlist_cancel = wag_roomlist_cancel,
+	.roomlist_room_serialize = wag_roomlist_room_serialize,
 	.struct_size = sizeof(PurplePluginProtocolInfo),
 };
 

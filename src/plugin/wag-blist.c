@@ -310,6 +310,7 @@ roomlist_fill(WagConn *conn, PurpleRoomlist *list)
 		purple_roomlist_room_add_field(list, room, g->id);
 		purple_roomlist_room_add_field(list, room, g->is_community ? _("Community") : _("Group"));
 		purple_roomlist_room_add_field(list, room, c ? (c->subject ? c->subject : c->id) : "");
+		purple_roomlist_room_add_field(list, room, g->subject ? g->subject : "");
 		purple_roomlist_room_add(list, room);
 	}
 	purple_roomlist_set_in_progress(list, FALSE);
@@ -338,6 +339,10 @@ wag_roomlist_get_list(PurpleConnection *gc)
 	fields = g_list_append(fields, purple_roomlist_field_new(PURPLE_ROOMLIST_FIELD_STRING, "", WAG_CHAT_KEY, TRUE));
 	fields = g_list_append(fields, purple_roomlist_field_new(PURPLE_ROOMLIST_FIELD_STRING, _("Type"), "type", FALSE));
 	fields = g_list_append(fields, purple_roomlist_field_new(PURPLE_ROOMLIST_FIELD_STRING, _("Community"), "community", FALSE));
+	/* bitlbee's `chat list` prints a title (roomlist_room_serialize: the id,
+	 * which `chat add ACCOUNT !N` then joins) and the field named "topic",
+	 * hidden or not: the subject. Hidden, so Pidgin shows it once. */
+	fields = g_list_append(fields, purple_roomlist_field_new(PURPLE_ROOMLIST_FIELD_STRING, "", "topic", TRUE));
 	purple_roomlist_set_fields(list, fields);
 	if (wag_session_is_synced(conn->session)) {
 		roomlist_fill(conn, list);
@@ -362,4 +367,14 @@ wag_roomlist_cancel(PurpleRoomlist *list)
 		conn->blist->roomlist = NULL;
 		purple_roomlist_unref(list);
 	}
+}
+
+/* The room as the chat to join: its group id (Pidgin's "Add Chat" from the
+ * room list, bitlbee's `chat list` title and `chat add ACCOUNT !N`). */
+char *
+wag_roomlist_room_serialize(PurpleRoomlistRoom *room)
+{
+	GList *fields = purple_roomlist_room_get_fields(room);
+
+	return g_strdup(fields && fields->data ? fields->data : purple_roomlist_room_get_name(room));
 }

@@ -2,6 +2,8 @@
  * the chat at once and fills the roster when the session has it. This file
  * only mirrors: every decision is the session's. */
 #include "wag-chat.h"
+#include "wag-names.h"
+#include <string.h>
 
 struct _WagChats {
 	GHashTable *ids;    /* group id -> GINT_TO_POINTER(purple chat id) */
@@ -113,6 +115,38 @@ role_flags(WagRole role)
 	}
 }
 
+static void
+remove_absent(PurpleConvChat *chat, const WagGroup *g)
+{
+	GList *gone = NULL;
+
+	for (GList *l = purple_conv_chat_get_users(chat); l; l = l->next) {
+		const char *name = purple_conv_chat_cb_get_name(l->data);
+		if (!g_hash_table_contains(g->participants, name))
+			gone = g_list_prepend(gone, g_strdup(name));
+	}
+	if (gone)
+		purple_conv_chat_remove_users(chat, gone, NULL);
+	g_list_free_full(gone, g_free);
+}
+
+/* Once per chat, when its roster is first shown: how many, and who runs it
+ * (IRC users see no ~/@ in bitlbee: its purple module drops the flags). */
+static void
+summarize(PurpleConversation *conv, WagGroup *g, guint count)
+{
+	g_autofree char *admins = NULL;
+	g_autofree char *line = NULL;
+
+	if (purple_conversation_get_data(conv, "wagateway-summarized"))
+		return;
+	purple_conversation_set_data(conv, "wagateway-summarized", GINT_TO_POINTER(1));
+	admins = wag_group_admins_line(g);
+	line = g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%u participant. %s", "%u participants. %s", count),
+	                       count, admins);
+	wag_chat_write(conv, line, FALSE);
+}
+
 void
 wag_chat_show_roster(WagConn *conn, const char *group)
 {
@@ -130,15 +164,23 @@ wag_chat_show_roster(WagConn *conn, const char *group)
 	if (!g->roster_loaded)
 		return;
 	people = wag_group_sorted_participants(g);
+	/* Only the differences: a re-read must not make everyone PART and
+	 * JOIN again (bitlbee, Finch's user list). */
+	remove_absent(chat, g);
 	for (guint i = people->len; i > 0; i--) {
 		WagParticipant *p = people->pdata[i - 1];
+		if (purple_conv_chat_find_user(chat, p->id)) {
+			purple_conv_chat_user_set_flags(chat, p->id, role_flags(p->role));
+			continue;
+		}
 		users = g_list_prepend(users, p->id);
 		flags = g_list_prepend(flags, GINT_TO_POINTER(role_flags(p->role)));
 	}
-	purple_conv_chat_clear_users(chat);
-	purple_conv_chat_add_users(chat, users, NULL, flags, FALSE);
+	if (users)
+		purple_conv_chat_add_users(chat, users, NULL, flags, FALSE);
 	g_list_free(users);
 	g_list_free(flags);
+	summarize(conv, g, people->len);
 	if (g->left)
 		wag_chat_write(conv, _("This account is no longer a participant of this group."), TRUE);
 }
@@ -166,6 +208,26 @@ wag_chat_open(WagConn *conn, const char *group)
 		wag_session_open_group(conn->session, group);
 }
 
+/* What was typed (an id, or a title: bitlbee's `chat add` passes the room
+ * list's title) as the group id; NULL after telling the user why. An id
+ * with spaces is never sent to the vendor. */
+static const char *
+resolve_group(WagConn *conn, GHashTable *components, const char *typed)
+{
+	WagModel *model = wag_session_get_model(conn->session);
+	g_autofree char *error = NULL;
+	WagGroup *g = wag_model_resolve_group(model, typed, &error);
+
+	if (g)
+		return g->id;
+	/* Before the listing is done an unknown id may still be right. */
+	if (typed && *typed && !wag_session_is_synced(conn->session) && !strpbrk(typed, " \t"))
+		return typed;
+	purple_notify_error(conn->gc, _("WhatsApp groups"), _("No such group"), error);
+	purple_serv_got_join_chat_failed(conn->gc, components);
+	return NULL;
+}
+
 void
 wag_chat_join(PurpleConnection *gc, GHashTable *components)
 {
@@ -178,6 +240,9 @@ wag_chat_join(PurpleConnection *gc, GHashTable *components)
 		                    _("Give the group or community id exactly as the vendor writes it."));
 		return;
 	}
+	group = resolve_group(conn, components, group);
+	if (!group)
+		return;
 	conv = wag_chat_find_open(conn, group);
 	if (conv) {
 		purple_conversation_present(conv);

@@ -3,6 +3,7 @@
 #include "wag-commands.h"
 #include "wag-chat.h"
 #include "wag-check.h"
+#include "wag-names.h"
 #include "wag-phone.h"
 #include "wag-prompts.h"
 #include <string.h>
@@ -78,12 +79,63 @@ cmd_kick(Ctx *c)
 	wag_check_clear(&check);
 }
 
+/* An /approve or /decline waiting for the queue to be read. */
+typedef struct {
+	WagConn *conn;
+	WagAction action;
+	GPtrArray *ids;
+	GPtrArray *invalid;
+} Decision;
+
+static void
+decision_free(Decision *d)
+{
+	g_ptr_array_unref(d->ids);
+	g_ptr_array_unref(d->invalid);
+	g_free(d);
+}
+
+/* queue_known: g->pending is the vendor's queue (read now, or kept from the
+ * relay's webhooks); then only requests in it are answered. */
+static void
+decide_now(WagConn *conn, PurpleConversation *conv, const char *group, WagAction action,
+           GPtrArray *ids, GPtrArray *invalid, gboolean queue_known)
+{
+	WagSession *s = conn->session;
+	WagGroup *g = wag_model_lookup(wag_session_get_model(s), group);
+	WagCheck check;
+	gboolean go;
+
+	wag_check_init(&check);
+	go = wag_check_decide_requests(&check, wag_session_get_vendor(s), g, wag_session_get_me(s), ids, invalid);
+	if (go && queue_known)
+		go = wag_check_requested(&check, g, check.ok);
+	for (guint i = 0; i < check.lines->len; i++)
+		wag_chat_write(conv, check.lines->pdata[i], TRUE);
+	if (go)
+		wag_session_start_job(s, action, group, check.ok, NULL);
+	wag_check_clear(&check);
+}
+
+static void
+on_queue_read(WagSession *s, const char *group, const GError *error, gpointer data)
+{
+	Decision *d = data;
+	PurpleConversation *conv = wag_chat_find(d->conn, group);
+
+	if (conv && error)
+		wag_chat_write(conv, error->message, TRUE);
+	else if (conv)
+		decide_now(d->conn, conv, group, d->action, d->ids, d->invalid, TRUE);
+	decision_free(d);
+}
+
 static void
 decide(Ctx *c, WagAction action)
 {
 	g_autoptr(GPtrArray) ids = NULL;
 	g_autoptr(GPtrArray) invalid = NULL;
-	WagCheck check;
+	const WagVendor *v = wag_session_get_vendor(c->s);
 
 	wag_phone_parse_targets(c->arg, &ids, &invalid, NULL);
 	if (!ids->len && !invalid->len) {
@@ -91,11 +143,16 @@ decide(Ctx *c, WagAction action)
 		                                                : _("Usage: /decline PHONE[,PHONE...]"));
 		return;
 	}
-	wag_check_init(&check);
-	if (told(c, &check, wag_check_decide_requests(&check, wag_session_get_vendor(c->s), c->g,
-	                                              wag_session_get_me(c->s), ids, invalid)))
-		wag_session_start_job(c->s, action, c->group, check.ok, NULL);
-	wag_check_clear(&check);
+	if (v->lists_requests && v->has_join_requests && c->g && !c->g->is_community && ids->len) {
+		Decision *d = g_new0(Decision, 1);
+		d->conn = c->conn;
+		d->action = action;
+		d->ids = g_steal_pointer(&ids);
+		d->invalid = g_steal_pointer(&invalid);
+		wag_session_list_requests(c->s, c->group, on_queue_read, d);
+		return;
+	}
+	decide_now(c->conn, c->conv, c->group, action, ids, invalid, wag_session_is_live(c->s));
 }
 
 static void
@@ -193,6 +250,16 @@ cmd_refresh(Ctx *c)
 		cmd_requests(c);
 }
 
+static void
+cmd_admins(Ctx *c)
+{
+	g_autofree char *line = wag_group_admins_line(c->g);
+
+	say(c, FALSE, "%s", line);
+}
+
+static void cmd_help(Ctx *c);
+
 static const WagCmd commands[] = {
 	{ "kick", "s", cmd_kick, N_("kick PHONE[,PHONE...] [reason]: remove participants from this group or community.") },
 	{ "decline", "s", cmd_decline, N_("decline PHONE[,PHONE...]: reject pending join requests.") },
@@ -201,7 +268,32 @@ static const WagCmd commands[] = {
 	{ "leave", "", cmd_leave, N_("leave: leave this WhatsApp group (asks first).") },
 	{ "unlink", "s", cmd_unlink, N_("unlink GROUP[,GROUP...]: unlink groups from this community.") },
 	{ "refresh", "", cmd_refresh, N_("refresh: reload the participants (and join requests) from the vendor.") },
+	{ "admins", "", cmd_admins, N_("admins: list the owner and the admins (IRC shows no ~ or @ for them).") },
+	{ "help", "s", cmd_help, N_("help [COMMAND]: list the commands, or say how to use one.") },
 };
+
+/* Also typed as channel text: bitlbee passes "/help" to its own help, and
+ * its users have only this one (sent as "//help" or "/say /help"). */
+static void
+cmd_help(Ctx *c)
+{
+	const char *want = c->arg;
+
+	while (want && (*want == '/' || g_ascii_isspace(*want)))
+		want++;
+	if (want && *want) {
+		for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+			if (g_ascii_strcasecmp(want, commands[i].name) == 0) {
+				say(c, FALSE, "/%s", _(commands[i].help));
+				return;
+			}
+		say(c, TRUE, _("No command /%s. /help lists them."), want);
+		return;
+	}
+	say(c, FALSE, "%s", _("Commands (typed in this chat; on IRC send them as text: //help or /say /help):"));
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+		say(c, FALSE, "/%s", _(commands[i].help));
+}
 
 /* libpurple's entry for every command: the table row is the data. */
 static PurpleCmdRet
@@ -255,7 +347,10 @@ run_text(PurpleConversation *conv, const char *message)
 		text++;
 	if (*text != '/')
 		return FALSE;
-	text++;
+	/* "//help" arrives as is from a client that did not take "//" as
+	 * its escape for a line starting with '/'. */
+	while (*text == '/')
+		text++;
 	len = strcspn(text, " \t");
 	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
 		if (strlen(commands[i].name) == len && g_ascii_strncasecmp(text, commands[i].name, len) == 0) {
@@ -277,6 +372,6 @@ wag_commands_chat_send(PurpleConnection *gc, int id, const char *message, Purple
 		return 0;
 	if (conv)
 		wag_chat_write(conv, _("This account administers the group; it does not send messages. "
-		                       "Type /help for the commands."), TRUE);
+		                       "Send /help as text for the commands (on IRC: //help or /say /help)."), TRUE);
 	return 0;
 }

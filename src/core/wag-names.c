@@ -1,0 +1,130 @@
+/* Resolving what users type (titles, nicks, names) to ids, and naming
+ * people in lines. IRC users see titles and nicks, never the vendor's ids,
+ * so every place that takes an id from the user goes through here. */
+#include "wag-names.h"
+#include "wag-i18n.h"
+#include "wag-phone.h"
+#include <string.h>
+
+const char *
+wag_group_title(const WagGroup *g)
+{
+	return g->subject && *g->subject ? g->subject : g->id;
+}
+
+static gboolean
+same_text(const char *a, const char *b)
+{
+	g_autofree char *fa = NULL, *fb = NULL;
+
+	if (!a || !b)
+		return FALSE;
+	fa = g_utf8_casefold(a, -1);
+	fb = g_utf8_casefold(b, -1);
+	return strcmp(fa, fb) == 0;
+}
+
+WagGroup *
+wag_model_resolve_group(WagModel *m, const char *text, char **error)
+{
+	WagGroup *found = NULL, *g;
+	GHashTableIter it;
+	guint matches = 0;
+
+	*error = NULL;
+	if (!text || !*text) {
+		*error = g_strdup(_("No group id given"));
+		return NULL;
+	}
+	if ((g = wag_model_lookup(m, text)))
+		return g;
+	g_hash_table_iter_init(&it, m->groups);
+	while (g_hash_table_iter_next(&it, NULL, (gpointer *) &g))
+		if (!g->is_announcement && same_text(g->subject, text)) {
+			found = g;
+			matches++;
+		}
+	if (matches == 1)
+		return found;
+	*error = matches ?
+		g_strdup_printf(_("%u groups are called \"%s\": give the group id instead (see the room list)."),
+		                matches, text) :
+		g_strdup_printf(_("No group or community with the id or title \"%s\" (see the room list)."), text);
+	return NULL;
+}
+
+/* A name as a nick could carry it: '_' for spaces (bitlbee's nick_format). */
+static gboolean
+same_name(const char *name, const char *text)
+{
+	g_autofree char *a = NULL, *b = NULL;
+
+	if (!name || !*name)
+		return FALSE;
+	a = g_strdup(name);
+	b = g_strdup(text);
+	g_strdelimit(a, " ", '_');
+	g_strdelimit(b, " ", '_');
+	return same_text(a, b);
+}
+
+WagParticipant *
+wag_group_resolve_person(WagGroup *g, const char *text, char **error)
+{
+	g_autofree char *id = NULL;
+	WagParticipant *p, *found = NULL;
+	GHashTableIter it;
+	guint matches = 0;
+
+	*error = NULL;
+	if (!g || !text || !*text)
+		return NULL;
+	id = wag_phone_canonical(*text == '_' ? text + 1 : text);
+	if (id)
+		return g_hash_table_lookup(g->participants, id);
+	g_hash_table_iter_init(&it, g->participants);
+	while (g_hash_table_iter_next(&it, NULL, (gpointer *) &p))
+		if (same_name(p->name, text) || (*text == '_' && same_name(p->name, text + 1))) {
+			found = p;
+			matches++;
+		}
+	if (matches == 1)
+		return found;
+	*error = matches ? g_strdup_printf(_("%u participants are called \"%s\": give the phone number instead."),
+	                                   matches, text)
+	                 : g_strdup_printf(_("No participant called \"%s\" in this group."), text);
+	return NULL;
+}
+
+char *
+wag_person_label(const WagParticipant *p)
+{
+	if (p->name && *p->name)
+		return g_strdup_printf("%s (%s)", p->name, p->id);
+	return g_strdup(p->id);
+}
+
+char *
+wag_group_admins_line(WagGroup *g)
+{
+	g_autoptr(GPtrArray) people = NULL;
+	g_autoptr(GString) owners = g_string_new(NULL);
+	g_autoptr(GString) admins = g_string_new(NULL);
+
+	if (!g || !g->roster_loaded)
+		return g_strdup(_("The participants are not known yet; try again when they are shown."));
+	people = wag_group_sorted_participants(g);
+	for (guint i = 0; i < people->len; i++) {
+		WagParticipant *p = people->pdata[i];
+		GString *to = p->role == WAG_ROLE_OWNER ? owners : p->role == WAG_ROLE_ADMIN ? admins : NULL;
+		g_autofree char *label = NULL;
+
+		if (!to)
+			continue;
+		label = wag_person_label(p);
+		g_string_append_printf(to, "%s%s", to->len ? ", " : "", label);
+	}
+	/* Translators: "Owner: Ana (5511…). Admins: Bia (5511…), 5544…." */
+	return g_strdup_printf(_("Owner: %s. Admins: %s."), owners->len ? owners->str : _("none known"),
+	                       admins->len ? admins->str : _("none"));
+}
