@@ -130,6 +130,15 @@ on_status(WagReply *reply, gpointer data)
 		fail(s, WAG_SESSION_ERROR_TRANSIENT, reply->error->message);
 		return;
 	}
+	/* A 404 without the vendor's JSON is some other web server: the
+	 * address is wrong, not the token (no reason to distrust it). */
+	if (reply->status == 404 && (!reply->json || !JSON_NODE_HOLDS_OBJECT(reply->json))) {
+		g_autofree char *base = wag_http_redact(s->http, s->base);
+		msg = g_strdup_printf(_("%s answered 404 Not Found: it does not look like the API of %s. "
+		                        "Check the api_base option (empty: the vendor's default)."), base, v->name);
+		fail(s, WAG_SESSION_ERROR_SETTINGS, msg);
+		return;
+	}
 	state = v->parse_status(reply->status, reply->json, &detail);
 	if (!detail)
 		detail = g_strdup(_("no reason given"));
@@ -211,6 +220,13 @@ login_step(WagSession *s)
 		}
 		if (!*s->token) {
 			fail(s, WAG_SESSION_ERROR_SETTINGS, _("The password must be the instance token from the vendor's panel."));
+			return;
+		}
+		if (!g_str_has_prefix(s->base, "http://") && !g_str_has_prefix(s->base, "https://")) {
+			g_autofree char *base = wag_http_redact(s->http, s->base);
+			g_autofree char *msg = g_strdup_printf(
+				_("The api_base option must start with http:// or https:// (it is \"%s\")."), base);
+			fail(s, WAG_SESSION_ERROR_SETTINGS, msg);
 			return;
 		}
 		s->view->progress(s->ui, _("Checking the instance"), 1, 3);

@@ -5,6 +5,7 @@
 #include "wag-blist.h"
 #include "wag-chat.h"
 #include "wag-http.h"
+#include "wag-names.h"
 #include "wag-prompts.h"
 
 const char *
@@ -92,12 +93,13 @@ on_group_notice(gpointer ui, const char *group, const char *text, WagNoticeFlags
 	WagConn *conn = ui;
 	PurpleConversation *conv = wag_chat_find_open(conn, group);
 	gboolean error = (flags & WAG_NOTICE_ERROR) != 0;
+	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
 
 	if (conv)
 		wag_chat_write(conv, text, error);
 	else if (!(flags & WAG_NOTICE_CHAT_ONLY))
 		purple_notify_message(conn->gc, error ? PURPLE_NOTIFY_MSG_ERROR : PURPLE_NOTIFY_MSG_INFO,
-		                      _("WhatsApp groups"), group, text, NULL, NULL);
+		                      _("WhatsApp groups"), g ? wag_group_title(g) : group, text, NULL, NULL);
 }
 
 static void

@@ -1,0 +1,113 @@
+/* Issue 17 in the core: settings errors that say what is wrong, and names
+ * and titles resolved to ids. No libpurple. */
+#include "session-view.h"
+#include "wag-names.h"
+#include <libsoup/soup.h>
+#include <string.h>
+
+static gboolean
+failed(gpointer data)
+{
+	return ((SvRec *) data)->failure != NULL;
+}
+
+static void
+html_404(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
+{
+	static const char page[] = "<html><body><h1>404 Not Found</h1></body></html>";
+	soup_server_message_set_status(msg, 404, NULL);
+	soup_server_message_set_response(msg, "text/html", SOUP_MEMORY_STATIC, page, sizeof page - 1);
+}
+
+/* Some web server that is not the vendor: a settings error, not the token. */
+static void
+test_api_base_404(void)
+{
+	WagEmu *emu = fx_emu(&fx_zapi);
+	g_autoptr(SoupServer) server = soup_server_new(NULL, NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GSList) uris = NULL;
+	g_autofree char *base = NULL;
+	WagSessionConfig c = sv_config(emu, &fx_zapi);
+	SvRec *r;
+
+	soup_server_add_handler(server, NULL, html_404, NULL, NULL);
+	g_assert_true(soup_server_listen_local(server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+	uris = soup_server_get_uris(server);
+	base = g_uri_to_string(uris->data);
+	g_slist_free_full(g_steal_pointer(&uris), (GDestroyNotify) g_uri_unref);
+	c.api_base = base;
+	r = sv_start(&c, NULL);
+	g_assert_true(sv_wait(failed, r, 5000));
+	g_assert_cmpint(r->failure->code, ==, WAG_SESSION_ERROR_SETTINGS);
+	g_assert_nonnull(strstr(r->failure->message, "does not look like the API of Z-API"));
+	g_assert_null(strstr(r->failure->message, "rejected the instance id or token"));
+	fx_assert_no_secret(r->failure->message);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
+/* No scheme: said at once, no call made. */
+static void
+test_api_base_scheme(void)
+{
+	WagEmu *emu = fx_emu(&fx_zapi);
+	WagSessionConfig c = sv_config(emu, &fx_zapi);
+	SvRec *r;
+
+	c.api_base = "api.z-api.io";
+	r = sv_start(&c, NULL);
+	g_assert_nonnull(r->failure);
+	g_assert_cmpint(r->failure->code, ==, WAG_SESSION_ERROR_SETTINGS);
+	g_assert_nonnull(strstr(r->failure->message, "must start with http:// or https://"));
+	g_assert_cmpuint(wag_emu_requests(emu)->len, ==, 0);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
+static void
+test_resolve(void)
+{
+	WagModel *m = wag_model_new();
+	WagGroup *a = wag_model_take(m, wag_group_new("120363019502650977-group", "Bairro Vila Nova"));
+	WagGroup *twin1 = wag_model_take(m, wag_group_new("1203630111-group", "Solar"));
+	g_autofree char *error = NULL;
+	WagParticipant *p;
+
+	wag_model_take(m, wag_group_new("1203630222-group", "solar"));
+	g_assert_true(wag_model_resolve_group(m, "120363019502650977-group", &error) == a);
+	g_assert_true(wag_model_resolve_group(m, "BAIRRO vila nova", &error) == a);
+	g_assert_null(wag_model_resolve_group(m, "Solar", &error));
+	g_assert_nonnull(strstr(error, "2 groups are called \"Solar\""));
+	g_clear_pointer(&error, g_free);
+	g_assert_null(wag_model_resolve_group(m, "Nada Aqui", &error));
+	g_assert_nonnull(strstr(error, "No group or community"));
+	g_clear_pointer(&error, g_free);
+	(void) twin1;
+
+	p = wag_group_add_participant(a, "5511999999999", WAG_ROLE_OWNER);
+	p->name = g_strdup("Ana Souza");
+	wag_group_add_participant(a, "5511988888888", WAG_ROLE_ADMIN);
+	a->roster_loaded = TRUE;
+	/* By phone, nick, name (as typed or as a nick writes it). */
+	g_assert_true(wag_group_resolve_person(a, "+55 11 99999-9999", &error) == p);
+	g_assert_true(wag_group_resolve_person(a, "_5511999999999", &error) == p);
+	g_assert_true(wag_group_resolve_person(a, "ana souza", &error) == p);
+	g_assert_true(wag_group_resolve_person(a, "Ana_Souza", &error) == p);
+	g_assert_null(wag_group_resolve_person(a, "Bia", &error));
+	g_assert_nonnull(strstr(error, "No participant called \"Bia\""));
+	g_clear_pointer(&error, g_free);
+	error = wag_group_admins_line(a);
+	g_assert_cmpstr(error, ==, "Owner: Ana Souza (5511999999999). Admins: 5511988888888.");
+	wag_model_free(m);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/users/api-base-404-is-a-settings-error", test_api_base_404);
+	g_test_add_func("/users/api-base-without-scheme", test_api_base_scheme);
+	g_test_add_func("/users/resolve-titles-and-names", test_resolve);
+	return g_test_run();
+}
