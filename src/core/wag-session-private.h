@@ -76,6 +76,9 @@ struct _WagSession {
 
 	/* wag-apply.c */
 	GHashTable *newest;      /* "group\nperson" -> gint64*: newest vendor time applied */
+
+	/* wag-sync.c: the relay state last told the view (-1: none yet) */
+	int relay_told;
 };
 
 /* Every vendor call of the session: the session's base URL, its cancellable. */

@@ -92,10 +92,27 @@ on_relay_event(WagEvent *e, gpointer data)
 	wag_sync_queue(s, e);
 }
 
+/* Once per change of state, not per retry: a line every few seconds
+ * would bury the chats it is written in. */
+static void
+tell_relay(WagSession *s, WagRelayState state, const char *message)
+{
+	if (s->relay_told == (int) state)
+		return;
+	s->relay_told = (int) state;
+	/* A refusal is said once by account_notice already. */
+	if (state == WAG_RELAY_REFUSED || !s->view->relay_changed)
+		return;
+	s->view->relay_changed(s->ui, state == WAG_RELAY_CONNECTED,
+	                       state == WAG_RELAY_CONNECTED ? _("Live sync: following wagateway-relay.") : message);
+}
+
 static void
 on_relay_state(WagRelayState state, const char *message, gpointer data)
 {
 	WagSession *s = data;
+
+	tell_relay(s, state, message);
 
 	switch (state) {
 	case WAG_RELAY_CONNECTED:
@@ -236,6 +253,7 @@ wag_sync_init(WagSession *s)
 	s->live_queue = g_queue_new();
 	s->poll_queue = g_queue_new();
 	s->polling = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	s->relay_told = -1;
 }
 
 void

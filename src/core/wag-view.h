@@ -82,6 +82,9 @@ typedef struct {
 	/* A job saved by an earlier connection resumes in group: show its chat,
 	 * where it reports, as when the user opens it (wag_session_open_group). */
 	void (*show_group)(gpointer ui, const char *group);
+	/* The relay's state changed (not each retry): live says whether
+	 * events flow; text is the line to show. May be NULL in a view. */
+	void (*relay_changed)(gpointer ui, gboolean live, const char *text);
 } WagView;
 
 G_END_DECLS

@@ -128,6 +128,17 @@ on_show_group(gpointer ui, const char *group)
 	wag_chat_open(ui, group);
 }
 
+/* bitlbee shows a connection notice as one line in &bitlbee (Pidgin and
+ * Finch show none); the open chats get it too. */
+static void
+on_relay_changed(gpointer ui, gboolean live, const char *text)
+{
+	WagConn *conn = ui;
+
+	purple_connection_notice(conn->gc, text);
+	wag_chat_write_all(conn, text, !live);
+}
+
 static const WagView view = {
 	.progress = on_progress,
 	.connected = on_connected,
@@ -141,6 +152,7 @@ static const WagView view = {
 	.ask_leave = on_ask_leave,
 	.join_request = on_join_request,
 	.show_group = on_show_group,
+	.relay_changed = on_relay_changed,
 };
 
 /* ---- login and close ---- */

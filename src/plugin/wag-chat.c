@@ -320,3 +320,17 @@ wag_chat_mark_left(WagConn *conn, const WagGroup *g)
 		wag_chat_write(conv, _("This account is no longer a participant of this group; "
 		                       "its commands are refused."), TRUE);
 }
+
+void
+wag_chat_write_all(WagConn *conn, const char *text, gboolean error)
+{
+	GHashTableIter it;
+	gpointer group;
+
+	g_hash_table_iter_init(&it, conn->chats->ids);
+	while (g_hash_table_iter_next(&it, &group, NULL)) {
+		PurpleConversation *conv = wag_chat_find_open(conn, group);
+		if (conv)
+			wag_chat_write(conv, text, error);
+	}
+}

@@ -97,6 +97,12 @@ v_show_group(gpointer ui, const char *group)
 	line(ui, g_strdup_printf("show %s", group));
 }
 
+static void
+v_relay_changed(gpointer ui, gboolean live, const char *text)
+{
+	line(ui, g_strdup_printf("relay %s: %s", live ? "live" : "down", text));
+}
+
 static const WagView recording_view = {
 	.progress = v_progress,
 	.connected = v_connected,
@@ -110,6 +116,7 @@ static const WagView recording_view = {
 	.ask_leave = v_ask_leave,
 	.join_request = v_join_request,
 	.show_group = v_show_group,
+	.relay_changed = v_relay_changed,
 };
 
 WagSessionConfig

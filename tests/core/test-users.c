@@ -1,6 +1,7 @@
 /* Issue 17 in the core: settings errors that say what is wrong, and names
  * and titles resolved to ids. No libpurple. */
 #include "session-view.h"
+#include "relay-proc.h"
 #include "wag-names.h"
 #include <libsoup/soup.h>
 #include <string.h>
@@ -102,6 +103,53 @@ test_resolve(void)
 	wag_model_free(m);
 }
 
+static guint retries;
+
+static GLogWriterOutput
+count_retries(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
+{
+	for (gsize i = 0; i < n; i++)
+		if (g_strcmp0(fields[i].key, "MESSAGE") == 0 && fields[i].length < 0 &&
+		    strstr(fields[i].value, "trying again in"))
+			retries++;
+	return g_log_writer_default(level, fields, n, data);
+}
+
+static gboolean
+retried_twice(gpointer data)
+{
+	return retries >= 2;
+}
+
+/* The relay's state is said when it changes: not on every retry. */
+static void
+test_relay_state_changes(void)
+{
+	WagEmu *emu = fx_emu(&fx_zapi);
+	RelayProc *rp = relay_proc_start(NULL);
+	g_autofree char *url = g_strdup_printf("ws://127.0.0.1:%d", rp->port);
+	WagSessionConfig c = sv_config(emu, &fx_zapi);
+	SvRec *r;
+
+	c.relay_url = url;
+	c.relay_token = RP_CLIENT;
+	r = sv_start(&c, NULL);
+	g_assert_true(sv_wait_line(r, "relay live: Live sync: following wagateway-relay.", 5000));
+	relay_proc_kill9(rp);
+	g_assert_true(sv_wait_line(r, "relay down: The relay is not reachable", 5000));
+	retries = 0;
+	g_assert_true(sv_wait(retried_twice, NULL, 10000));
+	g_assert_cmpuint(sv_count(r, "relay down"), ==, 1);
+	relay_proc_restart(rp);
+	sv_clear(r);
+	g_assert_true(sv_wait_line(r, "relay live", 20000));
+	g_assert_cmpuint(sv_count(r, "relay down"), ==, 0);
+	sv_free(r, FALSE);
+	relay_proc_stop(rp);
+	relay_proc_free(rp);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -109,5 +157,7 @@ main(int argc, char **argv)
 	g_test_add_func("/users/api-base-404-is-a-settings-error", test_api_base_404);
 	g_test_add_func("/users/api-base-without-scheme", test_api_base_scheme);
 	g_test_add_func("/users/resolve-titles-and-names", test_resolve);
+	g_test_add_func("/users/relay-state-said-on-change", test_relay_state_changes);
+	g_log_set_writer_func(count_retries, NULL, NULL);
 	return g_test_run();
 }
