@@ -115,10 +115,20 @@ wag_blist_find(WagConn *conn, const char *group)
 
 /* ---- placing ---- */
 
+/* The plain groups' folder keeps the name it was first made with: a name
+ * that followed the language would move every chat into a new folder when
+ * the user switches language. */
+#define WAG_BLIST_FOLDER "wagateway-folder"
+
 static const char *
-plain_group_name(void)
+plain_group_name(WagConn *conn)
 {
-	return _("WhatsApp Groups");
+	const char *name = purple_account_get_string(conn->account, WAG_BLIST_FOLDER, NULL);
+
+	if (name && *name)
+		return name;
+	purple_account_set_string(conn->account, WAG_BLIST_FOLDER, _("WhatsApp Groups"));
+	return purple_account_get_string(conn->account, WAG_BLIST_FOLDER, NULL);
 }
 
 /* purple_find_group() compares every folder's name with a case-folding
@@ -197,7 +207,7 @@ place_one(WagConn *conn, WagModel *model, const char *id)
 	if (c)
 		place_chat(conn, g, blist_group(conn->blist, c->subject ? c->subject : c->id));
 	else
-		place_chat(conn, g, blist_group(conn->blist, plain_group_name()));
+		place_chat(conn, g, blist_group(conn->blist, plain_group_name(conn)));
 }
 
 /* One slice; FALSE when everything is placed. */
