@@ -79,6 +79,14 @@ struct _WagSession {
 
 	/* wag-sync.c: the relay state last told the view (-1: none yet) */
 	int relay_told;
+
+	/* wag-requests.c: the join-request queue */
+	char *req_path;           /* answered requests, one per line */
+	GHashTable *req_answered; /* "group\tperson" -> gint64*: time of the request answered or revoked */
+	GHashTable *req_seen;     /* "group\tperson" -> gint64*: time of a request still pending */
+	GPtrArray *req_asks;      /* "group\tperson" to ask at the next idle */
+	guint req_idle;
+	gint64 req_history_before; /* first relay connection: older requests are history (0: none) */
 };
 
 /* Every vendor call of the session: the session's base URL, its cancellable. */
@@ -121,5 +129,16 @@ void wag_sync_queue(WagSession *s, WagEvent *e);
  * than one already applied for the same person and group is ignored. */
 gboolean wag_apply(WagSession *s, const WagEvent *e, gboolean vendor_time);
 void wag_apply_stop(WagSession *s);
+
+/* wag-requests.c */
+void wag_requests_init(WagSession *s, const char *state_dir, const char *file_key);
+void wag_requests_stop(WagSession *s);
+/* Reads the answered requests, then calls then (never after free). */
+void wag_requests_load(WagSession *s, void (*then)(WagSession *s));
+/* Before applying e: e, a copy without requests answered already, or NULL. */
+const WagEvent *wag_requests_filter(WagSession *s, const WagEvent *e, WagEvent **copy);
+/* After applying e: ask (or summarize) new requests, remember answers. */
+void wag_requests_applied(WagSession *s, const WagEvent *e, gboolean vendor_time);
+gint wag_requests_cmp_time(gconstpointer a, gconstpointer b);
 
 G_END_DECLS

@@ -58,6 +58,7 @@ wag_session_new(const WagSessionConfig *config, const WagView *view, gpointer ui
 
 	wag_runner_init(s);
 	wag_sync_init(s);
+	wag_requests_init(s, config->state_dir, key);
 	return s;
 }
 
@@ -68,6 +69,7 @@ wag_session_free(WagSession *s)
 		return;
 	wag_runner_stop(s);
 	wag_sync_stop(s);
+	wag_requests_stop(s);
 	wag_listing_stop(s);
 	wag_apply_stop(s);
 	/* No callback runs after this, so nothing can touch the freed struct. */

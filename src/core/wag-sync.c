@@ -129,6 +129,12 @@ on_relay_state(WagRelayState state, const char *message, gpointer data)
 }
 
 static void
+relay_connect(WagSession *s)
+{
+	s->relay = wag_relay_client_new(s->relay_url, s->relay_token, s->live_applied, on_relay_event, on_relay_state, s);
+}
+
+static void
 on_last_id(GObject *source, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(GError) err = NULL;
@@ -139,7 +145,11 @@ on_last_id(GObject *source, GAsyncResult *res, gpointer data)
 		return;
 	s = data;
 	s->live_applied = text ? g_ascii_strtoll(text, NULL, 10) : 0;
-	s->relay = wag_relay_client_new(s->relay_url, s->relay_token, s->live_applied, on_relay_event, on_relay_state, s);
+	/* A first connection receives the relay's history: its join requests
+	 * fill the queue, but are not asked one by one. */
+	if (!s->live_applied)
+		s->req_history_before = g_get_real_time() / 1000;
+	wag_requests_load(s, relay_connect);
 }
 
 /* ---- polling ---- */
@@ -262,6 +272,9 @@ wag_sync_start(WagSession *s)
 	if (s->live_started)
 		return;
 	s->live_started = TRUE;
+	/* With a relay, its connection waits for the answers (on_last_id). */
+	if (!*s->relay_url || !s->vendor->has_membership_webhooks)
+		wag_requests_load(s, NULL);
 	if (!s->vendor->has_membership_webhooks) {
 		if (s->poll_seconds > 0)
 			s->poll_timer = g_timeout_add_seconds(s->poll_seconds, poll_tick, s);

@@ -220,8 +220,9 @@ resolve_group(WagConn *conn, GHashTable *components, const char *typed)
 
 	if (g)
 		return g->id;
-	/* Before the listing is done an unknown id may still be right. */
-	if (typed && *typed && !wag_session_is_synced(conn->session) && !strpbrk(typed, " \t"))
+	/* An id the listing did not give (not done yet, or cut at its page
+	 * limit) may still be right: the vendor says. A title is never sent. */
+	if (typed && *typed && !strpbrk(typed, " \t"))
 		return typed;
 	purple_notify_error(conn->gc, _("WhatsApp groups"), _("No such group"), error);
 	purple_serv_got_join_chat_failed(conn->gc, components);

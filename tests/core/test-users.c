@@ -3,6 +3,7 @@
 #include "session-view.h"
 #include "relay-proc.h"
 #include "wag-names.h"
+#include "wag-store.h"
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -150,6 +151,145 @@ test_relay_state_changes(void)
 	wag_emu_free(emu);
 }
 
+static gboolean
+wag_requests_test_pending(gpointer data)
+{
+	return ((WagGroup *) data)->pending->len == 1;
+}
+
+static void
+push(SvRec *r, WagEventKind kind, const char *who, gint64 at)
+{
+	WagEvent *e = wag_event_new(kind, fx_zapi.group);
+
+	g_ptr_array_add(e->participants, g_strdup(who));
+	e->at = at;
+	wag_session_push_event(r->s, e);
+}
+
+static gboolean
+idle_done(gpointer data)
+{
+	gboolean *done = data;
+	*done = TRUE;
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+is_true(gpointer data)
+{
+	return *(gboolean *) data;
+}
+
+/* Lets queued idles (the sliced apply, the questions) run. */
+static void
+settle(void)
+{
+	for (int i = 0; i < 3; i++) {
+		gboolean done = FALSE;
+		g_idle_add_full(G_PRIORITY_LOW, idle_done, &done, NULL);
+		sv_wait(is_true, &done, 2000);
+	}
+}
+
+/* Asked once while pending; an answer is remembered across connections. */
+static void
+test_requests_queue(void)
+{
+	WagEmu *emu = fx_emu(&fx_zapi);
+	WagSessionConfig c = sv_config(emu, &fx_zapi);
+	SvRec *r = sv_start(&c, NULL);
+	g_autofree char *dir = g_strdup(r->state_dir);
+
+	g_assert_true(sv_wait_listed(r, 5000));
+	push(r, WAG_EVENT_JOIN_REQUESTED, "5544911111111", 1000);
+	g_assert_true(sv_wait_line(r, "join-request " "120363019502650977-group: 5544911111111", 2000));
+	/* The same request again (a replay): not asked twice. */
+	push(r, WAG_EVENT_JOIN_REQUESTED, "5544911111111", 1000);
+	settle();
+	g_assert_cmpuint(sv_count(r, "join-request"), ==, 1);
+	/* Declined elsewhere: out of the queue, remembered. */
+	push(r, WAG_EVENT_JOIN_REVOKED, "5544911111111", 2000);
+	settle();
+	g_assert_cmpuint(wag_model_lookup(wag_session_get_model(r->s), fx_zapi.group)->pending->len, ==, 0);
+	sv_free(r, TRUE);
+	wag_store_flush();
+
+	/* Next connection: the relay replays the old request; it is not asked, nor queued. */
+	r = sv_start(&c, dir);
+	g_assert_true(sv_wait_listed(r, 5000));
+	push(r, WAG_EVENT_JOIN_REQUESTED, "5544911111111", 1000);
+	settle();
+	g_assert_cmpuint(sv_count(r, "join-request"), ==, 0);
+	g_assert_cmpuint(wag_model_lookup(wag_session_get_model(r->s), fx_zapi.group)->pending->len, ==, 0);
+	/* A new request from the same person is a new question. */
+	push(r, WAG_EVENT_JOIN_REQUESTED, "5544911111111", 3000);
+	g_assert_true(sv_wait_line(r, "join-request", 2000));
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
+/* Many at once: one line naming /requests, no questions. */
+static void
+test_requests_summary(void)
+{
+	WagEmu *emu = fx_emu(&fx_zapi);
+	WagSessionConfig c = sv_config(emu, &fx_zapi);
+	SvRec *r = sv_start(&c, NULL);
+
+	g_assert_true(sv_wait_listed(r, 5000));
+	for (int i = 0; i < 12; i++) {
+		g_autofree char *who = g_strdup_printf("55449111111%02d", i);
+		push(r, WAG_EVENT_JOIN_REQUESTED, who, 1000 + i);
+	}
+	g_assert_true(sv_wait_line(r, "account-notice Join requests: 12 new join requests: Bairro Vila Nova (12). "
+	                              "Type /requests", 2000));
+	g_assert_cmpuint(sv_count(r, "join-request"), ==, 0);
+	g_assert_cmpuint(wag_model_lookup(wag_session_get_model(r->s), fx_zapi.group)->pending->len, ==, 12);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
+/* A first connection to the relay receives its history: queued, not asked. */
+static void
+test_requests_history(void)
+{
+	WagEmu *emu = fx_emu(&fx_zapi);
+	RelayProc *rp = relay_proc_start(NULL);
+	g_autoptr(SoupSession) http = soup_session_new();
+	g_autofree char *url = g_strdup_printf("ws://127.0.0.1:%d", rp->port);
+	g_autofree char *old = g_strdup_printf(
+		"{\"type\": \"ReceivedCallback\", \"isGroup\": true, \"instanceId\": \"%s\", \"phone\": \"%s\","
+		" \"participantPhone\": \"5544911111111\", \"momment\": 1732300000000,"
+		" \"notification\": \"MEMBERSHIP_APPROVAL_REQUEST\", \"notificationParameters\": [\"5544911111111\"]}",
+		FX_INSTANCE, fx_zapi.group);
+	g_autofree char *fresh = g_strdup_printf(
+		"{\"type\": \"ReceivedCallback\", \"isGroup\": true, \"instanceId\": \"%s\", \"phone\": \"%s\","
+		" \"participantPhone\": \"5544922222222\", \"momment\": %" G_GINT64_FORMAT ","
+		" \"notification\": \"MEMBERSHIP_APPROVAL_REQUEST\", \"notificationParameters\": [\"5544922222222\"]}",
+		FX_INSTANCE, fx_zapi.group, g_get_real_time() / 1000 + 60000);
+	WagSessionConfig c = sv_config(emu, &fx_zapi);
+	SvRec *r;
+	WagGroup *g;
+
+	g_assert_cmpuint(relay_post(http, rp, "zapi", RP_SECRET, "application/json", old, NULL), ==, 200);
+	c.relay_url = url;
+	c.relay_token = RP_CLIENT;
+	r = sv_start(&c, NULL);
+	g_assert_true(sv_wait_line(r, "relay live", 5000));
+	g = wag_model_lookup(wag_session_get_model(r->s), fx_zapi.group);
+	g_assert_true(sv_wait(wag_requests_test_pending, g, 5000));
+	settle();
+	g_assert_cmpuint(sv_count(r, "join-request"), ==, 0);
+	g_assert_cmpuint(relay_post(http, rp, "zapi", RP_SECRET, "application/json", fresh, NULL), ==, 200);
+	g_assert_true(sv_wait_line(r, "join-request 120363019502650977-group: 5544922222222", 5000));
+	g_assert_cmpuint(sv_count(r, "join-request"), ==, 1);
+	sv_free(r, FALSE);
+	relay_proc_stop(rp);
+	relay_proc_free(rp);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -158,6 +298,9 @@ main(int argc, char **argv)
 	g_test_add_func("/users/api-base-without-scheme", test_api_base_scheme);
 	g_test_add_func("/users/resolve-titles-and-names", test_resolve);
 	g_test_add_func("/users/relay-state-said-on-change", test_relay_state_changes);
+	g_test_add_func("/users/requests-asked-once-answers-remembered", test_requests_queue);
+	g_test_add_func("/users/requests-many-become-one-line", test_requests_summary);
+	g_test_add_func("/users/requests-history-is-queued-not-asked", test_requests_history);
 	g_log_set_writer_func(count_retries, NULL, NULL);
 	return g_test_run();
 }
