@@ -128,3 +128,111 @@ wag_group_admins_line(WagGroup *g)
 	return g_strdup_printf(_("Owner: %s. Admins: %s."), owners->len ? owners->str : _("none known"),
 	                       admins->len ? admins->str : _("none"));
 }
+
+static gboolean
+ambiguous(WagGroup *g, const char *text)
+{
+	GHashTableIter it;
+	WagParticipant *p;
+	guint n = 0;
+
+	g_hash_table_iter_init(&it, g->participants);
+	while (g_hash_table_iter_next(&it, NULL, (gpointer *) &p))
+		n += same_name(p->name, text) || (*text == '_' && same_name(p->name, text + 1));
+	return n > 1;
+}
+
+static gboolean
+looks_like_phone(const char *word)
+{
+	if (*word == '_')
+		word++;
+	return g_ascii_isdigit(*word) || *word == '+' || *word == '(';
+}
+
+/* A name typed as the start of text: the longest run of words that names
+ * one participant. Returns the participant and sets *rest to what follows. */
+static WagParticipant *
+leading_name(WagGroup *g, const char *text, const char **rest, char **error)
+{
+	g_auto(GStrv) words = g_strsplit_set(text, " \t", -1);
+	guint n = g_strv_length(words);
+
+	for (guint take = n; take > 0; take--) {
+		g_autofree char *candidate = NULL;
+		g_autofree char *why = NULL;
+		WagParticipant *p;
+		char *saved = words[take];
+
+		words[take] = NULL;
+		candidate = g_strjoinv(" ", words);
+		words[take] = saved;
+		g_strstrip(candidate);
+		if (!*candidate)
+			continue;
+		p = wag_group_resolve_person(g, candidate, &why);
+		/* Several people with that name: say so rather than guess. */
+		if (!p && why && ambiguous(g, candidate)) {
+			*error = g_steal_pointer(&why);
+			return NULL;
+		}
+		if (p) {
+			const char *r = text;
+			/* Skip as many words in text as were taken. */
+			for (guint w = 0; w < take; w++) {
+				while (*r == ' ' || *r == '\t')
+					r++;
+				r += strlen(words[w]);
+			}
+			*rest = r;
+			return p;
+		}
+	}
+	/* Nobody by that name: the text stays as typed (and is refused as a
+	 * phone number if it is not one). */
+	return NULL;
+}
+
+char *
+wag_names_rewrite_targets(WagGroup *g, const char *text, char **error)
+{
+	g_auto(GStrv) pieces = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+	guint n;
+
+	*error = NULL;
+	if (!text || !g || !g->roster_loaded)
+		return g_strdup(text);
+	pieces = g_strsplit(text, ",", -1);
+	n = g_strv_length(pieces);
+	for (guint i = 0; i < n; i++) {
+		const char *piece = pieces[i];
+		const char *rest = "";
+		WagParticipant *p;
+
+		while (*piece == ' ' || *piece == '\t')
+			piece++;
+		if (i)
+			g_string_append_c(out, ',');
+		if (!*piece || looks_like_phone(piece)) {
+			g_string_append(out, pieces[i]);
+			continue;
+		}
+		p = leading_name(g, piece, &rest, error);
+		if (*error)
+			return NULL;
+		if (!p) {
+			g_string_append(out, pieces[i]);
+			continue;
+		}
+		/* Only the last piece may carry a reason after the name. */
+		if (i + 1 < n && *rest && strspn(rest, " \t") != strlen(rest)) {
+			g_clear_pointer(error, g_free);
+			*error = g_strdup_printf(_("No participant called \"%s\" in this group."), piece);
+			return NULL;
+		}
+		g_string_append(out, p->id);
+		g_string_append(out, rest);
+	}
+	return g_strdup(out->str);
+}

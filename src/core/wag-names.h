@@ -29,4 +29,10 @@ char *wag_person_label(const WagParticipant *p);
  * roster is not known yet. */
 char *wag_group_admins_line(WagGroup *g);
 
+/* text as typed after /kick, /approve or /decline, with each person given
+ * by name or nick ("Ana Souza", "_Ana_Souza") replaced by their id; phones
+ * are left as typed, and what follows the last name stays the reason. NULL
+ * with *error set when a name matches nobody or several people. */
+char *wag_names_rewrite_targets(WagGroup *g, const char *text, char **error);
+
 G_END_DECLS

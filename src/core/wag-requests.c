@@ -112,6 +112,7 @@ on_loaded(GObject *source, GAsyncResult *res, gpointer data)
 		*at = g_ascii_strtoll(tab + 1, NULL, 10);
 		g_hash_table_replace(l->s->req_answered, g_strdup(*p), at);
 	}
+	l->s->req_loaded = TRUE;
 	if (l->then)
 		l->then(l->s);
 	g_free(l);

@@ -87,6 +87,7 @@ struct _WagSession {
 	GPtrArray *req_asks;      /* "group\tperson" to ask at the next idle */
 	guint req_idle;
 	gint64 req_history_before; /* first relay connection: older requests are history (0: none) */
+	gboolean req_loaded;      /* req_answered was read: events may be applied */
 };
 
 /* Every vendor call of the session: the session's base URL, its cancellable. */
@@ -129,6 +130,9 @@ void wag_sync_queue(WagSession *s, WagEvent *e);
  * than one already applied for the same person and group is ignored. */
 gboolean wag_apply(WagSession *s, const WagEvent *e, gboolean vendor_time);
 void wag_apply_stop(WagSession *s);
+
+/* wag-sync.c: the answers were read (wag_requests_load): apply what waited. */
+void wag_sync_resume_apply(WagSession *s);
 
 /* wag-requests.c */
 void wag_requests_init(WagSession *s, const char *state_dir, const char *file_key);

@@ -231,6 +231,8 @@ login_step(WagSession *s)
 			fail(s, WAG_SESSION_ERROR_SETTINGS, msg);
 			return;
 		}
+		/* Read while the vendor is asked; live events wait for it. */
+		wag_requests_load(s, wag_sync_resume_apply);
 		s->view->progress(s->ui, _("Checking the instance"), 1, 3);
 		wag_session_call(s, s->vendor->req_status(&s->creds), on_status, s, NULL);
 		return; /* on_status() moves to WAG_LOGIN_STATUS */

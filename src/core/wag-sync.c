@@ -43,6 +43,12 @@ apply_some(gpointer data)
 	guint n = 0;
 	gint64 start = g_get_monotonic_time();
 
+	/* Join requests wait for the answers remembered on disk
+	 * (wag_requests_load() applies the queue once they are read). */
+	if (!s->req_loaded) {
+		s->live_idle = 0;
+		return G_SOURCE_REMOVE;
+	}
 	/* Bursts are applied in slices so the main loop keeps breathing. */
 	while (n < APPLY_PER_ITERATION && !g_queue_is_empty(s->live_queue)) {
 		g_autoptr(WagEvent) e = g_queue_pop_head(s->live_queue);
@@ -149,7 +155,7 @@ on_last_id(GObject *source, GAsyncResult *res, gpointer data)
 	 * fill the queue, but are not asked one by one. */
 	if (!s->live_applied)
 		s->req_history_before = g_get_real_time() / 1000;
-	wag_requests_load(s, relay_connect);
+	relay_connect(s);
 }
 
 /* ---- polling ---- */
@@ -272,9 +278,6 @@ wag_sync_start(WagSession *s)
 	if (s->live_started)
 		return;
 	s->live_started = TRUE;
-	/* With a relay, its connection waits for the answers (on_last_id). */
-	if (!*s->relay_url || !s->vendor->has_membership_webhooks)
-		wag_requests_load(s, NULL);
 	if (!s->vendor->has_membership_webhooks) {
 		if (s->poll_seconds > 0)
 			s->poll_timer = g_timeout_add_seconds(s->poll_seconds, poll_tick, s);
@@ -305,4 +308,12 @@ wag_sync_stop(WagSession *s)
 	g_hash_table_destroy(s->polling);
 	s->live_queue = s->poll_queue = NULL;
 	s->polling = NULL;
+}
+
+/* The answers are read: apply what waited for them. */
+void
+wag_sync_resume_apply(WagSession *s)
+{
+	if (s->live_queue && !g_queue_is_empty(s->live_queue) && !s->live_idle)
+		s->live_idle = g_idle_add(apply_some, s);
 }

@@ -80,4 +80,9 @@ gsize wag_emu_huge_sent(WagEmu *emu);
 /* The next `times` calls whose path contains `match` get status and body (a 5xx storm). */
 void wag_emu_fail_times(WagEmu *emu, const char *match, guint times, guint status, const char *body);
 
+/* ---- names (issue 17) ---- */
+/* The participant's name as the vendor shows it: Z-API's group-metadata
+ * participants[].name (tests/fixtures/zapi/group-metadata.reply.json). */
+void wag_emu_set_name(WagEmu *emu, const char *group, const char *phone, const char *name);
+
 G_END_DECLS

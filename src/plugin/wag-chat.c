@@ -104,6 +104,47 @@ wag_chat_write(PurpleConversation *conv, const char *text, gboolean error)
 	purple_conv_chat_write(PURPLE_CONV_CHAT(conv), "wagateway", html, flags, time(NULL));
 }
 
+/* The vendor's name for a participant: the chat buddy's alias (Pidgin's
+ * and Finch's user lists and lines); in bitlbee, which shows chat members
+ * by handle only, a buddy's server alias is what becomes the IRC real name
+ * (WHOIS) and %full_name in nick_format (its purple.c prplcb_blist_update
+ * -> imcb_rename_buddy). */
+#define WAG_PEOPLE_FOLDER "WhatsApp people"
+
+static void
+show_name(PurpleConversation *conv, const WagParticipant *p)
+{
+	PurpleConvChatBuddy *cb = purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), p->id);
+	PurpleConversationUiOps *ops = purple_conversation_get_ui_ops(conv);
+	PurpleConnection *gc = purple_conversation_get_gc(conv);
+	PurpleAccount *account = purple_conversation_get_account(conv);
+
+	if (!p->name || !*p->name || !cb)
+		return;
+	if (g_strcmp0(purple_core_get_ui(), "BitlBee") == 0) {
+		PurpleBuddy *b = purple_find_buddy(account, p->id);
+		if (!b) {
+			PurpleGroup *folder = purple_find_group(WAG_PEOPLE_FOLDER);
+			if (!folder) {
+				folder = purple_group_new(WAG_PEOPLE_FOLDER);
+				purple_blist_add_group(folder, NULL);
+			}
+			b = purple_buddy_new(account, p->id, NULL);
+			purple_blist_add_buddy(b, NULL, folder, NULL);
+		}
+		if (g_strcmp0(purple_buddy_get_server_alias(b), p->name) != 0)
+			serv_got_alias(gc, p->id, p->name);
+	}
+	if (g_strcmp0(cb->alias, p->name) == 0)
+		return;
+	g_free(cb->alias);
+	cb->alias = g_strdup(p->name);
+	g_free(cb->alias_key);
+	cb->alias_key = g_utf8_collate_key(p->name, -1);
+	if (ops && ops->chat_update_user)
+		ops->chat_update_user(conv, p->id);
+}
+
 /* Owner = founder, admin = operator. */
 static PurpleConvChatBuddyFlags
 role_flags(WagRole role)
@@ -180,6 +221,8 @@ wag_chat_show_roster(WagConn *conn, const char *group)
 		purple_conv_chat_add_users(chat, users, NULL, flags, FALSE);
 	g_list_free(users);
 	g_list_free(flags);
+	for (guint i = 0; i < people->len; i++)
+		show_name(conv, people->pdata[i]);
 	summarize(conv, g, people->len);
 	if (g->left)
 		wag_chat_write(conv, _("This account is no longer a participant of this group."), TRUE);
@@ -285,8 +328,12 @@ wag_chat_mirror(WagConn *conn, const WagGroup *g, const WagEvent *e)
 
 		switch (e->kind) {
 		case WAG_EVENT_ADDED:
-			if (!present)
+			if (!present) {
+				WagParticipant *p = g_hash_table_lookup(g->participants, id);
 				purple_conv_chat_add_user(chat, id, NULL, flags_for(g, id), TRUE);
+				if (p)
+					show_name(conv, p);
+			}
 			break;
 		case WAG_EVENT_REMOVED:
 		case WAG_EVENT_LEFT:

@@ -68,7 +68,14 @@ cmd_kick(Ctx *c)
 	g_autofree char *reason = NULL;
 	WagCheck check;
 
-	wag_phone_parse_targets(c->arg, &ids, &invalid, &reason);
+	g_autofree char *error = NULL;
+	g_autofree char *arg = wag_names_rewrite_targets(c->g, c->arg, &error);
+
+	if (error) {
+		say(c, TRUE, "%s", error);
+		return;
+	}
+	wag_phone_parse_targets(arg, &ids, &invalid, &reason);
 	if (!ids->len && !invalid->len) {
 		say(c, TRUE, _("Usage: /kick PHONE[,PHONE...] [reason]"));
 		return;
@@ -136,8 +143,14 @@ decide(Ctx *c, WagAction action)
 	g_autoptr(GPtrArray) ids = NULL;
 	g_autoptr(GPtrArray) invalid = NULL;
 	const WagVendor *v = wag_session_get_vendor(c->s);
+	g_autofree char *error = NULL;
+	g_autofree char *arg = wag_names_rewrite_targets(c->g, c->arg, &error);
 
-	wag_phone_parse_targets(c->arg, &ids, &invalid, NULL);
+	if (error) {
+		say(c, TRUE, "%s", error);
+		return;
+	}
+	wag_phone_parse_targets(arg, &ids, &invalid, NULL);
 	if (!ids->len && !invalid->len) {
 		say(c, TRUE, "%s", action == WAG_ACTION_APPROVE ? _("Usage: /approve PHONE[,PHONE...]")
 		                                                : _("Usage: /decline PHONE[,PHONE...]"));

@@ -99,6 +99,28 @@ test_resolve(void)
 	g_assert_null(wag_group_resolve_person(a, "Bia", &error));
 	g_assert_nonnull(strstr(error, "No participant called \"Bia\""));
 	g_clear_pointer(&error, g_free);
+	{
+		g_autofree char *t = NULL;
+		t = wag_names_rewrite_targets(a, "Ana Souza spam links", &error);
+		g_assert_cmpstr(t, ==, "5511999999999 spam links");
+		g_free(t);
+		t = wag_names_rewrite_targets(a, "_Ana_Souza, +55 11 98888-8888 flood", &error);
+		g_assert_cmpstr(t, ==, "5511999999999, +55 11 98888-8888 flood");
+		g_free(t);
+		/* Nobody by that name: left as typed (refused later as no phone). */
+		t = wag_names_rewrite_targets(a, "Bia spam", &error);
+		g_assert_cmpstr(t, ==, "Bia spam");
+		g_assert_null(error);
+		g_free(t);
+		/* Two people with one name: refused, not guessed. */
+		p = wag_group_add_participant(a, "5544977777777", WAG_ROLE_MEMBER);
+		p->name = g_strdup("ana souza");
+		t = wag_names_rewrite_targets(a, "Ana Souza spam", &error);
+		g_assert_null(t);
+		g_assert_nonnull(strstr(error, "2 participants are called \"Ana Souza\""));
+		g_clear_pointer(&error, g_free);
+		g_hash_table_remove(a->participants, "5544977777777");
+	}
 	error = wag_group_admins_line(a);
 	g_assert_cmpstr(error, ==, "Owner: Ana Souza (5511999999999). Admins: 5511988888888.");
 	wag_model_free(m);

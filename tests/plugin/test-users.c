@@ -169,6 +169,34 @@ test_approve_not_pending(void)
 	finish(account, emu);
 }
 
+/* The vendor's names: the user list's alias, and commands take them. */
+static void
+test_names(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	PurpleAccount *account;
+	PurpleConversation *conv;
+	PurpleConvChatBuddy *cb;
+
+	wag_emu_set_name(emu, vc->group, FX_MEMBER, "Carla Dias");
+	wag_emu_set_name(emu, vc->group, FX_OWNER, "Ana Souza");
+	account = fx_account(emu, vc, FX_TOKEN, NULL);
+	conv = fx_join_group(account, vc, vc->group, 4);
+	cb = purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), FX_MEMBER);
+	g_assert_nonnull(cb);
+	g_assert_cmpstr(cb->alias, ==, "Carla Dias");
+	g_assert_true(wag_harness_wait_line(vc->group, "Owner: Ana Souza (" FX_OWNER ").", 2000));
+	wag_harness_say(conv, "/kick carla dias spam links");
+	g_assert_true(wag_harness_wait_line(vc->group, "Removed 1 of 1.", 3000));
+	g_assert_cmpstr(wag_emu_last(emu, "POST", "remove-participant")->body, ==,
+	                "{\"groupId\":\"120363019502650977-group\",\"phones\":[\"" FX_MEMBER "\"]}");
+	wag_harness_say(conv, "/kick Nobody Here");
+	g_assert_true(wag_harness_wait_line(vc->group, "is not a phone number", 2000));
+	g_assert_cmpuint(wag_emu_count(emu, "POST", "remove-participant"), ==, 1);
+	finish(account, emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -179,5 +207,6 @@ main(int argc, char **argv)
 	g_test_add_func("/users/zapi/help-and-admins-as-text", test_help_and_admins);
 	g_test_add_func("/users/zapi/refresh-changes-only-differences", test_refresh_differences);
 	g_test_add_func("/users/wawp/approve-only-pending", test_approve_not_pending);
+	g_test_add_func("/users/zapi/names", test_names);
 	return g_test_run();
 }
