@@ -53,6 +53,19 @@ wag_model_resolve_group(WagModel *m, const char *text, char **error)
 	return NULL;
 }
 
+/* In place: without spaces and '_'. */
+static char *
+wag_names_squeeze(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; r++)
+		if (*r != ' ' && *r != '_')
+			*w++ = *r;
+	*w = '\0';
+	return s;
+}
+
 /* A name as a nick could carry it: '_' for spaces (bitlbee's nick_format). */
 static gboolean
 same_name(const char *name, const char *text)
@@ -61,11 +74,18 @@ same_name(const char *name, const char *text)
 
 	if (!name || !*name)
 		return FALSE;
+	/* bitlbee's nick_format %full_name drops the spaces: "AnaSouza". */
 	a = g_strdup(name);
 	b = g_strdup(text);
 	g_strdelimit(a, " ", '_');
 	g_strdelimit(b, " ", '_');
-	return same_text(a, b);
+	if (same_text(a, b))
+		return TRUE;
+	g_free(a);
+	g_free(b);
+	a = g_strdup(name);
+	b = g_strdup(text);
+	return same_text(wag_names_squeeze(a), wag_names_squeeze(b));
 }
 
 WagParticipant *

@@ -96,6 +96,7 @@ test_resolve(void)
 	g_assert_true(wag_group_resolve_person(a, "_5511999999999", &error) == p);
 	g_assert_true(wag_group_resolve_person(a, "ana souza", &error) == p);
 	g_assert_true(wag_group_resolve_person(a, "Ana_Souza", &error) == p);
+	g_assert_true(wag_group_resolve_person(a, "AnaSouza", &error) == p); /* nick_format %full_name */
 	g_assert_null(wag_group_resolve_person(a, "Bia", &error));
 	g_assert_nonnull(strstr(error, "No participant called \"Bia\""));
 	g_clear_pointer(&error, g_free);

@@ -86,6 +86,8 @@ def main():
         for k, v in [("api_base", f"http://127.0.0.1:{emu_port}"), ("client_token", "ctk-55aa09bb31"),
                      ("relay_url", f"ws://127.0.0.1:{relay_port}"), ("relay_token", CLIENT)]:
             irc.say(f"account wagateway set {k} {v}", k)
+        # Nicks from the vendor's names (bitlbee's nick_format), where it has them.
+        irc.say("account wagateway set nick_format %full_name", "nick_format")
         out = irc.say("account wagateway on", "Logged in", 10)
         t.check("Logged in" in out, "the account logs in against the vendor", out[-300:])
         if "Live sync" not in out:
@@ -102,8 +104,10 @@ def main():
         t.check("Chatroom successfully added" in out, "chat add wagateway !N takes the listed group", out[-300:])
         irc.send("JOIN #vizinhos")
         out = irc.read_until("Admins:", 10)
-        t.check(all(f"_{p}!" in out for p in ("5511999999999", "5544999999999", "5544977777777")),
-                "joining the channel shows the participants", out[-400:])
+        out += irc.read_until("NICK CarlaDias", 3)
+        t.check(all(f"_{p}!" in out for p in ("5511999999999", "5544999999999", "5544977777777")) and
+                re.search(r":_5544977777777!\S+ NICK :?CarlaDias", out) is not None,
+                "joining the channel shows the participants, named by nick_format %full_name", out[-600:])
         t.check("4 participants. Owner: Ana Souza (5511999999999). Admins: 5511988888888." in out,
                 "the join's summary names the owner and the admins", out[-400:])
         t.check(f"GET /instances/3C5A9F0E1B2D/token/tok-8d1f2a9e77c4/light-group-metadata/{GROUP}" not in out and
@@ -114,9 +118,9 @@ def main():
         out = irc.read_until("Owner:", 5)
         t.check("Owner: Ana Souza (5511999999999). Admins: 5511988888888." in out,
                 "/admins typed as channel text names them (bitlbee shows no ~ or @)", out[-300:])
-        irc.send("WHOIS _5544977777777")
+        irc.send("WHOIS CarlaDias")
         out = irc.read_until(" 318 ", 5)
-        t.check(re.search(r" 311 tester _5544977777777 \S+ \S+ \* :Carla Dias", out) is not None,
+        t.check(re.search(r" 311 tester CarlaDias \S+ \S+ \* :Carla Dias", out) is not None,
                 "WHOIS shows the vendor's name as the real name", out[-300:])
         irc.send("PRIVMSG #vizinhos :/help")
         out = irc.read_until("/refresh", 5)
