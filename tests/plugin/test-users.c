@@ -197,6 +197,30 @@ test_names(void)
 	finish(account, emu);
 }
 
+static gboolean
+notified(gpointer needle)
+{
+	return strstr(wag_harness_debug_log(), needle) != NULL;
+}
+
+/* A result that arrives after its chat was closed is a notice titled with
+ * the group's name, not its id. */
+static void
+test_notice_title(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	PurpleAccount *account = fx_account(emu, vc, FX_TOKEN, NULL);
+	PurpleConversation *conv = fx_join_group(account, vc, vc->group, 4);
+
+	wag_emu_delay(emu, "remove-participant", 300);
+	wag_harness_command(conv, "kick " FX_MEMBER);
+	purple_conversation_destroy(conv);
+	g_assert_true(wag_harness_wait(notified, "notify: WhatsApp groups: Bairro Vila Nova: Removed 1 of 1.", 3000));
+	g_assert_false(notified("notify: WhatsApp groups: " "120363019502650977-group: Removed"));
+	finish(account, emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -208,5 +232,6 @@ main(int argc, char **argv)
 	g_test_add_func("/users/zapi/refresh-changes-only-differences", test_refresh_differences);
 	g_test_add_func("/users/wawp/approve-only-pending", test_approve_not_pending);
 	g_test_add_func("/users/zapi/names", test_names);
+	g_test_add_func("/users/zapi/notice-titled-with-the-group-name", test_notice_title);
 	return g_test_run();
 }
