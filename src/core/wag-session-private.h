@@ -88,6 +88,9 @@ struct _WagSession {
 	guint req_idle;
 	gint64 req_history_before; /* first relay connection: older requests are history (0: none) */
 	gboolean req_loaded;      /* req_answered was read: events may be applied */
+
+	/* wag-contacts.c */
+	GHashTable *contact_names; /* canonical id -> name (vendors whose rosters have none), or NULL */
 };
 
 /* Every vendor call of the session: the session's base URL, its cancellable. */
@@ -133,6 +136,11 @@ void wag_apply_stop(WagSession *s);
 
 /* wag-sync.c: the answers were read (wag_requests_load): apply what waited. */
 void wag_sync_resume_apply(WagSession *s);
+
+/* wag-contacts.c */
+void wag_contacts_start(WagSession *s);
+void wag_contacts_stop(WagSession *s);
+gboolean wag_contacts_fill(WagSession *s, WagGroup *g);
 
 /* wag-requests.c */
 void wag_requests_init(WagSession *s, const char *state_dir, const char *file_key);

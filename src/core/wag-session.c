@@ -70,6 +70,7 @@ wag_session_free(WagSession *s)
 	wag_runner_stop(s);
 	wag_sync_stop(s);
 	wag_requests_stop(s);
+	wag_contacts_stop(s);
 	wag_listing_stop(s);
 	wag_apply_stop(s);
 	/* No callback runs after this, so nothing can touch the freed struct. */
@@ -241,6 +242,7 @@ login_step(WagSession *s)
 		s->view->connected(s->ui);
 		if (s->vendor->req_me)
 			wag_session_call(s, s->vendor->req_me(&s->creds), on_me, s, NULL);
+		wag_contacts_start(s);
 		s->login_step = WAG_LOGIN_LISTING;
 		wag_listing_start(s, on_listed);
 		return; /* the listing moves to WAG_LOGIN_LISTED, even when it failed */

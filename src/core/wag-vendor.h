@@ -124,6 +124,12 @@ struct _WagVendor {
 	 * messages, receipts and other noise) and names the instance it is for.
 	 * FALSE only when the body is not a webhook of this vendor at all. */
 	gboolean (*normalize_webhook)(JsonNode *body, GPtrArray *events, char **instance, GError **error);
+
+	/* People's names for vendors whose rosters carry none (Green API
+	 * getContacts); both NULL otherwise. parse_contacts fills names:
+	 * canonical id -> name (owned strings, shown as they are). */
+	WagRequest *(*req_contacts)(const WagCreds *c);
+	gboolean (*parse_contacts)(JsonNode *body, GHashTable *names, GError **error);
 };
 
 const WagVendor *wag_vendor_lookup(const char *id);

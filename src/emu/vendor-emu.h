@@ -82,7 +82,8 @@ void wag_emu_fail_times(WagEmu *emu, const char *match, guint times, guint statu
 
 /* ---- names (issue 17) ---- */
 /* The participant's name as the vendor shows it: Z-API's group-metadata
- * participants[].name (tests/fixtures/zapi/group-metadata.reply.json). */
+ * participants[].name (tests/fixtures/zapi/group-metadata.reply.json);
+ * Green API's getContacts people (tests/fixtures/greenapi/getContacts.reply.json). */
 void wag_emu_set_name(WagEmu *emu, const char *group, const char *phone, const char *name);
 
 G_END_DECLS

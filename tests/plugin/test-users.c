@@ -203,6 +203,30 @@ notified(gpointer needle)
 	return strstr(wag_harness_debug_log(), needle) != NULL;
 }
 
+static gboolean
+aliased(gpointer conv)
+{
+	PurpleConvChatBuddy *cb = purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), FX_MEMBER);
+	return cb && g_strcmp0(cb->alias, "Carla Dias") == 0;
+}
+
+/* Green API's rosters carry no names: its contacts do. */
+static void
+test_green_names(void)
+{
+	const VendorCase *vc = &fx_green;
+	WagEmu *emu = fx_emu(vc);
+	PurpleAccount *account;
+	PurpleConversation *conv;
+
+	wag_emu_set_name(emu, vc->group, FX_MEMBER, "Carla Dias");
+	account = fx_account(emu, vc, FX_TOKEN, NULL);
+	conv = fx_join_group(account, vc, vc->group, 4);
+	g_assert_true(wag_harness_wait(aliased, conv, 3000));
+	g_assert_cmpuint(wag_emu_count(emu, "GET", "getContacts"), ==, 2); /* groups, then people */
+	finish(account, emu);
+}
+
 /* A result that arrives after its chat was closed is a notice titled with
  * the group's name, not its id. */
 static void
@@ -232,6 +256,7 @@ main(int argc, char **argv)
 	g_test_add_func("/users/zapi/refresh-changes-only-differences", test_refresh_differences);
 	g_test_add_func("/users/wawp/approve-only-pending", test_approve_not_pending);
 	g_test_add_func("/users/zapi/names", test_names);
+	g_test_add_func("/users/greenapi/names-from-contacts", test_green_names);
 	g_test_add_func("/users/zapi/notice-titled-with-the-group-name", test_notice_title);
 	return g_test_run();
 }
