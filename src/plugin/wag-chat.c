@@ -9,6 +9,9 @@ struct _WagChats {
 	GHashTable *ids;    /* group id -> GINT_TO_POINTER(purple chat id) */
 	GHashTable *groups; /* purple chat id -> group id (owned) */
 	int next_id;
+	/* group id -> the conversation's name when the user joined by title:
+	 * bitlbee finds its channel by the name it asked for. */
+	GHashTable *conv_names;
 };
 
 WagChats *
@@ -17,6 +20,7 @@ wag_chats_new(void)
 	WagChats *chats = g_new0(WagChats, 1);
 	chats->ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	chats->groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	chats->conv_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	return chats;
 }
 
@@ -27,6 +31,7 @@ wag_chats_free(WagChats *chats)
 		return;
 	g_hash_table_destroy(chats->ids);
 	g_hash_table_destroy(chats->groups);
+	g_hash_table_destroy(chats->conv_names);
 	g_free(chats);
 }
 
@@ -234,11 +239,12 @@ join(WagConn *conn, const char *group)
 {
 	int id = chat_id_for(conn, group);
 	PurpleConversation *conv = purple_find_chat(conn->gc, id);
+	const char *name = g_hash_table_lookup(conn->chats->conv_names, group);
 
 	/* A chat from before a reconnect is still there, marked left: rejoin it. */
 	if (conv && !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv)))
 		return FALSE;
-	serv_got_joined_chat(conn->gc, id, group);
+	serv_got_joined_chat(conn->gc, id, name ? name : group);
 	/* Usable at once; the roster follows when the vendor answers. */
 	wag_chat_show_roster(conn, group);
 	return TRUE;
@@ -277,6 +283,7 @@ wag_chat_join(PurpleConnection *gc, GHashTable *components)
 {
 	WagConn *conn = wag_conn(gc);
 	const char *group = g_hash_table_lookup(components, WAG_CHAT_KEY);
+	const char *typed;
 	PurpleConversation *conv;
 
 	if (!conn || !group || !*group) {
@@ -284,6 +291,7 @@ wag_chat_join(PurpleConnection *gc, GHashTable *components)
 		                    _("Give the group or community id exactly as the vendor writes it."));
 		return;
 	}
+	typed = group;
 	group = resolve_group(conn, components, group);
 	if (!group)
 		return;
@@ -292,6 +300,8 @@ wag_chat_join(PurpleConnection *gc, GHashTable *components)
 		purple_conversation_present(conv);
 		return;
 	}
+	if (strcmp(typed, group) != 0 && !wag_chat_find(conn, group))
+		g_hash_table_replace(conn->chats->conv_names, g_strdup(group), g_strdup(typed));
 	wag_chat_open(conn, group);
 }
 

@@ -320,7 +320,10 @@ dispatch(PurpleConversation *conv, const gchar *cmd, gchar **args, gchar **error
 	if (!c.conn)
 		return PURPLE_CMD_RET_FAILED;
 	c.s = c.conn->session;
-	c.group = purple_conversation_get_name(conv);
+	/* The chat's group id: its name is a title when joined by one. */
+	c.group = wag_chat_group_of(c.conn, purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)));
+	if (!c.group)
+		c.group = purple_conversation_get_name(conv);
 	c.g = wag_model_lookup(wag_session_get_model(c.s), c.group);
 	c.arg = args && args[0] ? args[0] : NULL;
 	command->func(&c);

@@ -75,7 +75,7 @@ def main():
         else:
             print("Bail out! bitlbee did not answer on its port")
             return 1
-        t = Tap(21)
+        t = Tap(22)
         out = irc.say("help purple", "wagateway")
         t.check("wagateway (WhatsApp (API gateway))" in out, "bitlbee lists the wagateway protocol")
         irc.say("account add wagateway 3C5A9F0E1B2D tok-8d1f2a9e77c4", "Account successfully added")
@@ -113,6 +113,15 @@ def main():
         t.check(f"GET /instances/3C5A9F0E1B2D/token/tok-8d1f2a9e77c4/light-group-metadata/{GROUP}" not in out and
                 not [r for r in vendor_requests(emu_port) if " " in r["path"] or "%20" in r["path"]],
                 "no title with spaces reaches the vendor", str([r["path"] for r in vendor_requests(emu_port)]))
+
+        # A group's name typed instead of its id, as bitlbee users read it in `chat list`.
+        irc.say('chat add wagateway "solar bloco a" #bloco', "Chatroom", 5)
+        irc.send("JOIN #bloco")
+        out = irc.read_until("_5521900000001", 10)
+        t.check("_5521900000001!" in out and any("group-metadata/120363011111111111-group" in r["path"]
+                                                  for r in vendor_requests(emu_port)),
+                "chat add with a group's name joins that group", out[-400:])
+        irc.send("PART #bloco")
 
         irc.send("PRIVMSG #vizinhos :/admins")
         out = irc.read_until("Owner:", 5)

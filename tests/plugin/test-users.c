@@ -65,9 +65,13 @@ test_join_by_title(void)
 	/* The title, in another case, opens the group by its id. */
 	g_hash_table_insert(components, "group", "bairro vila nova");
 	serv_join_chat(gc, components);
-	conv = purple_find_conversation_with_account(PURPLE_CONV_TYPE_CHAT, vc->group, account);
+	/* Named as asked (bitlbee finds its channel by that name), the group's by id. */
+	conv = purple_find_conversation_with_account(PURPLE_CONV_TYPE_CHAT, "bairro vila nova", account);
 	g_assert_nonnull(conv);
 	g_assert_true(wag_harness_wait_users(conv, 4, 3000));
+	g_assert_cmpuint(wag_emu_count(emu, "GET", "group-metadata/120363019502650977-group"), >=, 1);
+	wag_harness_say(conv, "/admins");
+	g_assert_true(wag_harness_wait_line("bairro vila nova", "Owner: " FX_OWNER ". Admins: " FX_ME ".", 2000));
 	/* A title nobody has is refused here: nothing with a space reaches the vendor. */
 	g_hash_table_insert(components, "group", "Condominio Inexistente");
 	serv_join_chat(gc, components);
