@@ -91,6 +91,7 @@ struct _WagSession {
 
 	/* wag-contacts.c */
 	GHashTable *contact_names; /* canonical id -> name (vendors whose rosters have none), or NULL */
+	guint contacts_timer;     /* the contacts read waits for the listing's rate limit */
 };
 
 /* Every vendor call of the session: the session's base URL, its cancellable. */

@@ -242,13 +242,13 @@ login_step(WagSession *s)
 		s->view->connected(s->ui);
 		if (s->vendor->req_me)
 			wag_session_call(s, s->vendor->req_me(&s->creds), on_me, s, NULL);
-		wag_contacts_start(s);
 		s->login_step = WAG_LOGIN_LISTING;
 		wag_listing_start(s, on_listed);
 		return; /* the listing moves to WAG_LOGIN_LISTED, even when it failed */
 	case WAG_LOGIN_LISTED:
 		s->login_step = WAG_LOGIN_DONE;
 		s->view->groups_changed(s->ui, TRUE);
+		wag_contacts_start(s);
 		/* Actions a disconnect or restart interrupted carry on now. */
 		wag_runner_resume(s);
 		wag_sync_start(s);
