@@ -2,6 +2,7 @@
  * the admins, the commands' help typed as text, a refresh that changes only
  * what changed, and join-request answers kept to the queue. */
 #include "fixtures.h"
+#include "relay-proc.h"
 #include <string.h>
 
 static void
@@ -173,6 +174,33 @@ test_approve_not_pending(void)
 	finish(account, emu);
 }
 
+
+static gboolean notified(gpointer needle);
+
+/* Z-API cannot list the queue, but with the relay its webhooks keep it:
+ * an answer for someone who never asked is refused before any call. */
+static void
+test_approve_not_pending_live(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	RelayProc *rp = relay_proc_start(NULL);
+	g_autofree char *url = g_strdup_printf("ws://127.0.0.1:%d", rp->port);
+	PurpleAccount *account = fx_account(emu, vc, FX_TOKEN, "relay_url", url, "relay_token", RP_CLIENT, NULL);
+	PurpleConversation *conv = fx_join_group(account, vc, vc->group, 4);
+
+	g_assert_true(wag_harness_wait(notified, "following the relay from event", 5000));
+	wag_harness_command(conv, "approve 5544933333333");
+	g_assert_true(wag_harness_wait_line(vc->group, "5544933333333 has no pending join request here", 2000));
+	g_assert_cmpuint(wag_emu_count(emu, "POST", "approve-participant"), ==, 0);
+	g_assert_cmpuint(wag_harness_count_lines(vc->group, "entered"), ==, 0);
+	wag_harness_remove_account(account);
+	wag_emu_free(emu);
+	relay_proc_stop(rp);
+	relay_proc_free(rp);
+	wag_harness_clear_lines();
+}
+
 /* The vendor's names: the user list's alias, and commands take them. */
 static void
 test_names(void)
@@ -260,6 +288,7 @@ main(int argc, char **argv)
 	g_test_add_func("/users/zapi/refresh-changes-only-differences", test_refresh_differences);
 	g_test_add_func("/users/wawp/approve-only-pending", test_approve_not_pending);
 	g_test_add_func("/users/zapi/names", test_names);
+	g_test_add_func("/users/zapi/approve-only-pending-with-relay", test_approve_not_pending_live);
 	g_test_add_func("/users/greenapi/names-from-contacts", test_green_names);
 	g_test_add_func("/users/zapi/notice-titled-with-the-group-name", test_notice_title);
 	return g_test_run();
