@@ -219,8 +219,9 @@ wag_requests_applied(WagSession *s, const WagEvent *e, gboolean vendor_time)
 			at = g_new(gint64, 1);
 			*at = e->at;
 			g_hash_table_replace(s->req_seen, g_strdup(key), at);
-			/* History a first connection replays fills the queue, unasked. */
-			if (vendor_time && s->req_history_before && e->at < s->req_history_before)
+			/* History a first connection replays fills the queue, unasked
+			 * (a webhook without the vendor's time is asked, as before). */
+			if (vendor_time && s->req_history_before && e->at > 0 && e->at < s->req_history_before)
 				break;
 			g_ptr_array_add(s->req_asks, g_steal_pointer(&key));
 			if (!s->req_idle)
