@@ -72,7 +72,11 @@ wag_apply(WagSession *s, const WagEvent *e, gboolean vendor_time)
 	WagGroup *g;
 	gboolean out;
 
+	g_autoptr(WagEvent) unanswered = NULL;
+
 	if (vendor_time && e->group && !(e = drop_stale(s, e, &copy)))
+		return FALSE;
+	if (!(e = wag_requests_filter(s, e, &unanswered)))
 		return FALSE;
 	if (!wag_model_apply(s->model, e))
 		return FALSE; /* an echo, or news of nothing we know */
@@ -94,9 +98,7 @@ wag_apply(WagSession *s, const WagEvent *e, gboolean vendor_time)
 	s->view->membership_changed(s->ui, g, e);
 	if (out)
 		s->view->group_left(s->ui, g);
-	if (e->kind == WAG_EVENT_JOIN_REQUESTED)
-		for (guint i = 0; i < e->participants->len; i++)
-			s->view->join_request(s->ui, e->group, e->participants->pdata[i]);
+	wag_requests_applied(s, e, vendor_time);
 	return TRUE;
 }
 

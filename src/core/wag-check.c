@@ -309,3 +309,25 @@ wag_check_invite_link(const WagVendor *v, const WagGroup *g, const char *me, gbo
 		return g_strdup(_("This works in a group's chat, not in a community's."));
 	return wag_check_usable(g, me, TRUE);
 }
+
+/* ---- the join-request queue ---- */
+
+gboolean
+wag_check_requested(WagCheck *c, const WagGroup *g, GPtrArray *ids)
+{
+	g_autoptr(GPtrArray) asked = g_ptr_array_new_with_free_func(g_free);
+
+	/* Approving someone who never asked would report a success that did
+	 * nothing (or add a stranger): only the queue is answered. */
+	for (guint i = 0; i < ids->len; i++) {
+		if (g && listed(g->pending, ids->pdata[i]))
+			g_ptr_array_add(asked, g_strdup(ids->pdata[i]));
+		else
+			say(c, g_strdup_printf(_("%s has no pending join request here (/requests shows the queue); "
+			                         "nothing was sent."), (char *) ids->pdata[i]));
+	}
+	g_ptr_array_set_size(ids, 0);
+	for (guint i = 0; i < asked->len; i++)
+		g_ptr_array_add(ids, g_strdup(asked->pdata[i]));
+	return ids->len > 0;
+}

@@ -50,5 +50,9 @@ char *wag_check_edit(const WagVendor *v, const WagGroup *g, const char *me, cons
 char *wag_check_invite_link(const WagVendor *v, const WagGroup *g, const char *me, gboolean reset);
 /* WhatsApp's limit for a group description. */
 #define WAG_DESCRIPTION_MAX 2048
+/* Keeps in ids (owned strings) only those in g's join-request queue;
+ * says why each other one is left out. Call it when the queue is known
+ * (read from the vendor, or kept from the relay's webhooks). */
+gboolean wag_check_requested(WagCheck *c, const WagGroup *g, GPtrArray *ids);
 
 G_END_DECLS

@@ -371,6 +371,7 @@ on_group_info(WagReply *reply, gpointer data)
 		c->owner = g_strdup(g->owner);
 		c->roster_loaded = TRUE;
 	}
+	wag_contacts_fill(s, g);
 	s->view->roster_loaded(s->ui, step->group, NULL);
 	roster_done(step, TRUE);
 }

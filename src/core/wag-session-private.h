@@ -117,6 +117,21 @@ struct _WagSession {
 	gboolean notify_on;      /* the vendor's notification queue is read */
 	void (*notify_deliver)(WagSession *s, WagEvent *e); /* takes e */
 	guint notify_timer;      /* the pause after an empty answer or an error */
+	/* wag-sync.c: the relay state last told the view (-1: none yet) */
+	int relay_told;
+
+	/* wag-requests.c: the join-request queue */
+	char *req_path;           /* answered requests, one per line */
+	GHashTable *req_answered; /* "group\tperson" -> gint64*: time of the request answered or revoked */
+	GHashTable *req_seen;     /* "group\tperson" -> gint64*: time of a request still pending */
+	GPtrArray *req_asks;      /* "group\tperson" to ask at the next idle */
+	guint req_idle;
+	gint64 req_history_before; /* first relay connection: older requests are history (0: none) */
+	gboolean req_loaded;      /* req_answered was read: events may be applied */
+
+	/* wag-contacts.c */
+	GHashTable *contact_names; /* canonical id -> name (vendors whose rosters have none), or NULL */
+	guint contacts_timer;     /* the contacts read waits for the listing's rate limit */
 };
 
 /* wag-pacer.c: every vendor call of the session (takes req). op's calls are
@@ -199,5 +214,23 @@ void wag_messages_receive(WagSession *s, const WagEvent *e);
  * (Green API) into the live queue, when no webhook URL takes it. */
 void wag_notify_start(WagSession *s, void (*deliver)(WagSession *s, WagEvent *e));
 void wag_notify_stop(WagSession *s);
+/* wag-sync.c: the answers were read (wag_requests_load): apply what waited. */
+void wag_sync_resume_apply(WagSession *s);
+
+/* wag-contacts.c */
+void wag_contacts_start(WagSession *s);
+void wag_contacts_stop(WagSession *s);
+gboolean wag_contacts_fill(WagSession *s, WagGroup *g);
+
+/* wag-requests.c */
+void wag_requests_init(WagSession *s, const char *state_dir, const char *file_key);
+void wag_requests_stop(WagSession *s);
+/* Reads the answered requests, then calls then (never after free). */
+void wag_requests_load(WagSession *s, void (*then)(WagSession *s));
+/* Before applying e: e, a copy without requests answered already, or NULL. */
+const WagEvent *wag_requests_filter(WagSession *s, const WagEvent *e, WagEvent **copy);
+/* After applying e: ask (or summarize) new requests, remember answers. */
+void wag_requests_applied(WagSession *s, const WagEvent *e, gboolean vendor_time);
+gint wag_requests_cmp_time(gconstpointer a, gconstpointer b);
 
 G_END_DECLS

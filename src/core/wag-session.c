@@ -63,6 +63,7 @@ wag_session_new(const WagSessionConfig *config, const WagView *view, gpointer ui
 	wag_runner_init(s);
 	wag_sync_init(s);
 	wag_messages_init(s, config->messages, config->messages_per_minute);
+	wag_requests_init(s, config->state_dir, key);
 	return s;
 }
 
@@ -73,6 +74,8 @@ wag_session_free(WagSession *s)
 		return;
 	wag_runner_stop(s);
 	wag_sync_stop(s);
+	wag_requests_stop(s);
+	wag_contacts_stop(s);
 	wag_listing_stop(s);
 	wag_apply_stop(s);
 	wag_pacer_stop(s);
@@ -150,6 +153,15 @@ on_status(WagReply *reply, gpointer data)
 	if (reply->status == 0) {
 		/* Transport trouble: the host reconnects with its own backoff. */
 		fail(s, WAG_SESSION_ERROR_TRANSIENT, reply->error->message);
+		return;
+	}
+	/* A 404 without the vendor's JSON is some other web server: the
+	 * address is wrong, not the token (no reason to distrust it). */
+	if (reply->status == 404 && (!reply->json || !JSON_NODE_HOLDS_OBJECT(reply->json))) {
+		g_autofree char *base = wag_http_redact(s->http, s->base);
+		msg = g_strdup_printf(_("%s answered 404 Not Found: it does not look like the API of %s. "
+		                        "Check the api_base option (empty: the vendor's default)."), base, v->name);
+		fail(s, WAG_SESSION_ERROR_SETTINGS, msg);
 		return;
 	}
 	state = v->parse_status(reply->status, reply->json, &detail);
@@ -242,6 +254,15 @@ login_step(WagSession *s)
 			fail(s, WAG_SESSION_ERROR_SETTINGS, _("The password must be the instance token from the vendor's panel."));
 			return;
 		}
+		if (!g_str_has_prefix(s->base, "http://") && !g_str_has_prefix(s->base, "https://")) {
+			g_autofree char *base = wag_http_redact(s->http, s->base);
+			g_autofree char *msg = g_strdup_printf(
+				_("The api_base option must start with http:// or https:// (it is \"%s\")."), base);
+			fail(s, WAG_SESSION_ERROR_SETTINGS, msg);
+			return;
+		}
+		/* Read while the vendor is asked; live events wait for it. */
+		wag_requests_load(s, wag_sync_resume_apply);
 		s->view->progress(s->ui, _("Checking the instance"), 1, 3);
 		wag_session_call_op(s, WAG_OP_STATUS, s->vendor->req_status(&s->creds), on_status, s, NULL);
 		return; /* on_status() moves to WAG_LOGIN_STATUS */
@@ -256,6 +277,7 @@ login_step(WagSession *s)
 	case WAG_LOGIN_LISTED:
 		s->login_step = WAG_LOGIN_DONE;
 		s->view->groups_changed(s->ui, TRUE);
+		wag_contacts_start(s);
 		/* Actions a disconnect or restart interrupted carry on now. */
 		wag_runner_resume(s);
 		wag_sync_start(s);

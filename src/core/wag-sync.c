@@ -43,6 +43,12 @@ apply_some(gpointer data)
 	guint n = 0;
 	gint64 start = g_get_monotonic_time();
 
+	/* Join requests wait for the answers remembered on disk
+	 * (wag_requests_load() applies the queue once they are read). */
+	if (!s->req_loaded) {
+		s->live_idle = 0;
+		return G_SOURCE_REMOVE;
+	}
 	/* Bursts are applied in slices so the main loop keeps breathing. */
 	while (n < APPLY_PER_ITERATION && !g_queue_is_empty(s->live_queue)) {
 		g_autoptr(WagEvent) e = g_queue_pop_head(s->live_queue);
@@ -105,10 +111,27 @@ on_relay_event(WagEvent *e, gpointer data)
 	wag_sync_queue(s, e);
 }
 
+/* Once per change of state, not per retry: a line every few seconds
+ * would bury the chats it is written in. */
+static void
+tell_relay(WagSession *s, WagRelayState state, const char *message)
+{
+	if (s->relay_told == (int) state)
+		return;
+	s->relay_told = (int) state;
+	/* A refusal is said once by account_notice already. */
+	if (state == WAG_RELAY_REFUSED || !s->view->relay_changed)
+		return;
+	s->view->relay_changed(s->ui, state == WAG_RELAY_CONNECTED,
+	                       state == WAG_RELAY_CONNECTED ? _("Live sync: following wagateway-relay.") : message);
+}
+
 static void
 on_relay_state(WagRelayState state, const char *message, gpointer data)
 {
 	WagSession *s = data;
+
+	tell_relay(s, state, message);
 
 	switch (state) {
 	case WAG_RELAY_CONNECTED:
@@ -125,6 +148,12 @@ on_relay_state(WagRelayState state, const char *message, gpointer data)
 }
 
 static void
+relay_connect(WagSession *s)
+{
+	s->relay = wag_relay_client_new(s->relay_url, s->relay_token, s->live_applied, on_relay_event, on_relay_state, s);
+}
+
+static void
 on_last_id(GObject *source, GAsyncResult *res, gpointer data)
 {
 	g_autoptr(GError) err = NULL;
@@ -135,7 +164,11 @@ on_last_id(GObject *source, GAsyncResult *res, gpointer data)
 		return;
 	s = data;
 	s->live_applied = text ? g_ascii_strtoll(text, NULL, 10) : 0;
-	s->relay = wag_relay_client_new(s->relay_url, s->relay_token, s->live_applied, on_relay_event, on_relay_state, s);
+	/* A first connection receives the relay's history: its join requests
+	 * fill the queue, but are not asked one by one. */
+	if (!s->live_applied)
+		s->req_history_before = g_get_real_time() / 1000;
+	relay_connect(s);
 }
 
 /* ---- polling ---- */
@@ -249,6 +282,7 @@ wag_sync_init(WagSession *s)
 	s->live_queue = g_queue_new();
 	s->poll_queue = g_queue_new();
 	s->polling = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	s->relay_told = -1;
 }
 
 void
@@ -292,4 +326,12 @@ wag_sync_stop(WagSession *s)
 	g_hash_table_destroy(s->polling);
 	s->live_queue = s->poll_queue = NULL;
 	s->polling = NULL;
+}
+
+/* The answers are read: apply what waited for them. */
+void
+wag_sync_resume_apply(WagSession *s)
+{
+	if (s->live_queue && !g_queue_is_empty(s->live_queue) && !s->live_idle)
+		s->live_idle = g_idle_add(apply_some, s);
 }

@@ -131,6 +131,45 @@ parse_groups(JsonNode *body, GPtrArray *out, gboolean *more, GError **error)
 	return TRUE;
 }
 
+/* GetContacts with group=false: the people, with the names WhatsApp shows
+ * (tests/fixtures/greenapi/getContacts.reply.json). */
+static WagRequest *
+req_contacts(const WagCreds *c)
+{
+	WagRequest *r = green_request(c, "GET", "getContacts", NULL);
+	char *path = g_strconcat(r->path, "?group=false", NULL);
+	g_free(r->path);
+	r->path = path;
+	return r;
+}
+
+/* At most this many names are kept from one reply (a hostile vendor). */
+#define CONTACTS_MAX 50000
+
+static gboolean
+parse_contacts(JsonNode *body, GHashTable *names, GError **error)
+{
+	JsonArray *a = body && JSON_NODE_HOLDS_ARRAY(body) ? json_node_get_array(body) : NULL;
+
+	if (!a) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
+		            _("%s sent a contact list that is not a JSON array."), wag_vendor_greenapi.name);
+		return FALSE;
+	}
+	for (guint i = 0; i < json_array_get_length(a) && g_hash_table_size(names) < CONTACTS_MAX; i++) {
+		JsonObject *o = wag_json_obj(json_array_get_element(a, i));
+		const char *name = wag_json_str(o, "name");
+		char *id;
+
+		if (!name || !*name || g_strcmp0(wag_json_str(o, "type"), "user") != 0)
+			continue;
+		id = wag_phone_canonical(wag_json_str(o, "id"));
+		if (id)
+			g_hash_table_replace(names, id, wag_subject_for_display(name));
+	}
+	return TRUE;
+}
+
 static WagRequest *
 req_group_info(const WagCreds *c, const char *group)
 {
@@ -304,6 +343,8 @@ const WagVendor wag_vendor_greenapi = {
 	.parse_edit = wag_greenapi_parse_edit,
 	.req_invite_link = wag_greenapi_req_invite_link,
 	.parse_invite_link = wag_greenapi_parse_invite_link,
+	.req_contacts = req_contacts,
+	.parse_contacts = parse_contacts,
 };
 
 /* Green API names each webhook with its top-level "idMessage". */

@@ -200,7 +200,7 @@ parse_group_info(JsonNode *body, WagGroup *g, GError **error)
 		wp = wag_group_add_participant(g, id, role);
 		if (wag_json_str(p, "name")) {
 			g_free(wp->name);
-			wp->name = g_strdup(wag_json_str(p, "name"));
+			wp->name = wag_subject_for_display(wag_json_str(p, "name")); /* bounded, printable */
 		}
 	}
 	wag_zapi_read_settings(o, g);

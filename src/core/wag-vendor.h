@@ -160,6 +160,12 @@ struct _WagVendor {
 	/* g's invite link; reset: revoke it, and the reply names the new one. */
 	WagRequest *(*req_invite_link)(const WagCreds *c, const WagGroup *g, gboolean reset, GError **error);
 	char *(*parse_invite_link)(JsonNode *body, GError **error);
+
+	/* People's names for vendors whose rosters carry none (Green API
+	 * getContacts); both NULL otherwise. parse_contacts fills names:
+	 * canonical id -> name (owned strings, shown as they are). */
+	WagRequest *(*req_contacts)(const WagCreds *c);
+	gboolean (*parse_contacts)(JsonNode *body, GHashTable *names, GError **error);
 };
 
 const WagVendor *wag_vendor_lookup(const char *id);

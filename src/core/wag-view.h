@@ -103,6 +103,9 @@ typedef struct {
 	/* text, queued with wag_session_send_text(), was refused; error's message
 	 * is the vendor's words. May be NULL. */
 	void (*message_failed)(gpointer ui, const char *group, const char *text, const GError *error);
+	/* The relay's state changed (not each retry): live says whether
+	 * events flow; text is the line to show. May be NULL in a view. */
+	void (*relay_changed)(gpointer ui, gboolean live, const char *text);
 } WagView;
 
 G_END_DECLS

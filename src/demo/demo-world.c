@@ -11,8 +11,9 @@ typedef struct {
 	const char *phone, *name;
 } Person;
 
-/* The vendor shows these names in WhatsApp; the emulator has no place for
- * them yet, so the banner says who is who. */
+/* The names the vendor shows (Z-API's group-metadata participants[].name,
+ * served by the emulator; the other vendors' rosters carry none), also
+ * printed in the banner so that every vendor's demo says who is who. */
 static const Person people[] = {
 	{ DEMO_ME, "you (this instance)" },
 	{ "5511999999999", "Ana Paula Souza" },
@@ -106,8 +107,11 @@ demo_world_seed(DemoWorld *w)
 			wag_emu_add_group(emu, id, g->subject);
 		if (g->kind == LINKED)
 			wag_emu_link(emu, COMMUNITY_ID, id);
-		for (guint j = 0; j < G_N_ELEMENTS(g->seats) && g->seats[j].phone; j++)
+		for (guint j = 0; j < G_N_ELEMENTS(g->seats) && g->seats[j].phone; j++) {
 			wag_emu_add_participant(emu, id, g->seats[j].phone, g->seats[j].role);
+			if (is_zapi(w) && !g_str_equal(g->seats[j].phone, DEMO_ME))
+				wag_emu_set_name(emu, id, g->seats[j].phone, name_of(g->seats[j].phone));
+		}
 	}
 	w->first_group = group_id(w, &groups[0]);
 	if (w->vendor->has_join_requests)

@@ -53,6 +53,22 @@ emu_green(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 			json_object_set_string_member(person, "name", "A person");
 			json_object_set_string_member(person, "type", "user");
 			json_array_add_object_element(a, person);
+			/* The participants given a name (wag_emu_set_name), once each. */
+			g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+			for (guint i = 0; i < emu->group_order->len; i++) {
+				EmuGroup *g = g_hash_table_lookup(emu->groups, emu->group_order->pdata[i]);
+				for (guint j = 0; j < g->parts->len; j++) {
+					EmuPart *p = g->parts->pdata[j];
+					if (!p->name || !g_hash_table_add(seen, p->phone))
+						continue;
+					g_autofree char *jid = g_strconcat(p->phone, "@c.us", NULL);
+					person = json_object_new();
+					json_object_set_string_member(person, "id", jid);
+					json_object_set_string_member(person, "name", p->name);
+					json_object_set_string_member(person, "type", "user");
+					json_array_add_object_element(a, person);
+				}
+			}
 		}
 		for (guint i = 0; g_strcmp0(only, "false") != 0 && i < emu->group_order->len; i++) {
 			EmuGroup *g = g_hash_table_lookup(emu->groups, emu->group_order->pdata[i]);

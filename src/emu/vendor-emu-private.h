@@ -7,6 +7,7 @@ typedef struct _EmuMisbehaviour EmuMisbehaviour;
 typedef struct {
 	char *phone;
 	char *role;
+	char *name; /* the contact's name the vendor shows, or NULL */
 } EmuPart;
 
 typedef struct {

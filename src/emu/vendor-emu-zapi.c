@@ -14,6 +14,8 @@ zapi_participants(EmuGroup *g)
 		/* Z-API writes some booleans as strings. */
 		json_object_set_string_member(o, "isAdmin", strcmp(p->role, "member") ? "true" : "false");
 		json_object_set_boolean_member(o, "isSuperAdmin", strcmp(p->role, "superadmin") == 0);
+		if (p->name)
+			json_object_set_string_member(o, "name", p->name);
 		json_array_add_object_element(a, o);
 	}
 	return a;

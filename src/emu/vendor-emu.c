@@ -7,6 +7,7 @@ part_free(gpointer p)
 	EmuPart *e = p;
 	g_free(e->phone);
 	g_free(e->role);
+	g_free(e->name);
 	g_free(e);
 }
 
@@ -423,4 +424,13 @@ wag_emu_set_participant_shape(WagEmu *emu, const char *shape)
 {
 	g_free(emu->participant_shape);
 	emu->participant_shape = g_strdup(shape);
+}
+
+void
+wag_emu_set_name(WagEmu *emu, const char *group, const char *phone, const char *name)
+{
+	EmuPart *p = emu_find_part(g_hash_table_lookup(emu->groups, group), phone);
+	g_assert_nonnull(p);
+	g_free(p->name);
+	p->name = g_strdup(name);
 }

@@ -104,5 +104,10 @@ const char *wag_emu_last_sent_id(WagEmu *emu);
 void wag_emu_green_notify(WagEmu *emu, const char *webhook_json);
 /* Notifications not deleted yet. */
 guint wag_emu_green_queued(WagEmu *emu);
+/* ---- names (issue 17) ---- */
+/* The participant's name as the vendor shows it: Z-API's group-metadata
+ * participants[].name (tests/fixtures/zapi/group-metadata.reply.json);
+ * Green API's getContacts people (tests/fixtures/greenapi/getContacts.reply.json). */
+void wag_emu_set_name(WagEmu *emu, const char *group, const char *phone, const char *name);
 
 G_END_DECLS

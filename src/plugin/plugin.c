@@ -90,6 +90,7 @@ static PurplePluginProtocolInfo wag_prpl_info = {
 	.roomlist_get_list = wag_roomlist_get_list,
 	.roomlist_cancel = wag_roomlist_cancel,
 	.get_cb_alias = wag_conversation_alias,
+	.roomlist_room_serialize = wag_roomlist_room_serialize,
 	.struct_size = sizeof(PurplePluginProtocolInfo),
 };
 

@@ -6,6 +6,7 @@
 #include "wag-chat.h"
 #include "wag-conversation.h"
 #include "wag-http.h"
+#include "wag-names.h"
 #include "wag-prompts.h"
 
 const char *
@@ -93,12 +94,13 @@ on_group_notice(gpointer ui, const char *group, const char *text, WagNoticeFlags
 	WagConn *conn = ui;
 	PurpleConversation *conv = wag_chat_find_open(conn, group);
 	gboolean error = (flags & WAG_NOTICE_ERROR) != 0;
+	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
 
 	if (conv)
 		wag_chat_write(conv, text, error);
 	else if (!(flags & WAG_NOTICE_CHAT_ONLY))
 		purple_notify_message(conn->gc, error ? PURPLE_NOTIFY_MSG_ERROR : PURPLE_NOTIFY_MSG_INFO,
-		                      _("WhatsApp groups"), group, text, NULL, NULL);
+		                      _("WhatsApp groups"), g ? wag_group_title(g) : group, text, NULL, NULL);
 }
 
 static void
@@ -145,6 +147,17 @@ on_message_failed(gpointer ui, const char *group, const char *text, const GError
 	wag_conversation_failed(ui, group, text, error);
 }
 
+/* bitlbee shows a connection notice as one line in &bitlbee (Pidgin and
+ * Finch show none); the open chats get it too. */
+static void
+on_relay_changed(gpointer ui, gboolean live, const char *text)
+{
+	WagConn *conn = ui;
+
+	purple_connection_notice(conn->gc, text);
+	wag_chat_write_all(conn, text, !live);
+}
+
 static const WagView view = {
 	.progress = on_progress,
 	.connected = on_connected,
@@ -161,6 +174,7 @@ static const WagView view = {
 	.group_info_changed = on_group_info_changed,
 	.message = on_message,
 	.message_failed = on_message_failed,
+	.relay_changed = on_relay_changed,
 };
 
 /* ---- login and close ---- */

@@ -115,10 +115,20 @@ wag_blist_find(WagConn *conn, const char *group)
 
 /* ---- placing ---- */
 
+/* The plain groups' folder keeps the name it was first made with: a name
+ * that followed the language would move every chat into a new folder when
+ * the user switches language. */
+#define WAG_BLIST_FOLDER "wagateway-folder"
+
 static const char *
-plain_group_name(void)
+plain_group_name(WagConn *conn)
 {
-	return _("WhatsApp Groups");
+	const char *name = purple_account_get_string(conn->account, WAG_BLIST_FOLDER, NULL);
+
+	if (name && *name)
+		return name;
+	purple_account_set_string(conn->account, WAG_BLIST_FOLDER, _("WhatsApp Groups"));
+	return purple_account_get_string(conn->account, WAG_BLIST_FOLDER, NULL);
 }
 
 /* purple_find_group() compares every folder's name with a case-folding
@@ -201,7 +211,7 @@ place_one(WagConn *conn, WagModel *model, const char *id)
 		place_chat(conn, g, blist_group(conn->blist, shown ? shown : c->id));
 	}
 	else
-		place_chat(conn, g, blist_group(conn->blist, plain_group_name()));
+		place_chat(conn, g, blist_group(conn->blist, plain_group_name(conn)));
 }
 
 /* One slice; FALSE when everything is placed. */
@@ -318,6 +328,7 @@ roomlist_fill(WagConn *conn, PurpleRoomlist *list)
 		purple_roomlist_room_add_field(list, room, g->id);
 		purple_roomlist_room_add_field(list, room, g->is_community ? _("Community") : _("Group"));
 		purple_roomlist_room_add_field(list, room, c ? (community ? community : c->id) : "");
+		purple_roomlist_room_add_field(list, room, shown ? shown : "");
 		purple_roomlist_room_add(list, room);
 	}
 	purple_roomlist_set_in_progress(list, FALSE);
@@ -346,6 +357,10 @@ wag_roomlist_get_list(PurpleConnection *gc)
 	fields = g_list_append(fields, purple_roomlist_field_new(PURPLE_ROOMLIST_FIELD_STRING, "", WAG_CHAT_KEY, TRUE));
 	fields = g_list_append(fields, purple_roomlist_field_new(PURPLE_ROOMLIST_FIELD_STRING, _("Type"), "type", FALSE));
 	fields = g_list_append(fields, purple_roomlist_field_new(PURPLE_ROOMLIST_FIELD_STRING, _("Community"), "community", FALSE));
+	/* bitlbee's `chat list` prints a title (roomlist_room_serialize: the id,
+	 * which `chat add ACCOUNT !N` then joins) and the field named "topic",
+	 * hidden or not: the subject. Hidden, so Pidgin shows it once. */
+	fields = g_list_append(fields, purple_roomlist_field_new(PURPLE_ROOMLIST_FIELD_STRING, "", "topic", TRUE));
 	purple_roomlist_set_fields(list, fields);
 	if (wag_session_is_synced(conn->session)) {
 		roomlist_fill(conn, list);
@@ -370,4 +385,14 @@ wag_roomlist_cancel(PurpleRoomlist *list)
 		conn->blist->roomlist = NULL;
 		purple_roomlist_unref(list);
 	}
+}
+
+/* The room as the chat to join: its group id (Pidgin's "Add Chat" from the
+ * room list, bitlbee's `chat list` title and `chat add ACCOUNT !N`). */
+char *
+wag_roomlist_room_serialize(PurpleRoomlistRoom *room)
+{
+	GList *fields = purple_roomlist_room_get_fields(room);
+
+	return g_strdup(fields && fields->data ? fields->data : purple_roomlist_room_get_name(room));
 }

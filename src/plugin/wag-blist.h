@@ -20,3 +20,4 @@ PurpleChat *wag_blist_find(WagConn *conn, const char *group);
 /* prpl ops */
 PurpleRoomlist *wag_roomlist_get_list(PurpleConnection *gc);
 void wag_roomlist_cancel(PurpleRoomlist *list);
+char *wag_roomlist_room_serialize(PurpleRoomlistRoom *room);

@@ -2,11 +2,16 @@
  * the chat at once and fills the roster when the session has it. This file
  * only mirrors: every decision is the session's. */
 #include "wag-chat.h"
+#include "wag-names.h"
+#include <string.h>
 
 struct _WagChats {
 	GHashTable *ids;    /* group id -> GINT_TO_POINTER(purple chat id) */
 	GHashTable *groups; /* purple chat id -> group id (owned) */
 	int next_id;
+	/* group id -> the conversation's name when the user joined by title:
+	 * bitlbee finds its channel by the name it asked for. */
+	GHashTable *conv_names;
 };
 
 WagChats *
@@ -15,6 +20,7 @@ wag_chats_new(void)
 	WagChats *chats = g_new0(WagChats, 1);
 	chats->ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	chats->groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	chats->conv_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	return chats;
 }
 
@@ -25,6 +31,7 @@ wag_chats_free(WagChats *chats)
 		return;
 	g_hash_table_destroy(chats->ids);
 	g_hash_table_destroy(chats->groups);
+	g_hash_table_destroy(chats->conv_names);
 	g_free(chats);
 }
 
@@ -102,6 +109,47 @@ wag_chat_write(PurpleConversation *conv, const char *text, gboolean error)
 	purple_conv_chat_write(PURPLE_CONV_CHAT(conv), "wagateway", html, flags, time(NULL));
 }
 
+/* The vendor's name for a participant: the chat buddy's alias (Pidgin's
+ * and Finch's user lists and lines); in bitlbee, which shows chat members
+ * by handle only, a buddy's server alias is what becomes the IRC real name
+ * (WHOIS) and %full_name in nick_format (its purple.c prplcb_blist_update
+ * -> imcb_rename_buddy). */
+#define WAG_PEOPLE_FOLDER "WhatsApp people"
+
+static void
+show_name(PurpleConversation *conv, const WagParticipant *p)
+{
+	PurpleConvChatBuddy *cb = purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), p->id);
+	PurpleConversationUiOps *ops = purple_conversation_get_ui_ops(conv);
+	PurpleConnection *gc = purple_conversation_get_gc(conv);
+	PurpleAccount *account = purple_conversation_get_account(conv);
+
+	if (!p->name || !*p->name || !cb)
+		return;
+	if (g_strcmp0(purple_core_get_ui(), "BitlBee") == 0) {
+		PurpleBuddy *b = purple_find_buddy(account, p->id);
+		if (!b) {
+			PurpleGroup *folder = purple_find_group(WAG_PEOPLE_FOLDER);
+			if (!folder) {
+				folder = purple_group_new(WAG_PEOPLE_FOLDER);
+				purple_blist_add_group(folder, NULL);
+			}
+			b = purple_buddy_new(account, p->id, NULL);
+			purple_blist_add_buddy(b, NULL, folder, NULL);
+		}
+		if (g_strcmp0(purple_buddy_get_server_alias(b), p->name) != 0)
+			serv_got_alias(gc, p->id, p->name);
+	}
+	if (g_strcmp0(cb->alias, p->name) == 0)
+		return;
+	g_free(cb->alias);
+	cb->alias = g_strdup(p->name);
+	g_free(cb->alias_key);
+	cb->alias_key = g_utf8_collate_key(p->name, -1);
+	if (ops && ops->chat_update_user)
+		ops->chat_update_user(conv, p->id);
+}
+
 /* Owner = founder, admin = operator. */
 static PurpleConvChatBuddyFlags
 role_flags(WagRole role)
@@ -111,6 +159,38 @@ role_flags(WagRole role)
 	case WAG_ROLE_ADMIN: return PURPLE_CBFLAGS_OP;
 	default: return PURPLE_CBFLAGS_NONE;
 	}
+}
+
+static void
+remove_absent(PurpleConvChat *chat, const WagGroup *g)
+{
+	GList *gone = NULL;
+
+	for (GList *l = purple_conv_chat_get_users(chat); l; l = l->next) {
+		const char *name = purple_conv_chat_cb_get_name(l->data);
+		if (!g_hash_table_contains(g->participants, name))
+			gone = g_list_prepend(gone, g_strdup(name));
+	}
+	if (gone)
+		purple_conv_chat_remove_users(chat, gone, NULL);
+	g_list_free_full(gone, g_free);
+}
+
+/* Once per chat, when its roster is first shown: how many, and who runs it
+ * (IRC users see no ~/@ in bitlbee: its purple module drops the flags). */
+static void
+summarize(PurpleConversation *conv, WagGroup *g, guint count)
+{
+	g_autofree char *admins = NULL;
+	g_autofree char *line = NULL;
+
+	if (purple_conversation_get_data(conv, "wagateway-summarized"))
+		return;
+	purple_conversation_set_data(conv, "wagateway-summarized", GINT_TO_POINTER(1));
+	admins = wag_group_admins_line(g);
+	line = g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%u participant. %s", "%u participants. %s", count),
+	                       count, admins);
+	wag_chat_write(conv, line, FALSE);
 }
 
 void
@@ -132,15 +212,25 @@ wag_chat_show_roster(WagConn *conn, const char *group)
 	if (!g->roster_loaded)
 		return;
 	people = wag_group_sorted_participants(g);
+	/* Only the differences: a re-read must not make everyone PART and
+	 * JOIN again (bitlbee, Finch's user list). */
+	remove_absent(chat, g);
 	for (guint i = people->len; i > 0; i--) {
 		WagParticipant *p = people->pdata[i - 1];
+		if (purple_conv_chat_find_user(chat, p->id)) {
+			purple_conv_chat_user_set_flags(chat, p->id, role_flags(p->role));
+			continue;
+		}
 		users = g_list_prepend(users, p->id);
 		flags = g_list_prepend(flags, GINT_TO_POINTER(role_flags(p->role)));
 	}
-	purple_conv_chat_clear_users(chat);
-	purple_conv_chat_add_users(chat, users, NULL, flags, FALSE);
+	if (users)
+		purple_conv_chat_add_users(chat, users, NULL, flags, FALSE);
 	g_list_free(users);
 	g_list_free(flags);
+	for (guint i = 0; i < people->len; i++)
+		show_name(conv, people->pdata[i]);
+	summarize(conv, g, people->len);
 	if (g->left)
 		wag_chat_write(conv, _("This account is no longer a participant of this group."), TRUE);
 }
@@ -151,11 +241,12 @@ join(WagConn *conn, const char *group)
 {
 	int id = chat_id_for(conn, group);
 	PurpleConversation *conv = purple_find_chat(conn->gc, id);
+	const char *name = g_hash_table_lookup(conn->chats->conv_names, group);
 
 	/* A chat from before a reconnect is still there, marked left: rejoin it. */
 	if (conv && !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv)))
 		return FALSE;
-	serv_got_joined_chat(conn->gc, id, group);
+	serv_got_joined_chat(conn->gc, id, name ? name : group);
 	/* Usable at once; the roster follows when the vendor answers. */
 	wag_chat_show_roster(conn, group);
 	return TRUE;
@@ -168,11 +259,33 @@ wag_chat_open(WagConn *conn, const char *group)
 		wag_session_open_group(conn->session, group);
 }
 
+/* What was typed (an id, or a title: bitlbee's `chat add` passes the room
+ * list's title) as the group id; NULL after telling the user why. An id
+ * with spaces is never sent to the vendor. */
+static const char *
+resolve_group(WagConn *conn, GHashTable *components, const char *typed)
+{
+	WagModel *model = wag_session_get_model(conn->session);
+	g_autofree char *error = NULL;
+	WagGroup *g = wag_model_resolve_group(model, typed, &error);
+
+	if (g)
+		return g->id;
+	/* An id the listing did not give (not done yet, or cut at its page
+	 * limit) may still be right: the vendor says. A title is never sent. */
+	if (typed && *typed && !strpbrk(typed, " \t"))
+		return typed;
+	purple_notify_error(conn->gc, _("WhatsApp groups"), _("No such group"), error);
+	purple_serv_got_join_chat_failed(conn->gc, components);
+	return NULL;
+}
+
 void
 wag_chat_join(PurpleConnection *gc, GHashTable *components)
 {
 	WagConn *conn = wag_conn(gc);
 	const char *group = g_hash_table_lookup(components, WAG_CHAT_KEY);
+	const char *typed;
 	PurpleConversation *conv;
 
 	if (!conn || !group || !*group) {
@@ -180,11 +293,17 @@ wag_chat_join(PurpleConnection *gc, GHashTable *components)
 		                    _("Give the group or community id exactly as the vendor writes it."));
 		return;
 	}
+	typed = group;
+	group = resolve_group(conn, components, group);
+	if (!group)
+		return;
 	conv = wag_chat_find_open(conn, group);
 	if (conv) {
 		purple_conversation_present(conv);
 		return;
 	}
+	if (strcmp(typed, group) != 0 && !wag_chat_find(conn, group))
+		g_hash_table_replace(conn->chats->conv_names, g_strdup(group), g_strdup(typed));
 	wag_chat_open(conn, group);
 }
 
@@ -221,8 +340,12 @@ wag_chat_mirror(WagConn *conn, const WagGroup *g, const WagEvent *e)
 
 		switch (e->kind) {
 		case WAG_EVENT_ADDED:
-			if (!present)
+			if (!present) {
+				WagParticipant *p = g_hash_table_lookup(g->participants, id);
 				purple_conv_chat_add_user(chat, id, NULL, flags_for(g, id), TRUE);
+				if (p)
+					show_name(conv, p);
+			}
 			break;
 		case WAG_EVENT_REMOVED:
 		case WAG_EVENT_LEFT:
@@ -266,4 +389,18 @@ wag_chat_show_topic(WagConn *conn, const char *group)
 
 	if (conv && g && g->subject)
 		purple_conv_chat_set_topic(PURPLE_CONV_CHAT(conv), NULL, g->subject);
+}
+
+void
+wag_chat_write_all(WagConn *conn, const char *text, gboolean error)
+{
+	GHashTableIter it;
+	gpointer group;
+
+	g_hash_table_iter_init(&it, conn->chats->ids);
+	while (g_hash_table_iter_next(&it, &group, NULL)) {
+		PurpleConversation *conv = wag_chat_find_open(conn, group);
+		if (conv)
+			wag_chat_write(conv, text, error);
+	}
 }

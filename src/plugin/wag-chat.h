@@ -32,3 +32,5 @@ void wag_chat_show_topic(WagConn *conn, const char *group);
 void wag_chat_mirror(WagConn *conn, const WagGroup *g, const WagEvent *e);
 /* This account is out of g: the open chat says so. */
 void wag_chat_mark_left(WagConn *conn, const WagGroup *g);
+/* A system line in every open chat of this account. */
+void wag_chat_write_all(WagConn *conn, const char *text, gboolean error);

@@ -5,6 +5,7 @@
 #include "wag-chat.h"
 #include "wag-conversation.h"
 #include "wag-check.h"
+#include "wag-names.h"
 #include "wag-phone.h"
 #include "wag-prompts.h"
 #include <string.h>
@@ -126,7 +127,14 @@ cmd_kick(Ctx *c)
 	gboolean purging = take_purge(c->arg, &rest);
 	WagCheck check;
 
-	wag_phone_parse_targets(rest, &ids, &invalid, &reason);
+	g_autofree char *error = NULL;
+	g_autofree char *arg = wag_names_rewrite_targets(c->g, rest, &error);
+
+	if (error) {
+		say(c, TRUE, "%s", error);
+		return;
+	}
+	wag_phone_parse_targets(arg, &ids, &invalid, &reason);
 	if (!ids->len && !invalid->len) {
 		say(c, TRUE, _("Usage: /kick PHONE[,PHONE...] [reason]"));
 		return;
@@ -141,24 +149,86 @@ cmd_kick(Ctx *c)
 	wag_check_clear(&check);
 }
 
+/* An /approve or /decline waiting for the queue to be read. */
+typedef struct {
+	WagConn *conn;
+	WagAction action;
+	GPtrArray *ids;
+	GPtrArray *invalid;
+} Decision;
+
+static void
+decision_free(Decision *d)
+{
+	g_ptr_array_unref(d->ids);
+	g_ptr_array_unref(d->invalid);
+	g_free(d);
+}
+
+/* queue_known: g->pending is the vendor's queue (read now, or kept from the
+ * relay's webhooks); then only requests in it are answered. */
+static void
+decide_now(WagConn *conn, PurpleConversation *conv, const char *group, WagAction action,
+           GPtrArray *ids, GPtrArray *invalid, gboolean queue_known)
+{
+	WagSession *s = conn->session;
+	WagGroup *g = wag_model_lookup(wag_session_get_model(s), group);
+	WagCheck check;
+	gboolean go;
+
+	wag_check_init(&check);
+	go = wag_check_decide_requests(&check, wag_session_get_vendor(s), g, wag_session_me_in(s, group), ids, invalid);
+	if (go && queue_known)
+		go = wag_check_requested(&check, g, check.ok);
+	for (guint i = 0; i < check.lines->len; i++)
+		wag_chat_write(conv, check.lines->pdata[i], TRUE);
+	if (go)
+		wag_session_start_job(s, action, group, check.ok, NULL);
+	wag_check_clear(&check);
+}
+
+static void
+on_queue_read(WagSession *s, const char *group, const GError *error, gpointer data)
+{
+	Decision *d = data;
+	PurpleConversation *conv = wag_chat_find(d->conn, group);
+
+	if (conv && error)
+		wag_chat_write(conv, error->message, TRUE);
+	else if (conv)
+		decide_now(d->conn, conv, group, d->action, d->ids, d->invalid, TRUE);
+	decision_free(d);
+}
+
 static void
 decide(Ctx *c, WagAction action)
 {
 	g_autoptr(GPtrArray) ids = NULL;
 	g_autoptr(GPtrArray) invalid = NULL;
-	WagCheck check;
+	const WagVendor *v = wag_session_get_vendor(c->s);
+	g_autofree char *error = NULL;
+	g_autofree char *arg = wag_names_rewrite_targets(c->g, c->arg, &error);
 
-	wag_phone_parse_targets(c->arg, &ids, &invalid, NULL);
+	if (error) {
+		say(c, TRUE, "%s", error);
+		return;
+	}
+	wag_phone_parse_targets(arg, &ids, &invalid, NULL);
 	if (!ids->len && !invalid->len) {
 		say(c, TRUE, "%s", action == WAG_ACTION_APPROVE ? _("Usage: /approve PHONE[,PHONE...]")
 		                                                : _("Usage: /decline PHONE[,PHONE...]"));
 		return;
 	}
-	wag_check_init(&check);
-	if (told(c, &check, wag_check_decide_requests(&check, wag_session_get_vendor(c->s), c->g,
-	                                              wag_session_me_in(c->s, c->group), ids, invalid)))
-		wag_session_start_job(c->s, action, c->group, check.ok, NULL);
-	wag_check_clear(&check);
+	if (v->lists_requests && v->has_join_requests && c->g && !c->g->is_community && ids->len) {
+		Decision *d = g_new0(Decision, 1);
+		d->conn = c->conn;
+		d->action = action;
+		d->ids = g_steal_pointer(&ids);
+		d->invalid = g_steal_pointer(&invalid);
+		wag_session_list_requests(c->s, c->group, on_queue_read, d);
+		return;
+	}
+	decide_now(c->conn, c->conv, c->group, action, ids, invalid, wag_session_is_live(c->s));
 }
 
 static void
@@ -267,6 +337,15 @@ ADMIN_CMD(description)
 ADMIN_CMD(settings)
 ADMIN_CMD(invitelink)
 ADMIN_CMD(link)
+static void
+cmd_admins(Ctx *c)
+{
+	g_autofree char *line = wag_group_admins_line(c->g);
+
+	say(c, FALSE, "%s", line);
+}
+
+static void cmd_help(Ctx *c);
 
 static const WagCmd commands[] = {
 	{ "kick", "s", cmd_kick, N_("kick PHONE[,PHONE...] [reason]: remove participants from this group or community.") },
@@ -286,7 +365,32 @@ static const WagCmd commands[] = {
 	  N_("settings [announce on|off | locked on|off | approval on|off | add admins|all]: show or change the group's settings.") },
 	{ "invitelink", "s", cmd_invitelink, N_("invitelink [reset]: show the group's invite link, or revoke it and make a new one (asks first).") },
 	{ "link", "s", cmd_link, N_("link GROUP[,GROUP...]: link groups to this community.") },
+	{ "admins", "", cmd_admins, N_("admins: list the owner and the admins (IRC shows no ~ or @ for them).") },
+	{ "help", "s", cmd_help, N_("help [COMMAND]: list the commands, or say how to use one.") },
 };
+
+/* Also typed as channel text: bitlbee passes "/help" to its own help, and
+ * its users have only this one (sent as "//help" or "/say /help"). */
+static void
+cmd_help(Ctx *c)
+{
+	const char *want = c->arg;
+
+	while (want && (*want == '/' || g_ascii_isspace(*want)))
+		want++;
+	if (want && *want) {
+		for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+			if (g_ascii_strcasecmp(want, commands[i].name) == 0) {
+				say(c, FALSE, "/%s", _(commands[i].help));
+				return;
+			}
+		say(c, TRUE, _("No command /%s. /help lists them."), want);
+		return;
+	}
+	say(c, FALSE, "%s", _("Commands (typed in this chat; on IRC send them as text: //help or /say /help):"));
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+		say(c, FALSE, "/%s", _(commands[i].help));
+}
 
 /* libpurple's entry for every command: the table row is the data. */
 static PurpleCmdRet
@@ -300,7 +404,10 @@ dispatch(PurpleConversation *conv, const gchar *cmd, gchar **args, gchar **error
 	if (!c.conn)
 		return PURPLE_CMD_RET_FAILED;
 	c.s = c.conn->session;
-	c.group = purple_conversation_get_name(conv);
+	/* The chat's group id: its name is a title when joined by one. */
+	c.group = wag_chat_group_of(c.conn, purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)));
+	if (!c.group)
+		c.group = purple_conversation_get_name(conv);
 	c.g = wag_model_lookup(wag_session_get_model(c.s), c.group);
 	c.arg = args && args[0] ? args[0] : NULL;
 	command->func(&c);
@@ -340,7 +447,10 @@ run_text(PurpleConversation *conv, const char *message)
 		text++;
 	if (*text != '/')
 		return FALSE;
-	text++;
+	/* "//help" arrives as is from a client that did not take "//" as
+	 * its escape for a line starting with '/'. */
+	while (*text == '/')
+		text++;
 	len = strcspn(text, " \t");
 	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
 		if (strlen(commands[i].name) == len && g_ascii_strncasecmp(text, commands[i].name, len) == 0) {

@@ -77,6 +77,14 @@ prompt_cancel(Prompt *p, int action)
 	prompt_done(p);
 }
 
+/* bitlbee answers a prompt by finding the English "Accept"/"Reject" in its
+ * button captions: a translated caption would leave the user no answer. */
+static const char *
+caption(const char *msgid)
+{
+	return g_strcmp0(purple_core_get_ui(), "BitlBee") == 0 ? msgid : _(msgid);
+}
+
 void
 wag_prompts_leave(WagConn *conn, const char *group, gboolean closing)
 {
@@ -88,10 +96,13 @@ wag_prompts_leave(WagConn *conn, const char *group, gboolean closing)
 	Prompt *p = prompt_new(conn, group, NULL);
 
 	/* ok/cancel, not yes/no: bitlbee can answer it. Cancel is the default. */
-	purple_request_ok_cancel(conn->gc, _("Leave group"), primary,
-	                         _("You stop being a participant; an admin must add you back."),
-	                         1, conn->account, NULL, closing ? NULL : wag_chat_find(conn, group), p,
-	                         G_CALLBACK(leave_ok), G_CALLBACK(prompt_cancel));
+	/* Not purple_request_ok_cancel(): that macro's _("_Cancel") looks in
+	 * this plugin's catalog, where libpurple's captions were missing. */
+	purple_request_action(conn->gc, _("Leave group"), primary,
+	                      _("You stop being a participant; an admin must add you back."),
+	                      1, conn->account, NULL, closing ? NULL : wag_chat_find(conn, group), p, 2,
+	                      caption(N_("_OK")), G_CALLBACK(leave_ok),
+	                      caption(N_("_Cancel")), G_CALLBACK(prompt_cancel));
 }
 
 static void
@@ -108,14 +119,6 @@ join_reject(Prompt *p, int action)
 	prompt_done(p);
 }
 
-/* bitlbee answers a prompt by finding the English "Accept"/"Reject" in its
- * button captions: a translated caption would leave the user no answer. */
-static const char *
-caption(const char *msgid)
-{
-	return g_strcmp0(purple_core_get_ui(), "BitlBee") == 0 ? msgid : _(msgid);
-}
-
 void
 wag_prompts_join(WagConn *conn, const char *group, const char *who)
 {
@@ -124,7 +127,10 @@ wag_prompts_join(WagConn *conn, const char *group, const char *who)
 	g_autofree char *primary = g_strdup_printf(_("%s asks to join %s"), who, shown ? shown : group);
 	Prompt *p = prompt_new(conn, group, who);
 
-	purple_request_action(conn->gc, _("Join request"), primary, NULL, 0, conn->account, who,
+	/* A secondary text always: bitlbee prints all three, NULL as "(null)". */
+	purple_request_action(conn->gc, _("Join request"), primary,
+	                      _("Accept adds them to the group; Reject declines. /requests lists the pending requests."),
+	                      0, conn->account, who,
 	                      wag_chat_find(conn, group), p, 2,
 	                      caption(N_("_Accept")), G_CALLBACK(join_accept),
 	                      caption(N_("_Reject")), G_CALLBACK(join_reject));

@@ -1,7 +1,7 @@
 /* wag-emu: the vendor emulator as a process, for tests that drive real hosts
  * (bitlbee, Finch, Pidgin). Serves the shared fixture (fixtures.c) for one
  * vendor; prints "port=N" once listening; GET /__requests lists what it got.
- *   wag-emu VENDOR */
+ *   wag-emu VENDOR [names]   (names: participants carry the vendor's names) */
 #include "fixtures.h"
 #include <stdio.h>
 
@@ -21,6 +21,10 @@ main(int argc, char **argv)
 	}
 	emu = fx_emu(vc);
 	wag_emu_add_request(emu, vc->group, "5544911111111");
+	if (argc > 2 && g_str_equal(argv[2], "names")) {
+		wag_emu_set_name(emu, vc->group, FX_OWNER, "Ana Souza");
+		wag_emu_set_name(emu, vc->group, FX_MEMBER2, "Carla Dias");
+	}
 	printf("port=%s\n", strrchr(wag_emu_base(emu), ':') + 1);
 	fflush(stdout);
 	loop = g_main_loop_new(NULL, FALSE);

@@ -118,6 +118,12 @@ v_message_failed(gpointer ui, const char *group, const char *text, const GError 
 	line(ui, g_strdup_printf("send-failed %s: %s: %s", group, text, error->message));
 }
 
+static void
+v_relay_changed(gpointer ui, gboolean live, const char *text)
+{
+	line(ui, g_strdup_printf("relay %s: %s", live ? "live" : "down", text));
+}
+
 static const WagView recording_view = {
 	.progress = v_progress,
 	.connected = v_connected,
@@ -134,6 +140,7 @@ static const WagView recording_view = {
 	.group_info_changed = v_group_info_changed,
 	.message = v_message,
 	.message_failed = v_message_failed,
+	.relay_changed = v_relay_changed,
 };
 
 WagSessionConfig

@@ -416,6 +416,27 @@ test_sources(void)
 	}
 }
 
+/* Names for participants: Z-API's roster carries them, Green API's
+ * contacts do (only people, not groups). */
+static void
+test_names(void)
+{
+	g_autoptr(JsonNode) roster = wag_fixture_json("zapi", "group-metadata.reply.json");
+	g_autoptr(JsonNode) contacts = wag_fixture_json("greenapi", "getContacts.reply.json");
+	g_autoptr(WagGroup) g = wag_group_new("120363019502650977-group", NULL);
+	g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	WagParticipant *p;
+
+	g_assert_true(wag_vendor_zapi.parse_group_info(roster, g, NULL));
+	p = g_hash_table_lookup(g->participants, "5511777777777");
+	g_assert_cmpstr(p->name, ==, "ZAPIs Boys");
+	g_assert_null(((WagParticipant *) g_hash_table_lookup(g->participants, "5511888888888"))->name);
+	g_assert_true(wag_vendor_greenapi.parse_contacts(contacts, names, NULL));
+	g_assert_cmpuint(g_hash_table_size(names), ==, 2);
+	g_assert_cmpstr(g_hash_table_lookup(names, "11001234567"), ==, "Ivan Petrov");
+	g_assert_cmpstr(g_hash_table_lookup(names, "79001234568"), ==, "Lyusya Sidorova");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -431,5 +452,6 @@ main(int argc, char **argv)
 	g_test_add_func("/core/fixtures/errors", test_errors);
 	g_test_add_func("/core/fixtures/admin-requests", test_admin_requests);
 	g_test_add_func("/core/fixtures/webhooks", test_webhooks);
+	g_test_add_func("/core/fixtures/names", test_names);
 	return g_test_run();
 }

@@ -16,8 +16,8 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_emu(vendor="zapi"):
-    p = subprocess.Popen([EMU, vendor], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+def start_emu(vendor="zapi", *extra):
+    p = subprocess.Popen([EMU, vendor, *extra], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     port = int(p.stdout.readline().strip().split("=")[1])
     return p, port
 

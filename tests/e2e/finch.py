@@ -48,7 +48,7 @@ def main():
     procs = []
     t = None
     try:
-        emu, emu_port = start_emu()
+        emu, emu_port = start_emu("zapi", "names")
         procs.append(emu)
         conf = os.path.join(tmp, "purple")
         # Side by side, wide enough that no line of the chat is cut.
@@ -57,7 +57,7 @@ def main():
         env.pop("G_DEBUG", None)  # the host's own warnings are not ours to make fatal
         subprocess.run(tmux + ["-f", "/dev/null", "new-session", "-d", "-s", "finch", "-x", "200", "-y", "50",
                                f"{FINCH} -c {conf} 2>{tmp}/finch.err"], env=env, check=True)
-        t = Tap(4)
+        t = Tap(6)
         shown = wait_for(lambda: "Bairro Vila Nova" in screen() and "Condominio Solar" in screen() and screen(), 15)
         t.check(bool(shown) and "Solar Bloco A" in shown,
                 "the account connects and the buddy list shows the community and the groups", (shown or screen())[-600:])
@@ -79,6 +79,13 @@ def main():
         shown = wait_for(lambda: "Removed 1 of 1." in screen() and screen(), 10)
         t.check(bool(shown) and "5544999999999 left the room (removed by 5511988888888)" in shown,
                 "the chat shows the participant leaving and the outcome", (shown or screen())[-800:])
+        t.check("4 participants. Owner: Ana Souza (5511999999999). Admins: 5511988888888." in screen(),
+                "the join's summary names the owner (with the vendor's name) and the admins", screen()[-800:])
+        keys("/admins", literal=True)
+        keys("Enter")
+        shown = wait_for(lambda: screen().count("Owner: Ana Souza (5511999999999). Admins: 5511988888888.") == 2
+                         and screen(), 10)
+        t.check(bool(shown), "/admins lists the owner and the admins", screen()[-800:])
     finally:
         subprocess.run(tmux + ["kill-server"], capture_output=True)
         stop(procs)

@@ -34,6 +34,41 @@ test_portuguese(void)
 	wag_emu_free(emu);
 }
 
+/* The plain groups' folder keeps the name it was first made with: here an
+ * account first used in English, now in Portuguese. */
+static void
+test_folder_keeps_its_name(void)
+{
+	WagEmu *emu = fx_emu(&fx_zapi);
+	PurpleAccount *account = wag_harness_account(wag_emu_base(emu), "zapi", FX_INSTANCE, FX_TOKEN,
+	                                             "client_token", FX_CLIENT_TOKEN,
+	                                             "wagateway-folder", "WhatsApp Groups", NULL);
+	PurpleChat *chat;
+
+	g_assert_true(wag_harness_wait_connected(account, 3000));
+	chat = fx_wait_chat(account, fx_zapi.group);
+	g_assert_nonnull(chat);
+	g_assert_cmpstr(purple_group_get_name(purple_chat_get_group(chat)), ==, "WhatsApp Groups");
+	wag_harness_remove_account(account);
+	wag_emu_free(emu);
+}
+
+/* The leave dialog's buttons in the user's language (bitlbee keeps English). */
+static void
+test_leave_buttons(void)
+{
+	WagEmu *emu = fx_emu(&fx_zapi);
+	PurpleAccount *account = fx_account(emu, &fx_zapi, FX_TOKEN, NULL);
+	PurpleConversation *conv = fx_join_group(account, &fx_zapi, fx_zapi.group, 4);
+
+	wag_harness_command(conv, "leave");
+	g_assert_cmpuint(wag_harness_prompts(), ==, 1);
+	g_assert_true(wag_harness_answer("Cancelar"));
+	g_assert_cmpuint(wag_emu_count(emu, "POST", "leave"), ==, 0);
+	wag_harness_remove_account(account);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -46,5 +81,7 @@ main(int argc, char **argv)
 	g_assert_nonnull(catalogs);
 	bindtextdomain(GETTEXT_PACKAGE, catalogs);
 	g_test_add_func("/plugin/i18n/pt_BR", test_portuguese);
+	g_test_add_func("/plugin/i18n/folder-keeps-its-name", test_folder_keeps_its_name);
+	g_test_add_func("/plugin/i18n/leave-buttons", test_leave_buttons);
 	return g_test_run();
 }

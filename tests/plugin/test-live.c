@@ -13,10 +13,14 @@ static SoupSession *http;
 static char *
 zapi_hook(const char *kind, const char *params, const char *actor)
 {
+	/* Sent now: a first connection takes older join requests for history
+	 * (queued, not asked). Later hooks carry later times, as a vendor's do. */
+	static gint64 at;
+	at = MAX(at + 1, g_get_real_time() / 1000);
 	return g_strdup_printf("{\"type\": \"ReceivedCallback\", \"isGroup\": true, \"instanceId\": \"%s\","
-	                       " \"phone\": \"%s\", \"participantPhone\": \"%s\", \"momment\": 1732300000000,"
+	                       " \"phone\": \"%s\", \"participantPhone\": \"%s\", \"momment\": %" G_GINT64_FORMAT ","
 	                       " \"notification\": \"%s\", \"notificationParameters\": [%s]}",
-	                       FX_INSTANCE, fx_zapi.group, actor, kind, params);
+	                       FX_INSTANCE, fx_zapi.group, actor, at, kind, params);
 }
 
 static void

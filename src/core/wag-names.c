@@ -1,0 +1,258 @@
+/* Resolving what users type (titles, nicks, names) to ids, and naming
+ * people in lines. IRC users see titles and nicks, never the vendor's ids,
+ * so every place that takes an id from the user goes through here. */
+#include "wag-names.h"
+#include "wag-i18n.h"
+#include "wag-phone.h"
+#include <string.h>
+
+const char *
+wag_group_title(const WagGroup *g)
+{
+	return g->subject && *g->subject ? g->subject : g->id;
+}
+
+static gboolean
+same_text(const char *a, const char *b)
+{
+	g_autofree char *fa = NULL, *fb = NULL;
+
+	if (!a || !b)
+		return FALSE;
+	fa = g_utf8_casefold(a, -1);
+	fb = g_utf8_casefold(b, -1);
+	return strcmp(fa, fb) == 0;
+}
+
+WagGroup *
+wag_model_resolve_group(WagModel *m, const char *text, char **error)
+{
+	WagGroup *found = NULL, *g;
+	GHashTableIter it;
+	guint matches = 0;
+
+	*error = NULL;
+	if (!text || !*text) {
+		*error = g_strdup(_("No group id given"));
+		return NULL;
+	}
+	if ((g = wag_model_lookup(m, text)))
+		return g;
+	g_hash_table_iter_init(&it, m->groups);
+	while (g_hash_table_iter_next(&it, NULL, (gpointer *) &g))
+		if (!g->is_announcement && same_text(g->subject, text)) {
+			found = g;
+			matches++;
+		}
+	if (matches == 1)
+		return found;
+	*error = matches ?
+		g_strdup_printf(_("%u groups are called \"%s\": give the group id instead (see the room list)."),
+		                matches, text) :
+		g_strdup_printf(_("No group or community with the id or title \"%s\" (see the room list)."), text);
+	return NULL;
+}
+
+/* In place: without spaces and '_'. */
+static char *
+wag_names_squeeze(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; r++)
+		if (*r != ' ' && *r != '_')
+			*w++ = *r;
+	*w = '\0';
+	return s;
+}
+
+/* A name as a nick could carry it: '_' for spaces (bitlbee's nick_format). */
+static gboolean
+same_name(const char *name, const char *text)
+{
+	g_autofree char *a = NULL, *b = NULL;
+
+	if (!name || !*name)
+		return FALSE;
+	/* bitlbee's nick_format %full_name drops the spaces: "AnaSouza". */
+	a = g_strdup(name);
+	b = g_strdup(text);
+	g_strdelimit(a, " ", '_');
+	g_strdelimit(b, " ", '_');
+	if (same_text(a, b))
+		return TRUE;
+	g_free(a);
+	g_free(b);
+	a = g_strdup(name);
+	b = g_strdup(text);
+	return same_text(wag_names_squeeze(a), wag_names_squeeze(b));
+}
+
+WagParticipant *
+wag_group_resolve_person(WagGroup *g, const char *text, char **error)
+{
+	g_autofree char *id = NULL;
+	WagParticipant *p, *found = NULL;
+	GHashTableIter it;
+	guint matches = 0;
+
+	*error = NULL;
+	if (!g || !text || !*text)
+		return NULL;
+	id = wag_phone_canonical(*text == '_' ? text + 1 : text);
+	if (id)
+		return g_hash_table_lookup(g->participants, id);
+	g_hash_table_iter_init(&it, g->participants);
+	while (g_hash_table_iter_next(&it, NULL, (gpointer *) &p))
+		if (same_name(p->name, text) || (*text == '_' && same_name(p->name, text + 1))) {
+			found = p;
+			matches++;
+		}
+	if (matches == 1)
+		return found;
+	*error = matches ? g_strdup_printf(_("%u participants are called \"%s\": give the phone number instead."),
+	                                   matches, text)
+	                 : g_strdup_printf(_("No participant called \"%s\" in this group."), text);
+	return NULL;
+}
+
+char *
+wag_person_label(const WagParticipant *p)
+{
+	if (p->name && *p->name)
+		return g_strdup_printf("%s (%s)", p->name, p->id);
+	return g_strdup(p->id);
+}
+
+char *
+wag_group_admins_line(WagGroup *g)
+{
+	g_autoptr(GPtrArray) people = NULL;
+	g_autoptr(GString) owners = g_string_new(NULL);
+	g_autoptr(GString) admins = g_string_new(NULL);
+
+	if (!g || !g->roster_loaded)
+		return g_strdup(_("The participants are not known yet; try again when they are shown."));
+	people = wag_group_sorted_participants(g);
+	for (guint i = 0; i < people->len; i++) {
+		WagParticipant *p = people->pdata[i];
+		GString *to = p->role == WAG_ROLE_OWNER ? owners : p->role == WAG_ROLE_ADMIN ? admins : NULL;
+		g_autofree char *label = NULL;
+
+		if (!to)
+			continue;
+		label = wag_person_label(p);
+		g_string_append_printf(to, "%s%s", to->len ? ", " : "", label);
+	}
+	/* Translators: "Owner: Ana (5511…). Admins: Bia (5511…), 5544…." */
+	return g_strdup_printf(_("Owner: %s. Admins: %s."), owners->len ? owners->str : _("none known"),
+	                       admins->len ? admins->str : _("none"));
+}
+
+static gboolean
+ambiguous(WagGroup *g, const char *text)
+{
+	GHashTableIter it;
+	WagParticipant *p;
+	guint n = 0;
+
+	g_hash_table_iter_init(&it, g->participants);
+	while (g_hash_table_iter_next(&it, NULL, (gpointer *) &p))
+		n += same_name(p->name, text) || (*text == '_' && same_name(p->name, text + 1));
+	return n > 1;
+}
+
+static gboolean
+looks_like_phone(const char *word)
+{
+	if (*word == '_')
+		word++;
+	return g_ascii_isdigit(*word) || *word == '+' || *word == '(';
+}
+
+/* A name typed as the start of text: the longest run of words that names
+ * one participant. Returns the participant and sets *rest to what follows. */
+static WagParticipant *
+leading_name(WagGroup *g, const char *text, const char **rest, char **error)
+{
+	g_auto(GStrv) words = g_strsplit_set(text, " \t", -1);
+	guint n = g_strv_length(words);
+
+	for (guint take = n; take > 0; take--) {
+		g_autofree char *candidate = NULL;
+		g_autofree char *why = NULL;
+		WagParticipant *p;
+		char *saved = words[take];
+
+		words[take] = NULL;
+		candidate = g_strjoinv(" ", words);
+		words[take] = saved;
+		g_strstrip(candidate);
+		if (!*candidate)
+			continue;
+		p = wag_group_resolve_person(g, candidate, &why);
+		/* Several people with that name: say so rather than guess. */
+		if (!p && why && ambiguous(g, candidate)) {
+			*error = g_steal_pointer(&why);
+			return NULL;
+		}
+		if (p) {
+			const char *r = text;
+			/* Skip as many words in text as were taken. */
+			for (guint w = 0; w < take; w++) {
+				while (*r == ' ' || *r == '\t')
+					r++;
+				r += strlen(words[w]);
+			}
+			*rest = r;
+			return p;
+		}
+	}
+	/* Nobody by that name: the text stays as typed (and is refused as a
+	 * phone number if it is not one). */
+	return NULL;
+}
+
+char *
+wag_names_rewrite_targets(WagGroup *g, const char *text, char **error)
+{
+	g_auto(GStrv) pieces = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+	guint n;
+
+	*error = NULL;
+	if (!text || !g || !g->roster_loaded)
+		return g_strdup(text);
+	pieces = g_strsplit(text, ",", -1);
+	n = g_strv_length(pieces);
+	for (guint i = 0; i < n; i++) {
+		const char *piece = pieces[i];
+		const char *rest = "";
+		WagParticipant *p;
+
+		while (*piece == ' ' || *piece == '\t')
+			piece++;
+		if (i)
+			g_string_append_c(out, ',');
+		if (!*piece || looks_like_phone(piece)) {
+			g_string_append(out, pieces[i]);
+			continue;
+		}
+		p = leading_name(g, piece, &rest, error);
+		if (*error)
+			return NULL;
+		if (!p) {
+			g_string_append(out, pieces[i]);
+			continue;
+		}
+		/* Only the last piece may carry a reason after the name. */
+		if (i + 1 < n && *rest && strspn(rest, " \t") != strlen(rest)) {
+			g_clear_pointer(error, g_free);
+			*error = g_strdup_printf(_("No participant called \"%s\" in this group."), piece);
+			return NULL;
+		}
+		g_string_append(out, p->id);
+		g_string_append(out, rest);
+	}
+	return g_strdup(out->str);
+}
