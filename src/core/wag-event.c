@@ -11,7 +11,7 @@ static const char *const kind_names[] = {
 	"subject_changed", "group_settings_changed",
 	"message",
 };
-/* The settings' names in events (README "Event schema"). */
+/* The settings' names in events (docs/relay.md, "Event schema"). */
 static const char *const setting_names[WAG_SETTING_LAST] = { "announce", "locked", "approval", "admins_add" };
 G_STATIC_ASSERT(G_N_ELEMENTS(kind_names) == WAG_EVENT_LAST);
 
