@@ -312,6 +312,13 @@ on_action(WagReply *reply, gpointer data)
 			return;
 		}
 		safe = wag_http_redact(s->http, err->message);
+		/* The vendor's words often end without a full stop; the next
+		 * sentence must not run into them. */
+		if (*safe && !strchr(".!?", safe[strlen(safe) - 1])) {
+			char *ended = g_strconcat(safe, ".", NULL);
+			g_free(safe);
+			safe = ended;
+		}
 		msg = g_strdup_printf(_("%s Trying again in %u s."), safe, delay / 1000);
 		s->job_retries++;
 		report(s, job->group, msg, TRUE);
