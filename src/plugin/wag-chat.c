@@ -3,6 +3,7 @@
  * only mirrors: every decision is the session's. */
 #include "wag-chat.h"
 #include "wag-names.h"
+#include "wag-prompts.h"
 #include <string.h>
 
 struct _WagChats {
@@ -39,7 +40,7 @@ GList *
 wag_chat_info(PurpleConnection *gc)
 {
 	struct proto_chat_entry *pce = g_new0(struct proto_chat_entry, 1);
-	pce->label = _("_Group or community id:");
+	pce->label = wag_ui_caption(N_("_Group or community id:"));
 	pce->identifier = WAG_CHAT_KEY;
 	pce->required = TRUE;
 	return g_list_append(NULL, pce);

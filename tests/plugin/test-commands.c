@@ -234,6 +234,15 @@ test_leave(gconstpointer data)
 	wag_harness_command(conv, "leave");
 	g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
 	g_assert_cmpstr(wag_harness_prompt_text(), ==, "Leave the WhatsApp group Bairro Vila Nova?");
+	/* This UI ("wagtest") is not Pidgin: it would print a mnemonic's
+	 * underscore as Finch does, so the captions come without one. */
+	g_assert_cmpstr(wag_harness_prompt_buttons(), ==, "OK|Cancel");
+	{
+		PurplePluginProtocolInfo *prpl = PURPLE_PLUGIN_PROTOCOL_INFO(purple_find_prpl("prpl-wagateway"));
+		GList *entries = prpl->chat_info(purple_account_get_connection(account));
+		g_assert_cmpstr(((struct proto_chat_entry *) entries->data)->label, ==, "Group or community id:");
+		g_list_free_full(entries, g_free);
+	}
 	g_assert_true(wag_harness_answer("Cancel"));
 	wag_harness_spin(100);
 	g_assert_cmpuint(wag_emu_count(emu, "POST", "eave"), ==, 0);
