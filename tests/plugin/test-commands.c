@@ -214,6 +214,20 @@ test_join_requests(gconstpointer data)
 	g_assert_true(wag_emu_has_participant(emu, vc->group, "5544922222222"));
 	g_assert_nonnull(purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), "5544922222222"));
 	g_assert_false(wag_emu_has_participant(emu, vc->group, "5544911111111"));
+	/* The vendor keeps the answers: a re-read still has the approved one,
+	 * and neither is pending any more. */
+	wag_harness_clear_lines();
+	/* Someone new in the vendor's roster shows when the re-read has landed. */
+	wag_emu_add_participant(emu, vc->group, "5544966666666", "member");
+	wag_harness_command(conv, "refresh");
+	g_assert_true(wag_harness_wait_users(conv, 6, 3000));
+	g_assert_nonnull(purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), "5544966666666"));
+	g_assert_nonnull(purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), "5544922222222"));
+	g_assert_null(purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), "5544911111111"));
+	if (vc == &fx_wawp) {
+		wag_harness_command(conv, "requests");
+		g_assert_true(wag_harness_wait_line(vc->group, "No pending join requests", 3000));
+	}
 	finish(account, emu);
 }
 
