@@ -216,7 +216,7 @@ apply_success(WagSession *s, WagJob *job, const char *const *ids, guint n)
 		return;
 	default:
 		if (g)
-			g->left = TRUE;
+			g->left = g->left_by_us = TRUE;
 		if (s->me) {
 			e = wag_event_new(WAG_EVENT_LEFT, job->group);
 			g_ptr_array_add(e->participants, g_strdup(s->me));

@@ -263,9 +263,14 @@ test_leave(gconstpointer data)
 
 	wag_harness_command(conv, "leave");
 	g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
+	wag_harness_clear_lines(); /* the roster's summary names us as an admin */
 	g_assert_true(wag_harness_answer("OK"));
 	g_assert_true(wag_harness_wait_line(vc->group, "You left the group.", 3000));
 	g_assert_cmpuint(wag_emu_count(emu, "POST", "eave"), ==, 1);
+	/* One line for one action: no roster line naming us by number, no second notice. */
+	g_assert_null(purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), FX_ME));
+	g_assert_cmpuint(wag_harness_count_lines(vc->group, FX_ME), ==, 0);
+	g_assert_cmpuint(wag_harness_count_lines(vc->group, "no longer a participant"), ==, 0);
 	if (vc == &fx_zapi)
 		g_assert_cmpstr(wag_emu_last(emu, "POST", "leave-group")->body, ==, "{\"groupId\":\"120363019502650977-group\"}");
 	/* Nothing more can be done in a group we left. */
