@@ -305,6 +305,7 @@ on_action(WagReply *reply, gpointer data)
 	if (err && wag_error_is_transient(err)) {
 		guint delay = 1000u << MIN(s->job_retries, 5);
 		g_autofree char *safe = NULL;
+		g_autofree char *sentence = NULL;
 		g_autofree char *msg = NULL;
 
 		if (++job->failures_in_row >= STORM_CALLS) {
@@ -312,14 +313,8 @@ on_action(WagReply *reply, gpointer data)
 			return;
 		}
 		safe = wag_http_redact(s->http, err->message);
-		/* The vendor's words often end without a full stop; the next
-		 * sentence must not run into them. */
-		if (*safe && !strchr(".!?", safe[strlen(safe) - 1])) {
-			char *ended = g_strconcat(safe, ".", NULL);
-			g_free(safe);
-			safe = ended;
-		}
-		msg = g_strdup_printf(_("%s Trying again in %u s."), safe, delay / 1000);
+		sentence = wag_error_sentence(safe); /* the vendor's words often end without one */
+		msg = g_strdup_printf(_("%s Trying again in %u s."), sentence, delay / 1000);
 		s->job_retries++;
 		report(s, job->group, msg, TRUE);
 		later(s, delay);
