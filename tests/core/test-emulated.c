@@ -227,6 +227,28 @@ test_join_answers(gconstpointer data)
 	wag_emu_free(emu);
 }
 
+/* Z-API's whole word on a missing or wrong Client-Token, on any call, comes
+ * with what it means. */
+static void
+test_zapi_client_token(void)
+{
+	g_autoptr(WagHttp) h = wag_http_new(5);
+	WagEmu *emu = wag_emu_new("zapi", INST, TOKEN);
+	WagCreds c = { INST, TOKEN, "wrong-client-token", wag_emu_base(emu) };
+	g_autoptr(WagGroup) g = wag_group_new("120363055555555555-group", NULL);
+	const char *ids[] = { MEMBER };
+	WagTestReply r;
+
+	wag_emu_add_group(emu, g->id, "Bairro");
+	wag_emu_require_client_token(emu, "right-client-token");
+	r = wag_test_call(h, c.base, wag_vendor_zapi.req_action(&c, WAG_ACTION_REMOVE, g, ids, 1, NULL));
+	g_assert_nonnull(r.error);
+	g_assert_nonnull(strstr(r.error->message, "null not allowed"));
+	g_assert_nonnull(strstr(r.error->message, "the account security token (client_token option) is missing or wrong"));
+	wag_test_reply_clear(&r);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -237,6 +259,7 @@ main(int argc, char **argv)
 	g_test_add_func("/core/emulated/green-groups-only", test_green_groups_only);
 	g_test_add_func("/core/emulated/invalid-utf8-name", test_invalid_utf8_name);
 	g_test_add_data_func("/core/emulated/zapi/join-answers", "zapi", test_join_answers);
+	g_test_add_func("/core/emulated/zapi/client-token-hint", test_zapi_client_token);
 	g_test_add_data_func("/core/emulated/wawp/join-answers", "wawp", test_join_answers);
 	return g_test_run();
 }
