@@ -49,8 +49,10 @@ wag_session_check_edit(WagSession *s, const char *group, const WagEdit *edit)
 		return refusal;
 	/* Building the request (never sent) asks the vendor file what it can do. */
 	req = s->vendor->req_edit(&s->creds, target_of(s, group, &fallback), edit, &err);
-	if (!req)
-		return g_strdup_printf(_("%s Nothing was done."), err->message);
+	if (!req) {
+		g_autofree char *sentence = wag_error_sentence(err->message);
+		return g_strdup_printf(_("%s Nothing was done."), sentence);
+	}
 	return NULL;
 }
 
@@ -164,8 +166,10 @@ wag_session_check_invite_link(WagSession *s, const char *group, gboolean reset)
 	if (refusal)
 		return refusal;
 	req = s->vendor->req_invite_link(&s->creds, target_of(s, group, &fallback), reset, &err);
-	if (!req)
-		return g_strdup_printf(_("%s Nothing was done."), err->message);
+	if (!req) {
+		g_autofree char *sentence = wag_error_sentence(err->message);
+		return g_strdup_printf(_("%s Nothing was done."), sentence);
+	}
 	return NULL;
 }
 

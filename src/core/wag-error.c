@@ -1,5 +1,6 @@
 #include "wag-error.h"
 #include "wag-i18n.h"
+#include <string.h>
 
 G_DEFINE_QUARK(wag-error-quark, wag_error)
 
@@ -71,4 +72,14 @@ wag_error_is_transient(const GError *error)
 	default:
 		return FALSE;
 	}
+}
+
+char *
+wag_error_sentence(const char *text)
+{
+	gsize n = text ? strlen(text) : 0;
+
+	if (!n || strchr(".!?", text[n - 1]))
+		return g_strdup(text ? text : "");
+	return g_strconcat(text, ".", NULL);
 }

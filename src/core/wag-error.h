@@ -35,6 +35,9 @@ gboolean wag_error_is_transient(const GError *error);
 /* Vendor text as shown to users: at most max_chars characters (invalid
  * UTF-8 replaced), cut with "..." when longer. NULL gives NULL. */
 char *wag_error_cap_text(const char *text, gsize max_chars);
+/* text as a sentence (a full stop added unless it ends with one), so that
+ * the next sentence does not run into a vendor's words. */
+char *wag_error_sentence(const char *text);
 #define WAG_ERROR_TEXT_MAX 300
 
 G_END_DECLS

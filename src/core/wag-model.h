@@ -35,6 +35,7 @@ typedef struct {
 	gboolean is_announcement;
 	gboolean roster_loaded;
 	gboolean left;       /* this account is no longer a participant */
+	gboolean left_by_us; /* ... through its own /leave (the job says so itself) */
 	GHashTable *participants; /* canonical id -> WagParticipant */
 	GPtrArray *subgroups;     /* communities: group ids, announcement group included */
 	char *announcement_id;    /* communities: the group that holds every member */

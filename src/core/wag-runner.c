@@ -216,7 +216,7 @@ apply_success(WagSession *s, WagJob *job, const char *const *ids, guint n)
 		return;
 	default:
 		if (g)
-			g->left = TRUE;
+			g->left = g->left_by_us = TRUE;
 		if (s->me) {
 			e = wag_event_new(WAG_EVENT_LEFT, job->group);
 			g_ptr_array_add(e->participants, g_strdup(s->me));
@@ -305,6 +305,7 @@ on_action(WagReply *reply, gpointer data)
 	if (err && wag_error_is_transient(err)) {
 		guint delay = 1000u << MIN(s->job_retries, 5);
 		g_autofree char *safe = NULL;
+		g_autofree char *sentence = NULL;
 		g_autofree char *msg = NULL;
 
 		if (++job->failures_in_row >= STORM_CALLS) {
@@ -312,7 +313,8 @@ on_action(WagReply *reply, gpointer data)
 			return;
 		}
 		safe = wag_http_redact(s->http, err->message);
-		msg = g_strdup_printf(_("%s Trying again in %u s."), safe, delay / 1000);
+		sentence = wag_error_sentence(safe); /* the vendor's words often end without one */
+		msg = g_strdup_printf(_("%s Trying again in %u s."), sentence, delay / 1000);
 		s->job_retries++;
 		report(s, job->group, msg, TRUE);
 		later(s, delay);

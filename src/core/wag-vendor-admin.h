@@ -11,6 +11,8 @@ G_BEGIN_DECLS
  * functions; the admin half reaches the table only through
  * wag_vendor_lookup(), so the two files do not form a circle. */
 WagRequest *wag_zapi_request(const WagCreds *c, const char *method, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* Z-API's error words with what they mean added (NULL stays NULL). */
+char *wag_zapi_error_text(const char *vendor_text);
 WagRequest *wag_greenapi_request(const WagCreds *c, const char *method, const char *api_method, JsonBuilder *body);
 JsonBuilder *wag_greenapi_group_body(const char *group);
 WagRequest *wag_wawp_request(const WagCreds *c, const char *method, const char *group, const char *tail,

@@ -17,6 +17,25 @@ zapi(void)
 	return wag_vendor_lookup("zapi");
 }
 
+/* Z-API's whole answer to a missing or wrong Client-Token is "null not
+ * allowed" (security/client-token.md): its words are kept, and what they
+ * mean is said next to them. */
+char *
+wag_zapi_error_text(const char *vendor_text)
+{
+	if (vendor_text && strstr(vendor_text, "null not allowed"))
+		return g_strdup_printf(_("%s; the account security token (client_token option) is missing or wrong"),
+		                       vendor_text);
+	return g_strdup(vendor_text);
+}
+
+static GError *
+zapi_classify(guint http_status, const char *vendor_text)
+{
+	g_autofree char *text = wag_zapi_error_text(vendor_text);
+	return wag_error_from_status("Z-API", http_status, text);
+}
+
 WagRequest *
 wag_zapi_request(const WagCreds *c, const char *method, const char *fmt, ...)
 {
@@ -33,6 +52,7 @@ wag_zapi_request(const WagCreds *c, const char *method, const char *fmt, ...)
 	                    g_strdup_printf("/instances/%s/token/%s/%s", inst, tok, tail));
 	if (c->client_token && *c->client_token)
 		wag_request_add_header(r, "Client-Token", c->client_token);
+	r->classify = zapi_classify;
 	return r;
 }
 

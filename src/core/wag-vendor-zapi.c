@@ -25,7 +25,10 @@ parse_status(guint http_status, JsonNode *body, char **detail)
 	JsonObject *o = wag_json_obj(body);
 	const char *err = wag_json_str(o, "error");
 
-	*detail = wag_json_error_text(body);
+	{
+		g_autofree char *text = wag_json_error_text(body);
+		*detail = wag_zapi_error_text(text);
+	}
 	if (http_status >= 200 && http_status < 300) {
 		if (!o || !wag_json_has_bool(o, "connected"))
 			return WAG_STATE_UNKNOWN;

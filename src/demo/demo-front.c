@@ -40,18 +40,30 @@ call_gone(SoupServerMessage *msg, gpointer data)
 	((Call *) data)->gone = TRUE;
 }
 
-/* What the vendor saw, minus the token: the path carries it. */
+/* Every place a vendor reads the token from (Z-API's path, Wawp's query and
+ * JSON bodies) is printed with TOKEN instead, as the man page says. */
+static char *
+redacted(const char *text)
+{
+	g_auto(GStrv) parts = g_strsplit(text, DEMO_TOKEN, -1);
+	return g_strjoinv("TOKEN", parts);
+}
+
 static void
 show_call(DemoFront *f, SoupServerMessage *msg, GBytes *body)
 {
-	g_auto(GStrv) parts = g_strsplit(g_uri_get_path(soup_server_message_get_uri(msg)), DEMO_TOKEN, -1);
-	g_autofree char *path = g_strjoinv("TOKEN", parts);
+	GUri *uri = soup_server_message_get_uri(msg);
+	g_autofree char *target = g_strconcat(g_uri_get_path(uri), g_uri_get_query(uri) ? "?" : "",
+	                                      g_uri_get_query(uri), NULL);
+	g_autofree char *path = redacted(target);
+	g_autofree char *raw = body ? g_strndup(g_bytes_get_data(body, NULL), g_bytes_get_size(body)) : NULL;
+	g_autofree char *text = raw ? redacted(raw) : NULL;
 	g_autoptr(GDateTime) now = g_date_time_new_now_local();
 	g_autofree char *when = g_date_time_format(now, "%H:%M:%S");
-	gsize len = body ? g_bytes_get_size(body) : 0;
+	gsize len = text ? strlen(text) : 0;
 
 	printf("%s %s %s %s%s%.*s\n", when, f->world->vendor->name, soup_server_message_get_method(msg), path,
-	       len ? " " : "", (int) MIN(len, 200), len ? (const char *) g_bytes_get_data(body, NULL) : "");
+	       len ? " " : "", (int) MIN(len, 200), len ? text : "");
 	fflush(stdout);
 }
 

@@ -188,8 +188,12 @@ demo_world_print(const DemoWorld *w, guint port)
 		id = group_id(w, &groups[i]);
 		printf("  ");
 		padded(groups[i].subject, 26);
-		printf("%s%s\n", id, groups[i].kind == ANNOUNCEMENTS ? "   (the community's announcements)" :
-		                     groups[i].kind == LINKED ? "   (in the community " COMMUNITY_NAME ")" : "");
+		/* The community's chat is added by the community's own id; its
+		 * announcement group has no chat of its own. */
+		if (groups[i].kind == ANNOUNCEMENTS)
+			printf("%-24s   (the community; its announcement group %s is inside it)\n", COMMUNITY_ID, id);
+		else
+			printf("%s%s\n", id, groups[i].kind == LINKED ? "   (in the community " COMMUNITY_NAME ")" : "");
 	}
 
 	printf("\nWho is who in %s:\n", first->subject);

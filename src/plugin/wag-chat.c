@@ -3,6 +3,7 @@
  * only mirrors: every decision is the session's. */
 #include "wag-chat.h"
 #include "wag-names.h"
+#include "wag-prompts.h"
 #include <string.h>
 
 struct _WagChats {
@@ -39,7 +40,7 @@ GList *
 wag_chat_info(PurpleConnection *gc)
 {
 	struct proto_chat_entry *pce = g_new0(struct proto_chat_entry, 1);
-	pce->label = _("_Group or community id:");
+	pce->label = wag_ui_caption(N_("_Group or community id:"));
 	pce->identifier = WAG_CHAT_KEY;
 	pce->required = TRUE;
 	return g_list_append(NULL, pce);
@@ -325,11 +326,39 @@ flags_for(const WagGroup *g, const char *id)
 	return p ? role_flags(p->role) : PURPLE_CBFLAGS_NONE;
 }
 
+/* This account's own departure is said in words (wag_chat_mark_left, or
+ * "You left the group."), not as a roster line naming it by number:
+ * libpurple writes "ID left the room" unless a chat-buddy-leaving handler
+ * answers that it is quiet. */
+static const char *quiet_leaver;
+
+static gboolean
+on_buddy_leaving(PurpleConversation *conv, const char *user, const char *reason, gpointer data)
+{
+	return quiet_leaver && g_strcmp0(user, quiet_leaver) == 0;
+}
+
+static void
+remove_quietly(WagConn *conn, PurpleConvChat *chat, const char *id)
+{
+	static gboolean hooked;
+
+	/* The plugin's handle: libpurple drops the handler if it is unloaded. */
+	if (!hooked)
+		purple_signal_connect(purple_conversations_get_handle(), "chat-buddy-leaving",
+		                      purple_connection_get_prpl(conn->gc), PURPLE_CALLBACK(on_buddy_leaving), NULL);
+	hooked = TRUE;
+	quiet_leaver = id;
+	purple_conv_chat_remove_user(chat, id, NULL);
+	quiet_leaver = NULL;
+}
+
 void
 wag_chat_mirror(WagConn *conn, const WagGroup *g, const WagEvent *e)
 {
 	PurpleConversation *conv = wag_chat_find_open(conn, g->id);
 	PurpleConvChat *chat = conv ? PURPLE_CONV_CHAT(conv) : NULL;
+	const char *me = wag_session_get_me(conn->session);
 
 	if (!chat)
 		return;
@@ -351,6 +380,10 @@ wag_chat_mirror(WagConn *conn, const WagGroup *g, const WagEvent *e)
 		case WAG_EVENT_LEFT:
 			if (!present)
 				break;
+			if (me && g_strcmp0(id, me) == 0) {
+				remove_quietly(conn, chat, id);
+				break;
+			}
 			/* libpurple words it "ID left the room (REASON)"; bitlbee makes it a PART. */
 			if (e->kind == WAG_EVENT_LEFT)
 				line = g_strdup(_("left the group"));
@@ -376,7 +409,8 @@ wag_chat_mark_left(WagConn *conn, const WagGroup *g)
 {
 	PurpleConversation *conv = wag_chat_find_open(conn, g->id);
 
-	if (conv)
+	/* After our own /leave the job's "You left the group." is the one line. */
+	if (conv && !g->left_by_us)
 		wag_chat_write(conv, _("This account is no longer a participant of this group; "
 		                       "its commands are refused."), TRUE);
 }

@@ -78,12 +78,26 @@ prompt_cancel(Prompt *p, int action)
 }
 
 /* bitlbee answers a prompt by finding the English "Accept"/"Reject" in its
- * button captions: a translated caption would leave the user no answer. */
-static const char *
-caption(const char *msgid)
+ * button captions: a translated caption would leave the user no answer.
+ * Only Pidgin (UI id "gtk-gaim") turns "_A" into a mnemonic; Finch and
+ * bitlbee would print the underscore. */
+const char *
+wag_ui_caption(const char *msgid)
 {
-	return g_strcmp0(purple_core_get_ui(), "BitlBee") == 0 ? msgid : _(msgid);
+	const char *ui = purple_core_get_ui();
+	const char *text = g_strcmp0(ui, "BitlBee") == 0 ? msgid : _(msgid);
+	char *plain;
+	const char *kept;
+
+	if (g_strcmp0(ui, "gtk-gaim") == 0)
+		return text;
+	/* Interned: callers keep the caption (a chat-entry label) for good. */
+	plain = purple_text_strip_mnemonic(text);
+	kept = g_intern_string(plain);
+	g_free(plain);
+	return kept;
 }
+#define caption wag_ui_caption
 
 void
 wag_prompts_leave(WagConn *conn, const char *group, gboolean closing)
@@ -151,8 +165,9 @@ wag_prompts_reset_link(WagConn *conn, const char *group)
 	Prompt *p = prompt_new(conn, group, NULL);
 
 	/* ok/cancel as for leaving: bitlbee can answer it. Cancel is the default. */
-	purple_request_ok_cancel(conn->gc, _("Reset invite link"), primary,
-	                         _("The current link stops working for everyone who has it; a new one is made."),
-	                         1, conn->account, NULL, wag_chat_find(conn, group), p,
-	                         G_CALLBACK(reset_link_ok), G_CALLBACK(prompt_cancel));
+	purple_request_action(conn->gc, _("Reset invite link"), primary,
+	                      _("The current link stops working for everyone who has it; a new one is made."),
+	                      1, conn->account, NULL, wag_chat_find(conn, group), p, 2,
+	                      caption(N_("_OK")), G_CALLBACK(reset_link_ok),
+	                      caption(N_("_Cancel")), G_CALLBACK(prompt_cancel));
 }

@@ -116,6 +116,7 @@ static PurpleNotifyUiOps notify_ops = { .notify_message = notify_message };
 typedef struct {
 	char *primary;
 	GPtrArray *captions;
+	GString *buttons; /* the captions as given, "|" between */
 	GPtrArray *callbacks;
 	gpointer user_data;
 } Prompt;
@@ -128,6 +129,7 @@ prompt_free(gpointer p)
 	Prompt *r = p;
 	g_free(r->primary);
 	g_ptr_array_free(r->captions, TRUE);
+	g_string_free(r->buttons, TRUE);
 	g_ptr_array_free(r->callbacks, TRUE);
 	g_free(r);
 }
@@ -141,11 +143,13 @@ request_action(const char *title, const char *primary, const char *secondary, in
 	r->primary = g_strdup(primary);
 	r->captions = g_ptr_array_new_with_free_func(g_free);
 	r->callbacks = g_ptr_array_new();
+	r->buttons = g_string_new(NULL);
 	r->user_data = user_data;
 	for (size_t i = 0; i < action_count; i++) {
 		const char *caption = va_arg(actions, const char *);
 		GCallback cb = va_arg(actions, GCallback);
 		g_ptr_array_add(r->captions, purple_text_strip_mnemonic(caption));
+		g_string_append_printf(r->buttons, "%s%s", i ? "|" : "", caption);
 		g_ptr_array_add(r->callbacks, cb);
 	}
 	g_ptr_array_add(prompts, r);
@@ -170,6 +174,12 @@ const char *
 wag_harness_prompt_text(void)
 {
 	return prompts->len ? ((Prompt *) prompts->pdata[prompts->len - 1])->primary : NULL;
+}
+
+const char *
+wag_harness_prompt_buttons(void)
+{
+	return prompts->len ? ((Prompt *) prompts->pdata[prompts->len - 1])->buttons->str : NULL;
 }
 
 gboolean

@@ -46,6 +46,8 @@ gboolean wag_harness_wait_line(const char *conv, const char *needle, guint timeo
  * one by the caption of a button ("OK", "Cancel", "Accept", "Reject"). */
 guint wag_harness_prompts(void);
 const char *wag_harness_prompt_text(void); /* the newest, or NULL */
+/* The newest prompt's button captions exactly as the plugin gave them, "|" between. */
+const char *wag_harness_prompt_buttons(void);
 gboolean wag_harness_answer(const char *caption);
 void wag_harness_clear_lines(void);
 /* Whether a line containing needle in conv carries flag. */

@@ -169,6 +169,86 @@ test_invalid_utf8_name(void)
 	wag_emu_free(emu);
 }
 
+static void
+answer(WagHttp *h, const WagVendor *v, const WagCreds *c, const WagGroup *g, WagAction action, const char *phone)
+{
+	const char *ids[] = { phone };
+	WagTestReply r = wag_test_call(h, c->base, v->req_action(c, action, g, ids, 1, NULL));
+
+	g_assert_no_error(r.error);
+	g_assert_true(v->parse_action(action, r.json, NULL));
+	wag_test_reply_clear(&r);
+}
+
+/* The emulator keeps answers to join requests as the vendor does: the
+ * approved one is a participant and, like the declined one, no longer
+ * pending; a phone that never asked gets the documented success and is
+ * not added (neither vendor documents a refusal for it). */
+static void
+test_join_answers(gconstpointer data)
+{
+	const char *vendor = data;
+	gboolean zapi = g_str_equal(vendor, "zapi");
+	const WagVendor *v = zapi ? &wag_vendor_zapi : &wag_vendor_wawp;
+	const char *gid = zapi ? "120363055555555555-group" : GROUP;
+	g_autoptr(WagHttp) h = wag_http_new(5);
+	WagEmu *emu = wag_emu_new(vendor, INST, TOKEN);
+	WagCreds c = { INST, TOKEN, NULL, wag_emu_base(emu) };
+	g_autoptr(WagGroup) g = wag_group_new(gid, NULL);
+
+	wag_emu_add_group(emu, gid, "Bairro");
+	wag_emu_add_participant(emu, gid, OWNER, "superadmin");
+	wag_emu_add_request(emu, gid, "5544911111111");
+	wag_emu_add_request(emu, gid, "5544922222222");
+	answer(h, v, &c, g, WAG_ACTION_APPROVE, "5544911111111");
+	answer(h, v, &c, g, WAG_ACTION_REJECT, "5544922222222");
+	answer(h, v, &c, g, WAG_ACTION_APPROVE, "5544933333333");
+	g_assert_true(wag_emu_has_participant(emu, gid, "5544911111111"));
+	g_assert_false(wag_emu_has_participant(emu, gid, "5544922222222"));
+	g_assert_false(wag_emu_has_participant(emu, gid, "5544933333333"));
+	if (!zapi) {
+		g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func(g_free);
+		WagTestReply r = wag_test_call(h, c.base, v->req_requests(&c, gid));
+		g_assert_no_error(r.error);
+		g_assert_true(v->parse_requests(r.json, pending, NULL));
+		g_assert_cmpuint(pending->len, ==, 0);
+		wag_test_reply_clear(&r);
+	}
+	/* A second approval of the same phone adds nobody twice. */
+	answer(h, v, &c, g, WAG_ACTION_APPROVE, "5544911111111");
+	{
+		g_autoptr(WagGroup) read = wag_group_new(gid, NULL);
+		WagTestReply r = wag_test_call(h, c.base, v->req_group_info(&c, gid));
+		g_assert_no_error(r.error);
+		g_assert_true(v->parse_group_info(r.json, read, NULL));
+		g_assert_cmpuint(g_hash_table_size(read->participants), ==, 2);
+		wag_test_reply_clear(&r);
+	}
+	wag_emu_free(emu);
+}
+
+/* Z-API's whole word on a missing or wrong Client-Token, on any call, comes
+ * with what it means. */
+static void
+test_zapi_client_token(void)
+{
+	g_autoptr(WagHttp) h = wag_http_new(5);
+	WagEmu *emu = wag_emu_new("zapi", INST, TOKEN);
+	WagCreds c = { INST, TOKEN, "wrong-client-token", wag_emu_base(emu) };
+	g_autoptr(WagGroup) g = wag_group_new("120363055555555555-group", NULL);
+	const char *ids[] = { MEMBER };
+	WagTestReply r;
+
+	wag_emu_add_group(emu, g->id, "Bairro");
+	wag_emu_require_client_token(emu, "right-client-token");
+	r = wag_test_call(h, c.base, wag_vendor_zapi.req_action(&c, WAG_ACTION_REMOVE, g, ids, 1, NULL));
+	g_assert_nonnull(r.error);
+	g_assert_nonnull(strstr(r.error->message, "null not allowed"));
+	g_assert_nonnull(strstr(r.error->message, "the account security token (client_token option) is missing or wrong"));
+	wag_test_reply_clear(&r);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -178,5 +258,8 @@ main(int argc, char **argv)
 	g_test_add_func("/core/emulated/green-being-created", test_green_being_created);
 	g_test_add_func("/core/emulated/green-groups-only", test_green_groups_only);
 	g_test_add_func("/core/emulated/invalid-utf8-name", test_invalid_utf8_name);
+	g_test_add_data_func("/core/emulated/zapi/join-answers", "zapi", test_join_answers);
+	g_test_add_func("/core/emulated/zapi/client-token-hint", test_zapi_client_token);
+	g_test_add_data_func("/core/emulated/wawp/join-answers", "wawp", test_join_answers);
 	return g_test_run();
 }

@@ -65,6 +65,22 @@ test_login_failures(gconstpointer data)
 	g_assert_false(r->connected);
 	sv_free(r, FALSE);
 
+	/* Z-API's "null not allowed" is all it says about a missing or wrong
+	 * Client-Token: its words stay and what they mean is said. */
+	if (vc->community) {
+		c = sv_config(emu, vc);
+		c.client_token = "wrong-client-token";
+		wag_emu_require_client_token(emu, FX_CLIENT_TOKEN);
+		r = sv_start(&c, NULL);
+		g_assert_true(sv_wait_line(r, "failed", 3000));
+		g_assert_error(r->failure, WAG_SESSION_ERROR, WAG_SESSION_ERROR_CREDENTIALS);
+		g_assert_nonnull(strstr(r->failure->message, "null not allowed"));
+		g_assert_nonnull(strstr(r->failure->message,
+		                        "the account security token (client_token option) is missing or wrong"));
+		sv_free(r, FALSE);
+		wag_emu_require_client_token(emu, NULL);
+	}
+
 	/* Not linked: only scanning the QR code helps. */
 	c = sv_config(emu, vc);
 	wag_emu_set_state(emu, vc->bad_state);
@@ -203,6 +219,8 @@ test_job_errors(gconstpointer data)
 		wag_session_start_job(r->s, WAG_ACTION_REMOVE, vc->group, one, NULL);
 		g_assert_true(sv_wait_line(r, "rate limited", 3000));
 		g_assert_true(sv_wait_line(r, "Trying again in 1 s", 3000));
+		/* The vendor's words end without a full stop: the retry is a sentence of its own. */
+		g_assert_cmpuint(sv_count(r, "Too Many Requests. Trying again in 1 s."), ==, 1);
 		g_assert_true(sv_wait_line(r, "Removed 1 of 1.", 4000));
 		g_assert_false(wag_emu_has_participant(emu, vc->group, "5544900000004"));
 	}

@@ -7,7 +7,7 @@ so /op typed as channel text is the way, and /invitelink reset asks first.
 
 Prints TAP. Skips (with the reason) only when bitlbee is not installed.
 """
-import json, os, shutil, sys, tempfile, time
+import json, os, shutil, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_common import (BITLBEE, GROUP, Tap, start_bitlbee, start_emu, stop, vendor_requests,  # noqa: E402
@@ -42,7 +42,7 @@ def main():
         if not irc:
             print("Bail out! bitlbee did not answer on its port")
             return 1
-        t = Tap(6)
+        t = Tap(7)
         irc.say("account add wagateway 3C5A9F0E1B2D tok-8d1f2a9e77c4", "Account successfully added")
         for k, v in [("api_base", f"http://127.0.0.1:{emu_port}"), ("client_token", "ctk-55aa09bb31"),
                      ("adds_per_minute", "10")]:
@@ -67,6 +67,12 @@ def main():
                 "IRC INVITE reaches Z-API's add-participant", str(adds))
         t.check("In the group now: 5521900000001." in out and ":_5521900000001!" in out.split("INVITE")[-1],
                 "the added person joins the channel and the outcome is said", out[-400:])
+        # bitlbee sets libpurple's user directory to ConfigDir/purple/NICK (its
+        # purple.c), so the audit log is ConfigDir/purple/NICK/wagateway/audit.log.
+        audit = os.path.join(tmp, "cfg", "purple", "tester", "wagateway", "audit.log")
+        t.check(bool(wait_for(lambda: os.path.exists(audit) and '"action":"add"' in open(audit).read(), 5)),
+                "the audit log is ConfigDir/purple/NICK/wagateway/audit.log",
+                subprocess.run(["find", tmp, "-name", "audit.log"], capture_output=True, text=True).stdout)
 
         # IRC TOPIC -> set_chat_topic -> update-group-name; the new topic is shown.
         irc.send("TOPIC #vizinhos :Vila Nova avisos")

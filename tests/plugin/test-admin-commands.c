@@ -184,6 +184,59 @@ test_link(void)
 	finish(account, emu);
 }
 
+typedef struct {
+	guint joined, left;
+} RosterMoves;
+
+static void
+on_joined(PurpleConversation *conv, const char *name, PurpleConvChatBuddyFlags flags, gboolean new_arrival,
+          RosterMoves *m)
+{
+	m->joined++;
+}
+
+static void
+on_left(PurpleConversation *conv, const char *name, const char *reason, RosterMoves *m)
+{
+	m->left++;
+}
+
+static gboolean
+member_gone(gpointer conv)
+{
+	return !purple_conv_chat_find_user(PURPLE_CONV_CHAT(conv), FX_MEMBER);
+}
+
+/* Every roster change in the chat (after /add, a /refresh) is a difference:
+ * bitlbee turns each chat-buddy join and leave into an IRC JOIN or PART. */
+static void
+test_roster_diff(gconstpointer data)
+{
+	const VendorCase *vc = data;
+	WagEmu *emu = fx_emu(vc);
+	PurpleAccount *account = fx_account(emu, vc, FX_TOKEN, NULL);
+	PurpleConversation *conv = fx_join_group(account, vc, vc->group, 4);
+	RosterMoves m = { 0, 0 };
+	void *handle = purple_conversations_get_handle();
+
+	purple_signal_connect(handle, "chat-buddy-joined", &m, PURPLE_CALLBACK(on_joined), &m);
+	purple_signal_connect(handle, "chat-buddy-left", &m, PURPLE_CALLBACK(on_left), &m);
+	wag_harness_command(conv, "add " NEW1);
+	g_assert_true(wag_harness_wait_line(vc->group, "In the group now: " NEW1 ".", 5000));
+	g_assert_true(wag_harness_wait_users(conv, 5, 3000));
+	/* The vendor changes two people behind our back; the re-read shows those two. */
+	wag_emu_add_participant(emu, vc->group, "5544966666666", "member");
+	wag_emu_remove_participant(emu, vc->group, FX_MEMBER);
+	wag_harness_command(conv, "refresh");
+	g_assert_true(wag_harness_wait(member_gone, conv, 3000));
+	g_assert_true(purple_conv_chat_find_user(PURPLE_CONV_CHAT(conv), "5544966666666"));
+	g_assert_true(purple_conv_chat_find_user(PURPLE_CONV_CHAT(conv), NEW1));
+	g_assert_cmpuint(m.joined, ==, 2); /* NEW1, then 5544966666666 */
+	g_assert_cmpuint(m.left, ==, 1);   /* FX_MEMBER */
+	purple_signals_disconnect_by_handle(&m);
+	finish(account, emu);
+}
+
 /* /help names every new command with its syntax. */
 static void
 test_help(void)
@@ -217,6 +270,7 @@ main(int argc, char **argv)
 		{ "invite-and-topic", test_invite_and_topic },
 		{ "op-deop", test_op_deop },
 		{ "settings-and-invitelink", test_settings_and_link },
+		{ "roster-diff", test_roster_diff },
 	};
 
 	g_test_init(&argc, &argv, NULL);

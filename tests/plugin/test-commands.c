@@ -214,6 +214,20 @@ test_join_requests(gconstpointer data)
 	g_assert_true(wag_emu_has_participant(emu, vc->group, "5544922222222"));
 	g_assert_nonnull(purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), "5544922222222"));
 	g_assert_false(wag_emu_has_participant(emu, vc->group, "5544911111111"));
+	/* The vendor keeps the answers: a re-read still has the approved one,
+	 * and neither is pending any more. */
+	wag_harness_clear_lines();
+	/* Someone new in the vendor's roster shows when the re-read has landed. */
+	wag_emu_add_participant(emu, vc->group, "5544966666666", "member");
+	wag_harness_command(conv, "refresh");
+	g_assert_true(wag_harness_wait_users(conv, 6, 3000));
+	g_assert_nonnull(purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), "5544966666666"));
+	g_assert_nonnull(purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), "5544922222222"));
+	g_assert_null(purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), "5544911111111"));
+	if (vc == &fx_wawp) {
+		wag_harness_command(conv, "requests");
+		g_assert_true(wag_harness_wait_line(vc->group, "No pending join requests", 3000));
+	}
 	finish(account, emu);
 }
 
@@ -234,15 +248,29 @@ test_leave(gconstpointer data)
 	wag_harness_command(conv, "leave");
 	g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
 	g_assert_cmpstr(wag_harness_prompt_text(), ==, "Leave the WhatsApp group Bairro Vila Nova?");
+	/* This UI ("wagtest") is not Pidgin: it would print a mnemonic's
+	 * underscore as Finch does, so the captions come without one. */
+	g_assert_cmpstr(wag_harness_prompt_buttons(), ==, "OK|Cancel");
+	{
+		PurplePluginProtocolInfo *prpl = PURPLE_PLUGIN_PROTOCOL_INFO(purple_find_prpl("prpl-wagateway"));
+		GList *entries = prpl->chat_info(purple_account_get_connection(account));
+		g_assert_cmpstr(((struct proto_chat_entry *) entries->data)->label, ==, "Group or community id:");
+		g_list_free_full(entries, g_free);
+	}
 	g_assert_true(wag_harness_answer("Cancel"));
 	wag_harness_spin(100);
 	g_assert_cmpuint(wag_emu_count(emu, "POST", "eave"), ==, 0);
 
 	wag_harness_command(conv, "leave");
 	g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
+	wag_harness_clear_lines(); /* the roster's summary names us as an admin */
 	g_assert_true(wag_harness_answer("OK"));
 	g_assert_true(wag_harness_wait_line(vc->group, "You left the group.", 3000));
 	g_assert_cmpuint(wag_emu_count(emu, "POST", "eave"), ==, 1);
+	/* One line for one action: no roster line naming us by number, no second notice. */
+	g_assert_null(purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), FX_ME));
+	g_assert_cmpuint(wag_harness_count_lines(vc->group, FX_ME), ==, 0);
+	g_assert_cmpuint(wag_harness_count_lines(vc->group, "no longer a participant"), ==, 0);
 	if (vc == &fx_zapi)
 		g_assert_cmpstr(wag_emu_last(emu, "POST", "leave-group")->body, ==, "{\"groupId\":\"120363019502650977-group\"}");
 	/* Nothing more can be done in a group we left. */

@@ -93,6 +93,7 @@ test_zapi_webhooks(void)
 	post_zapi(rp, "GROUP_PARTICIPANT_REMOVE", "\"" FX_ME "\"", FX_OWNER);
 	g_assert_true(wag_harness_wait_line(vc->group, "no longer a participant", 3000));
 	g_assert_null(purple_conv_chat_cb_find(chat, FX_ME));
+	g_assert_cmpuint(wag_harness_count_lines(vc->group, FX_ME " left the room"), ==, 0); /* said in words, once */
 	wag_harness_command(conv, "kick " FX_OWNER);
 	g_assert_cmpuint(wag_harness_count_lines(vc->group, "no longer a participant of this group; nothing was done"), ==, 1);
 	node = purple_blist_find_chat(account, vc->group);
