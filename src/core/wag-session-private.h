@@ -131,7 +131,7 @@ struct _WagSession {
 
 	/* wag-contacts.c */
 	GHashTable *contact_names; /* canonical id -> name (vendors whose rosters have none), or NULL */
-	guint contacts_timer;     /* the contacts read waits for the listing's rate limit */
+	gboolean contacts_asked;  /* read once per login, paced with the listing */
 };
 
 /* wag-pacer.c: every vendor call of the session (takes req). op's calls are
