@@ -210,6 +210,22 @@ mentions(const WagMessage *m, const char *me)
 	return FALSE;
 }
 
+/* A sender's WhatsApp name is also the participant's while the roster has
+ * none (vendors without names in rosters): the chat's user list, /kick NAME
+ * and the messages' senders then name people alike. */
+static void
+name_participant(WagSession *s, const char *group, const char *who)
+{
+	WagGroup *g = wag_model_lookup(s->model, group);
+	WagParticipant *p = g ? g_hash_table_lookup(g->participants, who) : NULL;
+
+	if (!p || p->name)
+		return;
+	p->name = g_strdup(g_hash_table_lookup(s->names, who));
+	if (g->roster_loaded)
+		s->view->roster_loaded(s->ui, group, NULL);
+}
+
 void
 wag_messages_receive(WagSession *s, const WagEvent *e)
 {
@@ -240,6 +256,7 @@ wag_messages_receive(WagSession *s, const WagEvent *e)
 		if (g_hash_table_size(s->names) >= NAMES_MAX)
 			g_hash_table_remove_all(s->names);
 		g_hash_table_replace(s->names, g_strdup(m->from), wag_message_clean_text(m->from_name, 64));
+		name_participant(s, e->group, m->from);
 	}
 	mentions_me = s->me && !m->from_me && mentions(m, s->me);
 	if (s->view->message)

@@ -313,6 +313,54 @@ test_requests_history(void)
 	wag_emu_free(emu);
 }
 
+/* Vendors whose rosters carry no names: a sender's WhatsApp name becomes
+ * the participant's, so that the chat's user list and /kick NAME know the
+ * person the messages named; a roster's own name is never replaced. */
+static void
+test_sender_names_the_participant(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	WagSessionConfig c = sv_config(emu, vc);
+	SvRec *r;
+	WagGroup *g;
+	WagParticipant *p;
+	g_autofree char *error = NULL;
+	g_autofree char *targets = NULL;
+
+	c.messages = "both";
+	r = sv_start(&c, NULL);
+	g_assert_true(sv_wait_listed(r, 5000));
+	g_assert_true(sv_open(r, vc->group, 3000));
+	g = wag_model_lookup(wag_session_get_model(r->s), vc->group);
+	p = g_hash_table_lookup(g->participants, FX_MEMBER2);
+	g_assert_nonnull(p);
+	g_assert_null(p->name);
+	((WagParticipant *) g_hash_table_lookup(g->participants, FX_MEMBER))->name = g_strdup("Ana do roster");
+	for (guint i = 0; i < 2; i++) {
+		WagEvent *e = wag_event_new(WAG_EVENT_MESSAGE, vc->group);
+		e->message = wag_message_new(WAG_MSG_TEXT);
+		e->message->message_id = g_strdup_printf("M%u", i);
+		e->message->from = g_strdup(i ? FX_MEMBER : FX_MEMBER2);
+		e->message->from_name = g_strdup(i ? "Ana" : "Bruno Lima");
+		e->message->text = g_strdup("oi");
+		wag_session_push_event(r->s, e);
+	}
+	sv_clear(r);
+	g_assert_true(sv_wait_line(r, " " FX_MEMBER " @", 3000)); /* the second message was shown */
+	g_assert_cmpstr(p->name, ==, "Bruno Lima");
+	g_assert_cmpstr(((WagParticipant *) g_hash_table_lookup(g->participants, FX_MEMBER))->name, ==, "Ana do roster");
+	{
+		g_autofree char *shown = g_strdup_printf("roster %s", vc->group);
+		g_assert_cmpuint(sv_count(r, shown), ==, 1); /* the user list learns the name */
+	}
+	targets = wag_names_rewrite_targets(g, "Bruno Lima --purge spam", &error);
+	g_assert_null(error);
+	g_assert_cmpstr(targets, ==, FX_MEMBER2 " --purge spam");
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -320,6 +368,7 @@ main(int argc, char **argv)
 	g_test_add_func("/users/api-base-404-is-a-settings-error", test_api_base_404);
 	g_test_add_func("/users/api-base-without-scheme", test_api_base_scheme);
 	g_test_add_func("/users/resolve-titles-and-names", test_resolve);
+	g_test_add_func("/users/sender-names-the-participant", test_sender_names_the_participant);
 	g_test_add_func("/users/relay-state-said-on-change", test_relay_state_changes);
 	g_test_add_func("/users/requests-asked-once-answers-remembered", test_requests_queue);
 	g_test_add_func("/users/requests-many-become-one-line", test_requests_summary);
