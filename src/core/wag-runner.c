@@ -56,9 +56,11 @@ audit(WagSession *s, const WagJob *job, const char *const *ids, guint n, const c
 	wag_runner_audit(s, job->group, wag_vendor_action_name(job->action), ids, n, job->reason, result, error);
 }
 
-void
-wag_runner_audit(WagSession *s, const char *group, const char *action, const char *const *ids, guint n,
-                 const char *reason, const char *result, const GError *error)
+/* One writer for every line of the audit log, whatever the action, so
+ * that every line has the same members. message_id: a deleted message's. */
+static void
+audit_line(WagSession *s, const char *group, const char *action, const char *const *ids, guint n,
+           const char *reason, const char *message_id, const char *result, const GError *error)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -87,6 +89,10 @@ wag_runner_audit(WagSession *s, const char *group, const char *action, const cha
 		json_builder_add_string_value(b, reason);
 	else
 		json_builder_add_null_value(b);
+	if (message_id) {
+		json_builder_set_member_name(b, "message_id");
+		json_builder_add_string_value(b, message_id);
+	}
 	json_builder_set_member_name(b, "result");
 	json_builder_add_string_value(b, result ? result : error ? "error" : "ok");
 	if (error) {
@@ -98,6 +104,22 @@ wag_runner_audit(WagSession *s, const char *group, const char *action, const cha
 	root = json_builder_get_root(b);
 	line = json_to_string(root, FALSE);
 	wag_store_append(s->audit_path, line);
+}
+
+void
+wag_runner_audit(WagSession *s, const char *group, const char *action, const char *const *ids, guint n,
+                 const char *reason, const char *result, const GError *error)
+{
+	audit_line(s, group, action, ids, n, reason, NULL, result, error);
+}
+
+void
+wag_runner_audit_delete(WagSession *s, const char *group, const char *from, const char *message_id,
+                        const GError *error)
+{
+	const char *targets[] = { from ? from : "" };
+
+	audit_line(s, group, "delete-message", targets, 1, NULL, message_id, NULL, error);
 }
 
 static char *

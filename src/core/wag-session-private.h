@@ -184,6 +184,9 @@ void wag_runner_stop(WagSession *s);
 /* result: NULL = "error" when error is set, else "ok". */
 void wag_runner_audit(WagSession *s, const char *group, const char *action, const char *const *ids, guint n,
                       const char *reason, const char *result, const GError *error);
+/* The line of one message deleted for everyone (wag-messages.c). */
+void wag_runner_audit_delete(WagSession *s, const char *group, const char *from, const char *message_id,
+                             const GError *error);
 /* A roster the runner may wait for was read (or could not be): a WagRosterFunc. */
 void wag_runner_roster_ready(WagSession *s, const char *group, gboolean loaded);
 
