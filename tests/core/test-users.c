@@ -361,6 +361,47 @@ test_sender_names_the_participant(void)
 	wag_emu_free(emu);
 }
 
+static void
+push_at(SvRec *r, WagEventKind kind, const char *group, gint64 at, const char *what)
+{
+	WagEvent *e = wag_event_new(kind, group);
+	e->at = at;
+	g_ptr_array_add(e->participants, g_strdup(what));
+	wag_session_push_event(r->s, e);
+}
+
+/* Webhooks arrive out of order: an older subject or setting arriving after
+ * a newer one does not undo it; a newer one still applies. */
+static void
+test_late_group_changes(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	WagSessionConfig c = sv_config(emu, vc);
+	SvRec *r = sv_start(&c, NULL);
+	WagGroup *g;
+
+	g_assert_true(sv_wait_listed(r, 5000));
+	g_assert_true(sv_open(r, vc->group, 3000));
+	push_at(r, WAG_EVENT_SUBJECT_CHANGED, vc->group, 2000, "Newer");
+	push_at(r, WAG_EVENT_SUBJECT_CHANGED, vc->group, 1000, "Older");
+	push_at(r, WAG_EVENT_SETTINGS_CHANGED, vc->group, 2000, "announce=on");
+	push_at(r, WAG_EVENT_SETTINGS_CHANGED, vc->group, 1000, "announce=off");
+	push_at(r, WAG_EVENT_SETTINGS_CHANGED, vc->group, 1500, "locked=on"); /* another setting: its own time */
+	push_at(r, WAG_EVENT_PROMOTED, vc->group, 2000, FX_MEMBER); /* a marker: applied last */
+	g_assert_true(sv_wait_line(r, "membership participant_promoted", 3000));
+	g = wag_model_lookup(wag_session_get_model(r->s), vc->group);
+	g_assert_cmpstr(g->subject, ==, "Newer");
+	g_assert_cmpint(g->settings[WAG_SETTING_ANNOUNCE], ==, 1);
+	g_assert_cmpint(g->settings[WAG_SETTING_LOCKED], ==, 1);
+	push_at(r, WAG_EVENT_SUBJECT_CHANGED, vc->group, 3000, "Newest");
+	push_at(r, WAG_EVENT_DEMOTED, vc->group, 3000, FX_MEMBER);
+	g_assert_true(sv_wait_line(r, "membership participant_demoted", 3000));
+	g_assert_cmpstr(g->subject, ==, "Newest");
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -369,6 +410,7 @@ main(int argc, char **argv)
 	g_test_add_func("/users/api-base-without-scheme", test_api_base_scheme);
 	g_test_add_func("/users/resolve-titles-and-names", test_resolve);
 	g_test_add_func("/users/sender-names-the-participant", test_sender_names_the_participant);
+	g_test_add_func("/users/late-subject-or-setting-does-not-undo", test_late_group_changes);
 	g_test_add_func("/users/relay-state-said-on-change", test_relay_state_changes);
 	g_test_add_func("/users/requests-asked-once-answers-remembered", test_requests_queue);
 	g_test_add_func("/users/requests-many-become-one-line", test_requests_summary);
