@@ -180,7 +180,7 @@ void wag_runner_init(WagSession *s);
 void wag_runner_start(WagSession *s, WagAction action, const char *group, GPtrArray *ids, const char *reason);
 void wag_runner_resume(WagSession *s);
 void wag_runner_stop(WagSession *s);
-/* One line of the audit log (a job's call, or a single admin call). */
+/* wag-audit.c: one line of the audit log (a job's call, or a single admin call). */
 /* result: NULL = "error" when error is set, else "ok". */
 void wag_runner_audit(WagSession *s, const char *group, const char *action, const char *const *ids, guint n,
                       const char *reason, const char *result, const GError *error);
