@@ -63,8 +63,10 @@ char *wag_session_propose_leave(WagSession *s, const char *group);
 
 typedef void (*WagRequestsFunc)(WagSession *s, const char *group, const GError *error, gpointer data);
 /* Reads group's pending join requests into the model (g->pending) and
- * calls done; never after wag_session_free(). */
-void wag_session_list_requests(WagSession *s, const char *group, WagRequestsFunc done, gpointer data);
+ * calls done; never after wag_session_free(). destroy (may be NULL) frees
+ * data once done ran, or when the session is freed before the answer. */
+void wag_session_list_requests(WagSession *s, const char *group, WagRequestsFunc done, gpointer data,
+                               GDestroyNotify destroy);
 
 /* Applies an event as if it came from live sync (tests, benchmarks, and
  * front ends that receive events some other way). Takes e. */

@@ -153,6 +153,12 @@ requests_listed(WagSession *s, const char *group, const GError *error, gpointer 
 	g_error("a requests listing answered after wag_session_free()");
 }
 
+static void
+count_drop(gpointer data)
+{
+	(*(guint *) data)++;
+}
+
 /* Join requests queued to be asked at the next idle, one still in the
  * live queue. */
 static void
@@ -161,6 +167,7 @@ test_requests(void)
 	const VendorCase *vc = &fx_zapi;
 	WagEmu *emu = fx_emu(vc);
 	SvRec *r = login(emu, vc);
+	guint dropped = 0;
 
 	g_assert_true(sv_open(r, vc->group, 3000));
 	for (int i = 0; i < 3; i++) {
@@ -174,9 +181,10 @@ test_requests(void)
 	emu = fx_emu(&fx_wawp);
 	r = login(emu, &fx_wawp);
 	wag_emu_hang(emu, "join-requests");
-	wag_session_list_requests(r->s, fx_wawp.group, requests_listed, NULL);
+	wag_session_list_requests(r->s, fx_wawp.group, requests_listed, &dropped, count_drop);
 	g_assert_true(wait_request(emu, "GET", "join-requests", 1));
 	free_and_drain(r);
+	g_assert_cmpuint(dropped, ==, 1); /* the front end's data is given back, once */
 	wag_emu_free(emu);
 }
 
