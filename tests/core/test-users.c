@@ -402,6 +402,84 @@ test_late_group_changes(void)
 	wag_emu_free(emu);
 }
 
+typedef struct {
+	SvRec *r;
+	const char *group, *who;
+} NameWait;
+
+static gboolean
+has_name(gpointer data)
+{
+	NameWait *w = data;
+	WagGroup *g = wag_model_lookup(wag_session_get_model(w->r->s), w->group);
+	WagParticipant *p = g ? g_hash_table_lookup(g->participants, w->who) : NULL;
+	return p && p->name;
+}
+
+/* Green API's polled rosters: someone who comes back in takes the name its
+ * contacts give, as in a roster read. */
+static void
+test_polled_names(void)
+{
+	const VendorCase *vc = &fx_green;
+	WagEmu *emu = fx_emu(vc);
+	WagSessionConfig c = sv_config(emu, vc);
+	NameWait w = { NULL, vc->group, "5544955555555" };
+	g_autofree char *added = g_strdup_printf("membership participant_added %s: 5544955555555", vc->group);
+	g_autofree char *left = g_strdup_printf("membership participant_left %s: 5544955555555", vc->group);
+	WagParticipant *p;
+
+	wag_emu_add_participant(emu, vc->group, "5544955555555", "member");
+	wag_emu_set_name(emu, vc->group, "5544955555555", "Nova Pessoa");
+	c.poll_seconds = 1;
+	w.r = sv_start(&c, NULL);
+	g_assert_true(sv_wait_listed(w.r, 5000));
+	g_assert_true(sv_open(w.r, vc->group, 3000));
+	g_assert_true(sv_wait(has_name, &w, 5000)); /* the contacts were read */
+	wag_emu_remove_participant(emu, vc->group, "5544955555555");
+	g_assert_true(sv_wait_line(w.r, left, 5000));
+	wag_emu_add_participant(emu, vc->group, "5544955555555", "member");
+	g_assert_true(sv_wait_line(w.r, added, 5000));
+	p = g_hash_table_lookup(wag_model_lookup(wag_session_get_model(w.r->s), vc->group)->participants, "5544955555555");
+	g_assert_nonnull(p);
+	g_assert_cmpstr(p->name, ==, "Nova Pessoa");
+	sv_free(w.r, FALSE);
+	wag_emu_free(emu);
+}
+
+static gboolean
+has_member(gpointer data)
+{
+	NameWait *w = data;
+	WagGroup *g = wag_model_lookup(wag_session_get_model(w->r->s), w->group);
+	return g && g->roster_loaded && g_hash_table_contains(g->participants, w->who);
+}
+
+/* A community's members are its announcement group's: their names too. */
+static void
+test_community_names(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	WagSessionConfig c = sv_config(emu, vc);
+	SvRec *r;
+	WagParticipant *p;
+
+	wag_emu_set_name(emu, vc->announce, "5521900000001", "Dona Rosa");
+	r = sv_start(&c, NULL);
+	g_assert_true(sv_wait_listed(r, 5000));
+	g_assert_true(sv_open(r, vc->community, 3000));
+	{
+		NameWait w = { r, vc->community, FX_ME };
+		g_assert_true(sv_wait(has_member, &w, 3000)); /* the announcement group was read */
+	}
+	p = g_hash_table_lookup(wag_model_lookup(wag_session_get_model(r->s), vc->community)->participants, "5521900000001");
+	g_assert_nonnull(p);
+	g_assert_cmpstr(p->name, ==, "Dona Rosa");
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -411,6 +489,8 @@ main(int argc, char **argv)
 	g_test_add_func("/users/resolve-titles-and-names", test_resolve);
 	g_test_add_func("/users/sender-names-the-participant", test_sender_names_the_participant);
 	g_test_add_func("/users/late-subject-or-setting-does-not-undo", test_late_group_changes);
+	g_test_add_func("/users/greenapi/polled-roster-keeps-contact-names", test_polled_names);
+	g_test_add_func("/users/zapi/community-members-keep-names", test_community_names);
 	g_test_add_func("/users/relay-state-said-on-change", test_relay_state_changes);
 	g_test_add_func("/users/requests-asked-once-answers-remembered", test_requests_queue);
 	g_test_add_func("/users/requests-many-become-one-line", test_requests_summary);
