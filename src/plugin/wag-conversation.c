@@ -94,15 +94,5 @@ char *
 wag_conversation_alias(PurpleConnection *gc, int id, const char *who)
 {
 	WagConn *conn = wag_conn(gc);
-	const char *group = conn ? wag_chat_group_of(conn, id) : NULL;
-	WagGroup *g = group ? wag_model_lookup(wag_session_get_model(conn->session), group) : NULL;
-	WagParticipant *p = g && who ? g_hash_table_lookup(g->participants, who) : NULL;
-
-	if (!conn)
-		return NULL;
-	/* The name the chat's user list shows (the roster's, or the contacts'),
-	 * else the one the person's messages carry. */
-	if (p && p->name && *p->name)
-		return g_strdup(p->name);
-	return g_strdup(wag_session_get_name(conn->session, who));
+	return conn ? g_strdup(wag_session_get_name(conn->session, who)) : NULL;
 }
