@@ -92,7 +92,8 @@ const char *wag_session_me_in(WagSession *s, const char *group);
 char *wag_session_check_edit(WagSession *s, const char *group, const WagEdit *edit);
 /* Makes the change after the same checks; the result goes to
  * view->group_notice; a success updates the model (and, for the subject,
- * calls view->roster_loaded so the topic follows). */
+ * calls view->group_info_changed so the topic follows, and
+ * view->groups_changed for the buddy list). */
 void wag_session_edit(WagSession *s, const char *group, const WagEdit *edit);
 /* The same for showing (reset FALSE) or revoking and showing anew (reset
  * TRUE) group's invite link: the link goes to view->group_notice. */
