@@ -2,11 +2,21 @@
  * command's success, a relayed webhook, a poll diff): the event goes into
  * the model, then the front end mirrors it through the view. */
 #include "wag-session-private.h"
+#include <string.h>
 
-/* "group\nperson": the key of the newest vendor time seen for a person. */
+/* "group\nperson": the key of the newest vendor time seen for a person.
+ * A subject or a setting is news about the group itself: its key is what
+ * changed ("\x01subject", "\x01announce"), not the new value, so that an
+ * older change arriving late does not undo a newer one. */
 static char *
 newest_key(const WagEvent *e, const char *who)
 {
+	const char *eq;
+
+	if (e->kind == WAG_EVENT_SUBJECT_CHANGED)
+		return g_strconcat(e->group, "\n\x01subject", NULL);
+	if (e->kind == WAG_EVENT_SETTINGS_CHANGED && (eq = strchr(who, '=')))
+		return g_strdup_printf("%s\n\x01%.*s", e->group, (int) (eq - who), who);
 	return g_strconcat(e->group, "\n", who, NULL);
 }
 

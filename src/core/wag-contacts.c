@@ -46,32 +46,21 @@ on_contacts(WagReply *reply, gpointer data)
 			s->view->roster_loaded(s->ui, g->id, NULL);
 }
 
-static gboolean
-read_contacts(gpointer data)
-{
-	WagSession *s = data;
-
-	s->contacts_timer = 0;
-	wag_session_call(s, s->vendor->req_contacts(&s->creds), on_contacts, s, NULL);
-	return G_SOURCE_REMOVE;
-}
-
-/* After the listing: Green API's listing is the same method (GetContacts),
- * which it allows once a second per instance; a second call at once would
- * be refused (429). */
+/* After the listing. Green API's listing is the same method (GetContacts),
+ * which it allows once a second per instance: the read is paced as one of
+ * the listing's calls (WAG_OP_GROUPS), so that neither it nor a listing
+ * asked again after it is refused (429). */
 void
 wag_contacts_start(WagSession *s)
 {
-	if (s->vendor->req_contacts && s->vendor->parse_contacts && !s->contacts_timer && !s->contact_names)
-		s->contacts_timer = g_timeout_add(wag_vendor_min_spacing_ms(s->vendor, WAG_OP_GROUPS) + 100,
-		                                  read_contacts, s);
+	if (!s->vendor->req_contacts || !s->vendor->parse_contacts || s->contacts_asked || s->contact_names)
+		return;
+	s->contacts_asked = TRUE;
+	wag_session_call_op(s, WAG_OP_GROUPS, s->vendor->req_contacts(&s->creds), on_contacts, s, NULL);
 }
 
 void
 wag_contacts_stop(WagSession *s)
 {
-	if (s->contacts_timer)
-		g_source_remove(s->contacts_timer);
-	s->contacts_timer = 0;
 	g_clear_pointer(&s->contact_names, g_hash_table_unref);
 }

@@ -355,8 +355,9 @@ on_group_info(WagReply *reply, gpointer data)
 		roster_failed(step, reply->error ? reply->error : err);
 		return;
 	}
+	wag_contacts_fill(s, g);
 	if (g_strcmp0(step->group, step->reading) != 0) {
-		/* A community's members are those of its announcement group. */
+		/* A community's members are those of its announcement group, with their names. */
 		WagGroup *c = wag_listing_group(s, step->group);
 		GHashTableIter it;
 		gpointer v;
@@ -365,13 +366,14 @@ on_group_info(WagReply *reply, gpointer data)
 		g_hash_table_iter_init(&it, g->participants);
 		while (g_hash_table_iter_next(&it, NULL, &v)) {
 			WagParticipant *p = v;
-			wag_group_add_participant(c, p->id, p->role);
+			WagParticipant *copy = wag_group_add_participant(c, p->id, p->role);
+			if (p->name && !copy->name)
+				copy->name = g_strdup(p->name);
 		}
 		g_free(c->owner);
 		c->owner = g_strdup(g->owner);
 		c->roster_loaded = TRUE;
 	}
-	wag_contacts_fill(s, g);
 	s->view->roster_loaded(s->ui, step->group, NULL);
 	roster_done(step, TRUE);
 }

@@ -6,7 +6,6 @@
 #include "wag-messaging.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
-#include "wag-store.h"
 #include <string.h>
 
 /* Per chat, what /delete can reach while the session runs. */
@@ -210,6 +209,22 @@ mentions(const WagMessage *m, const char *me)
 	return FALSE;
 }
 
+/* A sender's WhatsApp name is also the participant's while the roster has
+ * none (vendors without names in rosters): the chat's user list, /kick NAME
+ * and the messages' senders then name people alike. */
+static void
+name_participant(WagSession *s, const char *group, const char *who)
+{
+	WagGroup *g = wag_model_lookup(s->model, group);
+	WagParticipant *p = g ? g_hash_table_lookup(g->participants, who) : NULL;
+
+	if (!p || p->name)
+		return;
+	p->name = g_strdup(g_hash_table_lookup(s->names, who));
+	if (g->roster_loaded)
+		s->view->roster_loaded(s->ui, group, NULL);
+}
+
 void
 wag_messages_receive(WagSession *s, const WagEvent *e)
 {
@@ -240,6 +255,7 @@ wag_messages_receive(WagSession *s, const WagEvent *e)
 		if (g_hash_table_size(s->names) >= NAMES_MAX)
 			g_hash_table_remove_all(s->names);
 		g_hash_table_replace(s->names, g_strdup(m->from), wag_message_clean_text(m->from_name, 64));
+		name_participant(s, e->group, m->from);
 	}
 	mentions_me = s->me && !m->from_me && mentions(m, s->me);
 	if (s->view->message)
@@ -251,45 +267,6 @@ wag_messages_receive(WagSession *s, const WagEvent *e)
 static void pump(WagSession *s);
 
 static void
-audit_delete(WagSession *s, const Outgoing *o, const GError *error)
-{
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-	g_autofree char *when = g_date_time_format_iso8601(now);
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree char *line = NULL;
-
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "time");
-	json_builder_add_string_value(b, when);
-	json_builder_set_member_name(b, "account");
-	json_builder_add_string_value(b, s->instance);
-	json_builder_set_member_name(b, "vendor");
-	json_builder_add_string_value(b, s->vendor->id);
-	json_builder_set_member_name(b, "group");
-	json_builder_add_string_value(b, o->group);
-	json_builder_set_member_name(b, "action");
-	json_builder_add_string_value(b, "delete-message");
-	json_builder_set_member_name(b, "targets");
-	json_builder_begin_array(b);
-	json_builder_add_string_value(b, o->from ? o->from : "");
-	json_builder_end_array(b);
-	json_builder_set_member_name(b, "message_id");
-	json_builder_add_string_value(b, o->message_id);
-	json_builder_set_member_name(b, "result");
-	json_builder_add_string_value(b, error ? "error" : "ok");
-	if (error) {
-		g_autofree char *safe = wag_http_redact(s->http, error->message);
-		json_builder_set_member_name(b, "error");
-		json_builder_add_string_value(b, safe);
-	}
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	line = json_to_string(root, FALSE);
-	wag_store_append(s->audit_path, line);
-}
-
-static void
 delete_done(WagSession *s, Outgoing *o, const GError *error)
 {
 	DeleteBatch *b = o->batch;
@@ -297,7 +274,7 @@ delete_done(WagSession *s, Outgoing *o, const GError *error)
 	Seen *x = g_hash_table_lookup(h->ids, o->message_id);
 	g_autofree char *summary = NULL;
 
-	audit_delete(s, o, error);
+	wag_runner_audit_delete(s, o->group, o->from, o->message_id, error);
 	if (error) {
 		g_autofree char *safe = wag_http_redact(s->http, error->message);
 		if (b->errors->len < 1024)

@@ -131,7 +131,7 @@ struct _WagSession {
 
 	/* wag-contacts.c */
 	GHashTable *contact_names; /* canonical id -> name (vendors whose rosters have none), or NULL */
-	guint contacts_timer;     /* the contacts read waits for the listing's rate limit */
+	gboolean contacts_asked;  /* read once per login, paced with the listing */
 };
 
 /* wag-pacer.c: every vendor call of the session (takes req). op's calls are
@@ -180,10 +180,13 @@ void wag_runner_init(WagSession *s);
 void wag_runner_start(WagSession *s, WagAction action, const char *group, GPtrArray *ids, const char *reason);
 void wag_runner_resume(WagSession *s);
 void wag_runner_stop(WagSession *s);
-/* One line of the audit log (a job's call, or a single admin call). */
+/* wag-audit.c: one line of the audit log (a job's call, or a single admin call). */
 /* result: NULL = "error" when error is set, else "ok". */
 void wag_runner_audit(WagSession *s, const char *group, const char *action, const char *const *ids, guint n,
                       const char *reason, const char *result, const GError *error);
+/* The line of one message deleted for everyone (wag-messages.c). */
+void wag_runner_audit_delete(WagSession *s, const char *group, const char *from, const char *message_id,
+                             const GError *error);
 /* A roster the runner may wait for was read (or could not be): a WagRosterFunc. */
 void wag_runner_roster_ready(WagSession *s, const char *group, gboolean loaded);
 

@@ -457,12 +457,16 @@ typedef struct {
 	char *group;
 	WagRequestsFunc done;
 	gpointer data;
+	GDestroyNotify destroy;
 } RequestsCtx;
 
 static void
 requests_ctx_free(gpointer data)
 {
 	RequestsCtx *r = data;
+	/* After done, or instead of it when the session was freed first. */
+	if (r->destroy)
+		r->destroy(r->data);
 	g_free(r->group);
 	g_free(r);
 }
@@ -490,13 +494,16 @@ on_requests(WagReply *reply, gpointer data)
 }
 
 void
-wag_session_list_requests(WagSession *s, const char *group, WagRequestsFunc done, gpointer data)
+wag_session_list_requests(WagSession *s, const char *group, WagRequestsFunc done, gpointer data,
+                          GDestroyNotify destroy)
 {
 	RequestsCtx *r;
 	g_autoptr(GError) shown = NULL;
 
 	if (!group_ok(s, group, &shown)) {
 		done(s, group, shown, data);
+		if (destroy)
+			destroy(data);
 		return;
 	}
 	r = g_new0(RequestsCtx, 1);
@@ -504,6 +511,7 @@ wag_session_list_requests(WagSession *s, const char *group, WagRequestsFunc done
 	r->group = g_strdup(group);
 	r->done = done;
 	r->data = data;
+	r->destroy = destroy;
 	wag_listing_group(s, group);
 	wag_session_call_op(s, WAG_OP_REQUESTS, s->vendor->req_requests(&s->creds, group), on_requests, r, requests_ctx_free);
 }

@@ -63,8 +63,10 @@ char *wag_session_propose_leave(WagSession *s, const char *group);
 
 typedef void (*WagRequestsFunc)(WagSession *s, const char *group, const GError *error, gpointer data);
 /* Reads group's pending join requests into the model (g->pending) and
- * calls done; never after wag_session_free(). */
-void wag_session_list_requests(WagSession *s, const char *group, WagRequestsFunc done, gpointer data);
+ * calls done; never after wag_session_free(). destroy (may be NULL) frees
+ * data once done ran, or when the session is freed before the answer. */
+void wag_session_list_requests(WagSession *s, const char *group, WagRequestsFunc done, gpointer data,
+                               GDestroyNotify destroy);
 
 /* Applies an event as if it came from live sync (tests, benchmarks, and
  * front ends that receive events some other way). Takes e. */
@@ -90,7 +92,8 @@ const char *wag_session_me_in(WagSession *s, const char *group);
 char *wag_session_check_edit(WagSession *s, const char *group, const WagEdit *edit);
 /* Makes the change after the same checks; the result goes to
  * view->group_notice; a success updates the model (and, for the subject,
- * calls view->roster_loaded so the topic follows). */
+ * calls view->group_info_changed so the topic follows, and
+ * view->groups_changed for the buddy list). */
 void wag_session_edit(WagSession *s, const char *group, const WagEdit *edit);
 /* The same for showing (reset FALSE) or revoking and showing anew (reset
  * TRUE) group's invite link: the link goes to view->group_notice. */

@@ -211,6 +211,7 @@ on_polled(WagReply *reply, gpointer data)
 		return;
 	}
 	if (!old || !old->roster_loaded) {
+		wag_contacts_fill(s, now);
 		wag_model_take(s->model, g_steal_pointer(&now));
 		s->view->roster_loaded(s->ui, pc->group, NULL);
 		return;
@@ -232,6 +233,10 @@ on_polled(WagReply *reply, gpointer data)
 			add_event(events, WAG_EVENT_LEFT, pc->group, ((WagParticipant *) v)->id);
 	for (guint i = 0; i < events->len; i++)
 		wag_apply(s, events->pdata[i], FALSE);
+	/* Who came in has no name from the diff: the contacts' (Green API's
+	 * rosters carry none), as in a roster read. */
+	if (events->len && (old = wag_model_lookup(s->model, pc->group)) && wag_contacts_fill(s, old))
+		s->view->roster_loaded(s->ui, pc->group, NULL);
 }
 
 static gboolean

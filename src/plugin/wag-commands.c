@@ -197,7 +197,6 @@ on_queue_read(WagSession *s, const char *group, const GError *error, gpointer da
 		wag_chat_write(conv, error->message, TRUE);
 	else if (conv)
 		decide_now(d->conn, conv, group, d->action, d->ids, d->invalid, TRUE);
-	decision_free(d);
 }
 
 static void
@@ -225,7 +224,7 @@ decide(Ctx *c, WagAction action)
 		d->action = action;
 		d->ids = g_steal_pointer(&ids);
 		d->invalid = g_steal_pointer(&invalid);
-		wag_session_list_requests(c->s, c->group, on_queue_read, d);
+		wag_session_list_requests(c->s, c->group, on_queue_read, d, (GDestroyNotify) decision_free);
 		return;
 	}
 	decide_now(c->conn, c->conv, c->group, action, ids, invalid, wag_session_is_live(c->s));
@@ -290,7 +289,7 @@ cmd_requests(Ctx *c)
 	else if (!v->lists_requests)
 		show_pending(c->conv, c->g, v, TRUE);
 	else
-		wag_session_list_requests(c->s, c->group, on_requests, c->conn);
+		wag_session_list_requests(c->s, c->group, on_requests, c->conn, NULL);
 }
 
 static void

@@ -543,6 +543,8 @@ test_delete(gconstpointer data)
 	g_assert_true(g_file_get_contents(audit_path, &audit, NULL, NULL));
 	g_assert_nonnull(strstr(audit, "\"action\":\"delete-message\""));
 	g_assert_nonnull(strstr(audit, "\"message_id\":\"S3\""));
+	/* The members of every audit line (one writer for all actions). */
+	g_assert_nonnull(strstr(audit, "\"targets\":[\"" FX_MEMBER "\"],\"reason\":null,\"message_id\":\"S3\""));
 	g_assert_nonnull(strstr(audit, "\"result\":\"error\""));
 	sv_free(r, FALSE);
 	wag_emu_free(emu);

@@ -457,7 +457,7 @@ test_list_requests(gconstpointer data)
 	wag_emu_add_request(emu, vc->group, "5544911111111");
 	wag_emu_add_request(emu, vc->group, "5544922222222");
 	r = login(emu, vc);
-	wag_session_list_requests(r->s, vc->group, requests_done, &done);
+	wag_session_list_requests(r->s, vc->group, requests_done, &done, NULL);
 	g_assert_true(sv_wait(flag_set, &done, 3000));
 	g_assert_cmpint(done, ==, 1);
 	g = wag_model_lookup(wag_session_get_model(r->s), vc->group);

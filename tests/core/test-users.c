@@ -313,6 +313,173 @@ test_requests_history(void)
 	wag_emu_free(emu);
 }
 
+/* Vendors whose rosters carry no names: a sender's WhatsApp name becomes
+ * the participant's, so that the chat's user list and /kick NAME know the
+ * person the messages named; a roster's own name is never replaced. */
+static void
+test_sender_names_the_participant(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	WagSessionConfig c = sv_config(emu, vc);
+	SvRec *r;
+	WagGroup *g;
+	WagParticipant *p;
+	g_autofree char *error = NULL;
+	g_autofree char *targets = NULL;
+
+	c.messages = "both";
+	r = sv_start(&c, NULL);
+	g_assert_true(sv_wait_listed(r, 5000));
+	g_assert_true(sv_open(r, vc->group, 3000));
+	g = wag_model_lookup(wag_session_get_model(r->s), vc->group);
+	p = g_hash_table_lookup(g->participants, FX_MEMBER2);
+	g_assert_nonnull(p);
+	g_assert_null(p->name);
+	((WagParticipant *) g_hash_table_lookup(g->participants, FX_MEMBER))->name = g_strdup("Ana do roster");
+	for (guint i = 0; i < 2; i++) {
+		WagEvent *e = wag_event_new(WAG_EVENT_MESSAGE, vc->group);
+		e->message = wag_message_new(WAG_MSG_TEXT);
+		e->message->message_id = g_strdup_printf("M%u", i);
+		e->message->from = g_strdup(i ? FX_MEMBER : FX_MEMBER2);
+		e->message->from_name = g_strdup(i ? "Ana" : "Bruno Lima");
+		e->message->text = g_strdup("oi");
+		wag_session_push_event(r->s, e);
+	}
+	sv_clear(r);
+	g_assert_true(sv_wait_line(r, " " FX_MEMBER " @", 3000)); /* the second message was shown */
+	g_assert_cmpstr(p->name, ==, "Bruno Lima");
+	g_assert_cmpstr(((WagParticipant *) g_hash_table_lookup(g->participants, FX_MEMBER))->name, ==, "Ana do roster");
+	{
+		g_autofree char *shown = g_strdup_printf("roster %s", vc->group);
+		g_assert_cmpuint(sv_count(r, shown), ==, 1); /* the user list learns the name */
+	}
+	targets = wag_names_rewrite_targets(g, "Bruno Lima --purge spam", &error);
+	g_assert_null(error);
+	g_assert_cmpstr(targets, ==, FX_MEMBER2 " --purge spam");
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
+static void
+push_at(SvRec *r, WagEventKind kind, const char *group, gint64 at, const char *what)
+{
+	WagEvent *e = wag_event_new(kind, group);
+	e->at = at;
+	g_ptr_array_add(e->participants, g_strdup(what));
+	wag_session_push_event(r->s, e);
+}
+
+/* Webhooks arrive out of order: an older subject or setting arriving after
+ * a newer one does not undo it; a newer one still applies. */
+static void
+test_late_group_changes(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	WagSessionConfig c = sv_config(emu, vc);
+	SvRec *r = sv_start(&c, NULL);
+	WagGroup *g;
+
+	g_assert_true(sv_wait_listed(r, 5000));
+	g_assert_true(sv_open(r, vc->group, 3000));
+	push_at(r, WAG_EVENT_SUBJECT_CHANGED, vc->group, 2000, "Newer");
+	push_at(r, WAG_EVENT_SUBJECT_CHANGED, vc->group, 1000, "Older");
+	push_at(r, WAG_EVENT_SETTINGS_CHANGED, vc->group, 2000, "announce=on");
+	push_at(r, WAG_EVENT_SETTINGS_CHANGED, vc->group, 1000, "announce=off");
+	push_at(r, WAG_EVENT_SETTINGS_CHANGED, vc->group, 1500, "locked=on"); /* another setting: its own time */
+	push_at(r, WAG_EVENT_PROMOTED, vc->group, 2000, FX_MEMBER); /* a marker: applied last */
+	g_assert_true(sv_wait_line(r, "membership participant_promoted", 3000));
+	g = wag_model_lookup(wag_session_get_model(r->s), vc->group);
+	g_assert_cmpstr(g->subject, ==, "Newer");
+	g_assert_cmpint(g->settings[WAG_SETTING_ANNOUNCE], ==, 1);
+	g_assert_cmpint(g->settings[WAG_SETTING_LOCKED], ==, 1);
+	push_at(r, WAG_EVENT_SUBJECT_CHANGED, vc->group, 3000, "Newest");
+	push_at(r, WAG_EVENT_DEMOTED, vc->group, 3000, FX_MEMBER);
+	g_assert_true(sv_wait_line(r, "membership participant_demoted", 3000));
+	g_assert_cmpstr(g->subject, ==, "Newest");
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
+typedef struct {
+	SvRec *r;
+	const char *group, *who;
+} NameWait;
+
+static gboolean
+has_name(gpointer data)
+{
+	NameWait *w = data;
+	WagGroup *g = wag_model_lookup(wag_session_get_model(w->r->s), w->group);
+	WagParticipant *p = g ? g_hash_table_lookup(g->participants, w->who) : NULL;
+	return p && p->name;
+}
+
+/* Green API's polled rosters: someone who comes back in takes the name its
+ * contacts give, as in a roster read. */
+static void
+test_polled_names(void)
+{
+	const VendorCase *vc = &fx_green;
+	WagEmu *emu = fx_emu(vc);
+	WagSessionConfig c = sv_config(emu, vc);
+	NameWait w = { NULL, vc->group, "5544955555555" };
+	g_autofree char *added = g_strdup_printf("membership participant_added %s: 5544955555555", vc->group);
+	g_autofree char *left = g_strdup_printf("membership participant_left %s: 5544955555555", vc->group);
+	WagParticipant *p;
+
+	wag_emu_add_participant(emu, vc->group, "5544955555555", "member");
+	wag_emu_set_name(emu, vc->group, "5544955555555", "Nova Pessoa");
+	c.poll_seconds = 1;
+	w.r = sv_start(&c, NULL);
+	g_assert_true(sv_wait_listed(w.r, 5000));
+	g_assert_true(sv_open(w.r, vc->group, 3000));
+	g_assert_true(sv_wait(has_name, &w, 5000)); /* the contacts were read */
+	wag_emu_remove_participant(emu, vc->group, "5544955555555");
+	g_assert_true(sv_wait_line(w.r, left, 5000));
+	wag_emu_add_participant(emu, vc->group, "5544955555555", "member");
+	g_assert_true(sv_wait_line(w.r, added, 5000));
+	p = g_hash_table_lookup(wag_model_lookup(wag_session_get_model(w.r->s), vc->group)->participants, "5544955555555");
+	g_assert_nonnull(p);
+	g_assert_cmpstr(p->name, ==, "Nova Pessoa");
+	sv_free(w.r, FALSE);
+	wag_emu_free(emu);
+}
+
+static gboolean
+has_member(gpointer data)
+{
+	NameWait *w = data;
+	WagGroup *g = wag_model_lookup(wag_session_get_model(w->r->s), w->group);
+	return g && g->roster_loaded && g_hash_table_contains(g->participants, w->who);
+}
+
+/* A community's members are its announcement group's: their names too. */
+static void
+test_community_names(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	WagSessionConfig c = sv_config(emu, vc);
+	SvRec *r;
+	WagParticipant *p;
+
+	wag_emu_set_name(emu, vc->announce, "5521900000001", "Dona Rosa");
+	r = sv_start(&c, NULL);
+	g_assert_true(sv_wait_listed(r, 5000));
+	g_assert_true(sv_open(r, vc->community, 3000));
+	{
+		NameWait w = { r, vc->community, FX_ME };
+		g_assert_true(sv_wait(has_member, &w, 3000)); /* the announcement group was read */
+	}
+	p = g_hash_table_lookup(wag_model_lookup(wag_session_get_model(r->s), vc->community)->participants, "5521900000001");
+	g_assert_nonnull(p);
+	g_assert_cmpstr(p->name, ==, "Dona Rosa");
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -320,6 +487,10 @@ main(int argc, char **argv)
 	g_test_add_func("/users/api-base-404-is-a-settings-error", test_api_base_404);
 	g_test_add_func("/users/api-base-without-scheme", test_api_base_scheme);
 	g_test_add_func("/users/resolve-titles-and-names", test_resolve);
+	g_test_add_func("/users/sender-names-the-participant", test_sender_names_the_participant);
+	g_test_add_func("/users/late-subject-or-setting-does-not-undo", test_late_group_changes);
+	g_test_add_func("/users/greenapi/polled-roster-keeps-contact-names", test_polled_names);
+	g_test_add_func("/users/zapi/community-members-keep-names", test_community_names);
 	g_test_add_func("/users/relay-state-said-on-change", test_relay_state_changes);
 	g_test_add_func("/users/requests-asked-once-answers-remembered", test_requests_queue);
 	g_test_add_func("/users/requests-many-become-one-line", test_requests_summary);

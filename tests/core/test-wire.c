@@ -364,7 +364,7 @@ test_ids_checked(void)
 	/* ".." would make /groups/../participants/remove a different call. */
 	wag_session_open_group(r->s, "..");
 	wag_session_load_roster(r->s, "../" "120363019502650977-group");
-	wag_session_list_requests(r->s, "a?b", requests_refused, &requests);
+	wag_session_list_requests(r->s, "a?b", requests_refused, &requests, NULL);
 	g_ptr_array_add(who, g_strdup(FX_MEMBER));
 	wag_session_start_job(r->s, WAG_ACTION_REMOVE, ".", who, NULL);
 	g_assert_cmpuint(sv_count(r, "roster-error ..: Z-API: \"..\" is not a valid group id."), ==, 1);

@@ -258,9 +258,10 @@ test_delete(gconstpointer data)
 	wag_harness_command(c.conv, "delete " FX_MEMBER " 2");
 	g_assert_true(wag_harness_wait_line(g, "Deleted 2 of 2 messages of " FX_MEMBER, 3000));
 	g_assert_true(called(&w));
-	/* As chat text (bitlbee), with --purge: the rest deleted, then removed. */
+	/* As chat text (bitlbee), with --purge, by the name the sender's
+	 * messages carry, with a reason: the rest deleted, then removed. */
 	w.n = 3;
-	wag_harness_say(c.conv, "/kick " FX_MEMBER " --purge spam");
+	wag_harness_say(c.conv, "/kick Ana --purge spam");
 	g_assert_true(wag_harness_wait(called, &w, 3000));
 	g_assert_true(wag_harness_wait_line(g, "Deleted 1 of 1 messages", 3000));
 	g_assert_true(wag_harness_wait_users(c.conv, 3, 3000));
