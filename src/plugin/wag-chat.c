@@ -3,7 +3,7 @@
  * only mirrors: every decision is the session's. */
 #include "wag-chat.h"
 #include "wag-names.h"
-#include "wag-prompts.h"
+#include "wag-ui.h"
 #include <string.h>
 
 struct _WagChats {

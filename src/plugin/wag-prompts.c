@@ -1,5 +1,6 @@
 #include "wag-prompts.h"
 #include "wag-chat.h"
+#include "wag-ui.h"
 
 struct _WagPrompts {
 	GPtrArray *open; /* Prompt*, freed at close */
@@ -77,26 +78,6 @@ prompt_cancel(Prompt *p, int action)
 	prompt_done(p);
 }
 
-/* bitlbee answers a prompt by finding the English "Accept"/"Reject" in its
- * button captions: a translated caption would leave the user no answer.
- * Only Pidgin (UI id "gtk-gaim") turns "_A" into a mnemonic; Finch and
- * bitlbee would print the underscore. */
-const char *
-wag_ui_caption(const char *msgid)
-{
-	const char *ui = purple_core_get_ui();
-	const char *text = g_strcmp0(ui, "BitlBee") == 0 ? msgid : _(msgid);
-	char *plain;
-	const char *kept;
-
-	if (g_strcmp0(ui, "gtk-gaim") == 0)
-		return text;
-	/* Interned: callers keep the caption (a chat-entry label) for good. */
-	plain = purple_text_strip_mnemonic(text);
-	kept = g_intern_string(plain);
-	g_free(plain);
-	return kept;
-}
 #define caption wag_ui_caption
 
 void

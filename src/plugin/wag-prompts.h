@@ -7,9 +7,6 @@
 #include "wag-conn.h"
 
 WagPrompts *wag_prompts_new(void);
-/* A caption or label with a mnemonic ("_Accept"), as this UI shows it:
- * Pidgin keeps the underscore, Finch and bitlbee get none, bitlbee in English. */
-const char *wag_ui_caption(const char *msgid);
 /* Closes what is still open; no answer arrives afterwards. */
 void wag_prompts_free(WagConn *conn);
 
