@@ -72,11 +72,26 @@ deliver(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Runs func, then destroy, on the main thread, never here. Not
+ * g_main_context_invoke_full(): when the main loop is between two
+ * iterations it lets this thread acquire the context and run both itself,
+ * so a follower's callback and its last unref (a SoupWebsocketConnection)
+ * ran on the store thread, racing the main thread. Same priority for all:
+ * the main context runs them in queue order. */
+static void
+to_main(RelayStore *s, GSourceFunc func, gpointer data, GDestroyNotify destroy)
+{
+	GSource *src = g_idle_source_new();
+	g_source_set_priority(src, G_PRIORITY_DEFAULT);
+	g_source_set_callback(src, func, data, destroy);
+	g_source_attach(src, s->context);
+	g_source_unref(src);
+}
+
 static void
 reply(RelayStore *s, Op *op)
 {
-	/* Same priority for all: the main context runs them in queue order. */
-	g_main_context_invoke_full(s->context, G_PRIORITY_DEFAULT, deliver, op, (GDestroyNotify) op_free);
+	to_main(s, deliver, op, (GDestroyNotify) op_free);
 }
 
 static gboolean
@@ -272,7 +287,7 @@ out:
 		}
 		for (guint i = 0; i < ops->len; i++)
 			reply(s, ops->pdata[i]);
-		g_main_context_invoke_full(s->context, G_PRIORITY_DEFAULT, deliver_committed, c, committed_free);
+		to_main(s, deliver_committed, c, committed_free);
 	} else {
 		for (guint i = 0; i < ops->len; i++) {
 			Op *op = ops->pdata[i];
