@@ -43,6 +43,8 @@ typedef struct {
 	gboolean hold; /* a request ends at cleared: the next waits for libsoup to ask */
 	gboolean poisoned;
 	gint64 head_started, wait_since, last_read;
+	gint64 request_started; /* 0 once libsoup came back for the next head */
+	gint64 ended_at;        /* when the sweep first saw it ended (eof, abort, refusal) */
 	GList link;
 } Gated;
 
@@ -251,7 +253,14 @@ advance(Gated *s)
 static gssize
 end_of_stream(Gated *s, void *buffer, gsize count)
 {
-	if (s->phase != PHASE_HEAD || s->poisoned || !count)
+	if (s->phase != PHASE_HEAD) {
+		/* A body cut short (broken chunks, a timeout): libsoup takes this
+		 * end as the body's, answers, then asks for the next head. That
+		 * one must end with the stray byte, or libsoup keeps the socket. */
+		s->phase = PHASE_HEAD;
+		return 0;
+	}
+	if (s->poisoned || !count)
 		return 0;
 	s->poisoned = TRUE;
 	g_socket_shutdown(s->sock, FALSE, TRUE, NULL);
@@ -286,6 +295,7 @@ gated_read_nonblocking(GPollableInputStream *stream, void *buffer, gsize count, 
 			 * and a refusal the gate writes always follows libsoup's
 			 * answers on the wire. */
 			s->hold = FALSE;
+			s->request_started = 0;
 			advance(s);
 			continue;
 		}
@@ -317,6 +327,8 @@ gated_read_nonblocking(GPollableInputStream *stream, void *buffer, gsize count, 
 		s->last_read = now;
 		if (s->phase == PHASE_HEAD && old == s->cleared && !s->head_started)
 			s->head_started = now;
+		if (s->phase == PHASE_HEAD && !s->request_started)
+			s->request_started = now;
 		advance(s);
 	}
 }
@@ -418,19 +430,52 @@ time_out(Gated *s, RelayReject why)
 	g_socket_shutdown(s->sock, TRUE, TRUE, NULL);
 }
 
+/* The backstop: a connection ended on the gate's side that libsoup has
+ * not closed after a grace period is closed and uncounted here, whatever
+ * libsoup makes of it (its objects see a closed GSocket, never another
+ * connection's descriptor). */
+static void
+force_close(Gated *s)
+{
+	RelayGate *g = s->gate;
+	s->eof = TRUE;
+	if (s->released)
+		return;
+	s->released = TRUE;
+	g_queue_unlink(&g->conns, &s->link);
+	g->live--;
+	g_socket_shutdown(s->sock, TRUE, TRUE, NULL);
+	g_socket_close(s->sock, NULL);
+}
+
 static gboolean
 sweep(gpointer data)
 {
 	RelayGate *g = data;
 	gint64 now = g_get_monotonic_time();
 	gint64 header = (gint64) g->cfg->header_timeout_ms * 1000, idle = (gint64) g->cfg->idle_timeout_ms * 1000;
+	gint64 whole = (gint64) g->cfg->body_timeout_ms * 1000;
 
 	for (GList *l = g->conns.head, *next; l; l = next) {
 		Gated *s = l->data;
 		next = l->next;
-		/* Only a connection libsoup waits on: not one whose answer is
-		 * being made (a webhook waiting for its commit). */
-		if (!s->waiting || s->eof || s->refusal || s->abort || s->phase == PHASE_RAW)
+		if (s->eof || s->refusal || s->abort) {
+			if (!s->ended_at)
+				s->ended_at = now;
+			else if (now - s->ended_at > header)
+				force_close(s);
+			continue;
+		}
+		if (s->phase == PHASE_RAW)
+			continue;
+		/* Every request, head and body, however it trickles, and even
+		 * while its answer is being made or written: body_timeout. */
+		if (s->request_started && now - s->request_started > whole) {
+			time_out(s, REJECT_BODY_TIMEOUT);
+			continue;
+		}
+		/* The finer clocks only for a connection libsoup waits on. */
+		if (!s->waiting)
 			continue;
 		if (s->phase == PHASE_HEAD) {
 			if (s->head_started && now - s->head_started > header)
@@ -477,6 +522,25 @@ pause_accepting(RelayGate *g)
 	g->paused_logged = TRUE;
 }
 
+/* Full: the kept-alive connection idle the longest makes room (its client
+ * reconnects when it needs to), so idle slots cannot starve webhooks.
+ * It is closed at once; the count drops once libsoup lets go. */
+static gboolean
+evict_idle(RelayGate *g)
+{
+	Gated *oldest = NULL;
+	for (GList *l = g->conns.head; l; l = l->next) {
+		Gated *s = l->data;
+		if (s->waiting && s->phase == PHASE_HEAD && !s->head_started && !s->first && !s->eof && !s->refusal &&
+		    !s->abort && (!oldest || s->wait_since < oldest->wait_since))
+			oldest = s;
+	}
+	if (!oldest)
+		return FALSE;
+	time_out(oldest, REJECT_IDLE_TIMEOUT);
+	return TRUE;
+}
+
 static void
 take(RelayGate *g, GSocket *sock)
 {
@@ -486,7 +550,7 @@ take(RelayGate *g, GSocket *sock)
 	g_autoptr(GIOStream) io = NULL;
 	Gated *s;
 
-	if (g->live >= g->cfg->max_connections) {
+	if (g->live >= g->cfg->max_connections && !evict_idle(g)) {
 		g_autofree char *text = answer(503, "too_many_connections", "");
 		relay_reject(g->stats, REJECT_TOO_MANY_CONNECTIONS, 503);
 		g_socket_send_with_blocking(sock, text, strlen(text), FALSE, NULL, NULL);
@@ -501,7 +565,7 @@ take(RelayGate *g, GSocket *sock)
 	s->conn = g_object_ref(conn);
 	s->sock = sock;
 	s->first = TRUE;
-	s->head_started = g_get_monotonic_time(); /* the first head's clock starts at accept */
+	s->head_started = s->request_started = g_get_monotonic_time(); /* the first head's clocks start at accept */
 	g_queue_push_tail_link(&g->conns, &s->link);
 	g->live++;
 	io = g_simple_io_stream_new(G_INPUT_STREAM(s), g_io_stream_get_output_stream(G_IO_STREAM(conn)));
@@ -544,7 +608,7 @@ relay_gate_new(GSocket *listener, const RelayConfig *cfg, const RelayGateRules *
                RelayGateServeFunc serve, gpointer data)
 {
 	RelayGate *g = g_new0(RelayGate, 1);
-	guint tick = MIN(cfg->header_timeout_ms, cfg->idle_timeout_ms) / 4;
+	guint tick = MIN(MIN(cfg->header_timeout_ms, cfg->idle_timeout_ms), cfg->body_timeout_ms) / 4;
 
 	g->listener = g_object_ref(listener);
 	g->cfg = cfg;
