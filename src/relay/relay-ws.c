@@ -29,6 +29,7 @@ typedef struct {
 	gboolean live;    /* follows the commits */
 	gboolean reading; /* a backlog page is being read */
 	gboolean closed;
+	GSource *writable; /* waiting for the socket to take more */
 } Client;
 
 static Client *
@@ -44,6 +45,10 @@ client_unref(gpointer p)
 	Client *c = p;
 	if (g_atomic_int_dec_and_test(&c->ref)) {
 		g_queue_clear_full(&c->unacked, g_free);
+		if (c->writable) {
+			g_source_destroy(c->writable);
+			g_source_unref(c->writable);
+		}
 		g_object_unref(c->ws);
 		g_free(c);
 	}
@@ -59,6 +64,49 @@ static gboolean
 window_full(Client *c)
 {
 	return c->unacked_bytes >= c->cs->cfg->ws_max_queue_bytes;
+}
+
+static GPollableOutputStream *
+output(Client *c)
+{
+	GOutputStream *out = g_io_stream_get_output_stream(soup_websocket_connection_get_io_stream(c->ws));
+	return G_IS_POLLABLE_OUTPUT_STREAM(out) ? G_POLLABLE_OUTPUT_STREAM(out) : NULL;
+}
+
+/* Acks say what the follower applied, not what left the relay: a follower
+ * acking everything while reading nothing made libsoup queue the whole
+ * backlog in memory (libsoup 3 cannot say how much it holds). So a frame
+ * goes to libsoup only while the socket takes more: libsoup then writes it
+ * at once, and holds at most the frame that filled the kernel's buffer. */
+static gboolean
+socket_has_room(Client *c)
+{
+	GPollableOutputStream *out = output(c);
+	return !out || g_pollable_output_stream_is_writable(out);
+}
+
+static void read_page(Client *c);
+
+static gboolean
+on_writable(GObject *stream, gpointer data)
+{
+	Client *c = data;
+	g_source_unref(c->writable);
+	c->writable = NULL;
+	if (is_open(c) && !c->live && !c->reading && !window_full(c))
+		read_page(c); /* what the commits skipped meanwhile is in the store */
+	return G_SOURCE_REMOVE;
+}
+
+static void
+wait_writable(Client *c)
+{
+	GPollableOutputStream *out = output(c);
+	if (c->writable || !out)
+		return;
+	c->writable = g_pollable_output_stream_create_source(out, NULL);
+	g_source_set_callback(c->writable, (GSourceFunc) (void (*)(void)) on_writable, client_ref(c), client_unref);
+	g_source_attach(c->writable, NULL);
 }
 
 /* Sends what is new to c, while its window has room. Returns how many of
@@ -77,6 +125,10 @@ send_events(Client *c, GPtrArray *events)
 			continue;
 		if (!is_open(c) || window_full(c))
 			break;
+		if (!socket_has_room(c)) {
+			wait_writable(c);
+			break;
+		}
 		n = wag_event_to_json(e);
 		text = json_to_string(n, FALSE);
 		soup_websocket_connection_send_text(c->ws, text);
@@ -92,8 +144,6 @@ send_events(Client *c, GPtrArray *events)
 	}
 	return i;
 }
-
-static void read_page(Client *c);
 
 static void
 on_page(GPtrArray *events, gboolean more, gpointer data)
@@ -154,6 +204,10 @@ on_closed(SoupWebsocketConnection *ws, gpointer data)
 	RelayClients *cs = c->cs;
 
 	c->closed = TRUE;
+	if (c->writable) {
+		g_source_destroy(c->writable);
+		g_clear_pointer(&c->writable, g_source_unref);
+	}
 	relay_log("info", "msg=\"client gone\" tenant=%s last_sent=%" G_GINT64_FORMAT " acked=%" G_GINT64_FORMAT " code=%u",
 	          c->tenant, c->last_sent, c->acked, soup_websocket_connection_get_close_code(ws));
 	g_signal_handlers_disconnect_by_data(ws, c);
