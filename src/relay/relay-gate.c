@@ -25,7 +25,7 @@ struct _RelayGate {
 	GQueue conns;  /* Gated*, open */
 	GQueue drains; /* Drain*, open */
 	guint live;
-	gboolean paused_logged;
+	gint64 paused_logged_at;
 };
 
 typedef struct {
@@ -162,7 +162,10 @@ gated_release(Gated *s)
 	if (s->gate) {
 		g_queue_unlink(&s->gate->conns, &s->link);
 		s->gate->live--;
-		if (s->refusal || s->abort) {
+		/* A WebSocket closed by the relay (1009 for a frame too big, say)
+		 * may have unread bytes: closing now would reset the connection
+		 * and lose the close frame. */
+		if (s->refusal || s->abort || s->phase == PHASE_RAW) {
 			drain_start(s->gate, s->conn);
 			return;
 		}
@@ -516,10 +519,12 @@ pause_accepting(RelayGate *g)
 	g_source_destroy(g->accept_source);
 	g_clear_pointer(&g->accept_source, g_source_unref);
 	g->resume_id = g_timeout_add(RESUME_MS, resume, g);
-	if (!g->paused_logged)
+	/* Once a minute at most: a relay at its limit pauses and resumes often. */
+	if (!g->paused_logged_at || g_get_monotonic_time() - g->paused_logged_at > 60 * G_USEC_PER_SEC) {
 		relay_log("warning", "msg=\"out of file descriptors: accepting paused, retried every %d ms\" open=%u", RESUME_MS,
 		          g->live);
-	g->paused_logged = TRUE;
+		g->paused_logged_at = g_get_monotonic_time();
+	}
 }
 
 /* Full: the kept-alive connection idle the longest makes room (its client
@@ -586,7 +591,6 @@ on_accept(GSocket *listener, GIOCondition cond, gpointer data)
 		g_autoptr(GSocket) sock = g_socket_accept(listener, NULL, &err);
 
 		if (sock) {
-			g->paused_logged = FALSE;
 			take(g, sock);
 			continue;
 		}

@@ -10,7 +10,11 @@ struct _RelayClients {
 	GPtrArray *list; /* Client* */
 	guint64 delivered, dropped;
 	guint timer;
+	gint64 log_minute;           /* monotonic start of the current minute */
+	guint log_lines, connects, closes; /* this minute */
 };
+
+#define LOG_LINES_PER_MINUTE 20
 
 typedef struct {
 	gint64 id;
@@ -31,6 +35,28 @@ typedef struct {
 	gboolean closed;
 	GSource *writable; /* waiting for the socket to take more */
 } Client;
+
+/* Connects and closes are logged at most LOG_LINES_PER_MINUTE a minute
+ * (a follower churning in a loop wrote thousands), then summed up once a
+ * minute. */
+static void
+log_minute_roll(RelayClients *cs, gint64 now)
+{
+	if (now - cs->log_minute < 60 * G_USEC_PER_SEC)
+		return;
+	if (cs->log_lines > LOG_LINES_PER_MINUTE)
+		relay_log("info", "msg=\"followers in the last minute\" connected=%u closed=%u lines_suppressed=%u", cs->connects,
+		          cs->closes, cs->log_lines - LOG_LINES_PER_MINUTE);
+	cs->log_minute = now;
+	cs->log_lines = cs->connects = cs->closes = 0;
+}
+
+static gboolean
+log_allowed(RelayClients *cs)
+{
+	log_minute_roll(cs, g_get_monotonic_time());
+	return ++cs->log_lines <= LOG_LINES_PER_MINUTE;
+}
 
 static Client *
 client_ref(Client *c)
@@ -208,7 +234,9 @@ on_closed(SoupWebsocketConnection *ws, gpointer data)
 		g_source_destroy(c->writable);
 		g_clear_pointer(&c->writable, g_source_unref);
 	}
-	relay_log("info", "msg=\"client gone\" tenant=%s last_sent=%" G_GINT64_FORMAT " acked=%" G_GINT64_FORMAT " code=%u",
+	cs->closes++;
+	if (log_allowed(cs))
+		relay_log("info", "msg=\"client gone\" tenant=%s last_sent=%" G_GINT64_FORMAT " acked=%" G_GINT64_FORMAT " code=%u",
 	          c->tenant, c->last_sent, c->acked, soup_websocket_connection_get_close_code(ws));
 	g_signal_handlers_disconnect_by_data(ws, c);
 	g_ptr_array_remove(cs->list, c);
@@ -223,6 +251,7 @@ check_stalls(gpointer data)
 	RelayClients *cs = data;
 	gint64 now = g_get_monotonic_time();
 
+	log_minute_roll(cs, now);
 	for (guint i = 0; i < cs->list->len; i++) {
 		Client *c = cs->list->pdata[i];
 		if (is_open(c) && c->waiting_since &&
@@ -243,6 +272,7 @@ relay_clients_new(const RelayConfig *cfg, RelayStore *store)
 	RelayClients *cs = g_new0(RelayClients, 1);
 	cs->cfg = cfg;
 	cs->store = store;
+	cs->log_minute = g_get_monotonic_time();
 	cs->list = g_ptr_array_new_with_free_func(client_unref);
 	cs->timer = g_timeout_add(MIN(1000, cfg->ws_stall_seconds * 250), check_stalls, cs);
 	return cs;
@@ -263,7 +293,9 @@ relay_clients_add(RelayClients *cs, SoupWebsocketConnection *ws, const RelayTena
 	g_signal_connect(ws, "closed", G_CALLBACK(on_closed), c);
 	g_ptr_array_add(cs->list, c);
 	relay_store_set_listening(cs->store, TRUE);
-	relay_log("info", "msg=\"client connected\" tenant=%s after=%" G_GINT64_FORMAT, c->tenant, c->last_sent);
+	cs->connects++;
+	if (log_allowed(cs))
+		relay_log("info", "msg=\"client connected\" tenant=%s after=%" G_GINT64_FORMAT, c->tenant, c->last_sent);
 	read_page(c);
 }
 
