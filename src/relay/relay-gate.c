@@ -1,4 +1,4 @@
-#include "relay-gate.h"
+#include "relay-gate-private.h"
 #include <libsoup/soup.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -6,58 +6,8 @@
 
 #define ACCEPT_BURST 64
 #define RESUME_MS 250
-#define DRAIN_MS 2000
-#define DRAIN_BYTES (1 << 20)
 #define READ_HEAD 4096
 #define READ_BODY 16384
-
-typedef enum { PHASE_HEAD, PHASE_BODY, PHASE_CHUNKED, PHASE_RAW } Phase;
-
-struct _RelayGate {
-	GSocket *listener;
-	GSource *accept_source;
-	guint resume_id, sweep_id;
-	const RelayConfig *cfg;
-	RelayGateRules rules;
-	RelayStats *stats;
-	RelayGateServeFunc serve;
-	gpointer data;
-	GQueue conns;  /* Gated*, open */
-	GQueue drains; /* Drain*, open */
-	guint live;
-	gint64 paused_logged_at;
-};
-
-typedef struct {
-	GInputStream parent;
-	RelayGate *gate; /* NULL once the gate is freed */
-	GSocketConnection *conn;
-	GSocket *sock;
-	GByteArray *buf;   /* read off the socket, not yet given to libsoup */
-	gsize cleared;     /* the front of buf libsoup may have */
-	Phase phase;
-	guint64 left;      /* PHASE_BODY */
-	RelayChunks chunks;
-	char *refusal;     /* an answer to send once libsoup asks for the refused head */
-	gboolean first, eof, abort, released, waiting, answered;
-	gboolean hold; /* a request ends at cleared: the next waits for libsoup to ask */
-	gboolean poisoned;
-	gint64 head_started, wait_since, last_read;
-	gint64 request_started; /* 0 once libsoup came back for the next head */
-	gint64 ended_at;        /* when the sweep first saw it ended (eof, abort, refusal) */
-	GList link;
-} Gated;
-
-typedef GInputStreamClass GatedClass;
-
-typedef struct {
-	RelayGate *gate;
-	GSocketConnection *conn;
-	GSource *source;
-	guint timeout_id;
-	gsize read;
-	GList link;
-} Drain;
 
 static void gated_pollable_init(GPollableInputStreamInterface *iface);
 G_DEFINE_TYPE_WITH_CODE(Gated, gated, G_TYPE_INPUT_STREAM,
@@ -88,68 +38,6 @@ answer(guint status, const char *text, const char *extra)
 	                       strlen(text), extra, text);
 }
 
-/* ---- refused connections: answered, then read to the end (bounded) so
- * the kernel does not reset the connection over the answer ---- */
-
-static void
-drain_end(Drain *d)
-{
-	if (d->gate) {
-		g_queue_unlink(&d->gate->drains, &d->link);
-		d->gate->live--;
-	}
-	g_source_destroy(d->source);
-	g_source_unref(d->source);
-	if (d->timeout_id)
-		g_source_remove(d->timeout_id);
-	g_io_stream_close(G_IO_STREAM(d->conn), NULL, NULL);
-	g_object_unref(d->conn);
-	g_free(d);
-}
-
-static gboolean
-drain_read(GSocket *sock, GIOCondition cond, gpointer data)
-{
-	Drain *d = data;
-	char buf[16384];
-	g_autoptr(GError) err = NULL;
-	gssize n = g_socket_receive_with_blocking(sock, buf, sizeof buf, FALSE, NULL, &err);
-
-	if (n > 0 && (d->read += (gsize) n) < DRAIN_BYTES)
-		return G_SOURCE_CONTINUE;
-	if (n < 0 && g_error_matches(err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-		return G_SOURCE_CONTINUE;
-	drain_end(d);
-	return G_SOURCE_REMOVE;
-}
-
-static gboolean
-drain_timeout(gpointer data)
-{
-	Drain *d = data;
-	d->timeout_id = 0;
-	drain_end(d);
-	return G_SOURCE_REMOVE;
-}
-
-static void
-drain_start(RelayGate *g, GSocketConnection *conn)
-{
-	Drain *d = g_new0(Drain, 1);
-	GSocket *sock = g_socket_connection_get_socket(conn);
-
-	d->gate = g;
-	d->conn = g_object_ref(conn);
-	d->link.data = d;
-	g_queue_push_tail_link(&g->drains, &d->link);
-	g->live++;
-	g_socket_shutdown(sock, FALSE, TRUE, NULL);
-	d->source = g_socket_create_source(sock, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-	g_source_set_callback(d->source, (GSourceFunc) (void (*)(void)) drain_read, d, NULL);
-	g_source_attach(d->source, NULL);
-	d->timeout_id = g_timeout_add(DRAIN_MS, drain_timeout, d);
-}
-
 /* ---- the stream libsoup reads ---- */
 
 /* The connection leaves the gate's count: closed, or handed to a drain. */
@@ -166,7 +54,7 @@ gated_release(Gated *s)
 		 * may have unread bytes: closing now would reset the connection
 		 * and lose the close frame. */
 		if (s->refusal || s->abort || s->phase == PHASE_RAW) {
-			drain_start(s->gate, s->conn);
+			relay_gate_drain_start(s->gate, s->conn);
 			return;
 		}
 	}
@@ -422,76 +310,6 @@ gated_pollable_init(GPollableInputStreamInterface *iface)
 	iface->read_nonblocking = gated_read_nonblocking;
 }
 
-/* ---- timeouts ---- */
-
-/* Closing both ways wakes libsoup's read with an end of stream. */
-static void
-time_out(Gated *s, RelayReject why)
-{
-	relay_reject(s->gate->stats, why, 0);
-	s->eof = TRUE;
-	g_socket_shutdown(s->sock, TRUE, TRUE, NULL);
-}
-
-/* The backstop: a connection ended on the gate's side that libsoup has
- * not closed after a grace period is closed and uncounted here, whatever
- * libsoup makes of it (its objects see a closed GSocket, never another
- * connection's descriptor). */
-static void
-force_close(Gated *s)
-{
-	RelayGate *g = s->gate;
-	s->eof = TRUE;
-	if (s->released)
-		return;
-	s->released = TRUE;
-	g_queue_unlink(&g->conns, &s->link);
-	g->live--;
-	g_socket_shutdown(s->sock, TRUE, TRUE, NULL);
-	g_socket_close(s->sock, NULL);
-}
-
-static gboolean
-sweep(gpointer data)
-{
-	RelayGate *g = data;
-	gint64 now = g_get_monotonic_time();
-	gint64 header = (gint64) g->cfg->header_timeout_ms * 1000, idle = (gint64) g->cfg->idle_timeout_ms * 1000;
-	gint64 whole = (gint64) g->cfg->body_timeout_ms * 1000;
-
-	for (GList *l = g->conns.head, *next; l; l = next) {
-		Gated *s = l->data;
-		next = l->next;
-		if (s->eof || s->refusal || s->abort) {
-			if (!s->ended_at)
-				s->ended_at = now;
-			else if (now - s->ended_at > header)
-				force_close(s);
-			continue;
-		}
-		if (s->phase == PHASE_RAW)
-			continue;
-		/* Every request, head and body, however it trickles, and even
-		 * while its answer is being made or written: body_timeout. */
-		if (s->request_started && now - s->request_started > whole) {
-			time_out(s, REJECT_BODY_TIMEOUT);
-			continue;
-		}
-		/* The finer clocks only for a connection libsoup waits on. */
-		if (!s->waiting)
-			continue;
-		if (s->phase == PHASE_HEAD) {
-			if (s->head_started && now - s->head_started > header)
-				time_out(s, REJECT_HEADER_TIMEOUT);
-			else if (!s->head_started && now - s->wait_since > idle)
-				time_out(s, REJECT_IDLE_TIMEOUT);
-		} else if (now - MAX(s->last_read, s->wait_since) > idle) {
-			time_out(s, REJECT_BODY_TIMEOUT);
-		}
-	}
-	return G_SOURCE_CONTINUE;
-}
-
 /* ---- accepting ---- */
 
 static gboolean on_accept(GSocket *listener, GIOCondition cond, gpointer data);
@@ -527,25 +345,6 @@ pause_accepting(RelayGate *g)
 	}
 }
 
-/* Full: the kept-alive connection idle the longest makes room (its client
- * reconnects when it needs to), so idle slots cannot starve webhooks.
- * It is closed at once; the count drops once libsoup lets go. */
-static gboolean
-evict_idle(RelayGate *g)
-{
-	Gated *oldest = NULL;
-	for (GList *l = g->conns.head; l; l = l->next) {
-		Gated *s = l->data;
-		if (s->waiting && s->phase == PHASE_HEAD && !s->head_started && !s->first && !s->eof && !s->refusal &&
-		    !s->abort && (!oldest || s->wait_since < oldest->wait_since))
-			oldest = s;
-	}
-	if (!oldest)
-		return FALSE;
-	time_out(oldest, REJECT_IDLE_TIMEOUT);
-	return TRUE;
-}
-
 static void
 take(RelayGate *g, GSocket *sock)
 {
@@ -555,7 +354,7 @@ take(RelayGate *g, GSocket *sock)
 	g_autoptr(GIOStream) io = NULL;
 	Gated *s;
 
-	if (g->live >= g->cfg->max_connections && !evict_idle(g)) {
+	if (g->live >= g->cfg->max_connections && !relay_gate_evict_idle(g)) {
 		g_autofree char *text = answer(503, "too_many_connections", "");
 		relay_reject(g->stats, REJECT_TOO_MANY_CONNECTIONS, 503);
 		g_socket_send_with_blocking(sock, text, strlen(text), FALSE, NULL, NULL);
@@ -622,7 +421,7 @@ relay_gate_new(GSocket *listener, const RelayConfig *cfg, const RelayGateRules *
 	g->data = data;
 	g_socket_set_blocking(listener, FALSE);
 	listen_again(g);
-	g->sweep_id = g_timeout_add(CLAMP(tick, 20, 1000), sweep, g);
+	g->sweep_id = g_timeout_add(CLAMP(tick, 20, 1000), relay_gate_sweep, g);
 	return g;
 }
 
@@ -651,7 +450,7 @@ relay_gate_free(RelayGate *g)
 	relay_gate_stop(g);
 	g_source_remove(g->sweep_id);
 	while (g->drains.head)
-		drain_end(g->drains.head->data);
+		relay_gate_drain_end(g->drains.head->data);
 	for (GList *l = g->conns.head; l; l = l->next)
 		((Gated *) l->data)->gate = NULL;
 	g_object_unref(g->listener);
