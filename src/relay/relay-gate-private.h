@@ -19,6 +19,7 @@ struct _RelayGate {
 	gpointer data;
 	GQueue conns;  /* Gated*, open */
 	GQueue drains; /* Drain*, open */
+	GHashTable *per_peer; /* peer address (string) -> open connections from it */
 	guint live;
 	gint64 paused_logged_at;
 };
@@ -40,6 +41,7 @@ typedef struct {
 	gint64 head_started, wait_since, last_read;
 	gint64 request_started; /* 0 once libsoup came back for the next head */
 	gint64 ended_at;        /* when the sweep first saw it ended (eof, abort, refusal) */
+	char *peer;             /* the client's address, counted in per_peer */
 	GList link;
 } Gated;
 
@@ -59,3 +61,5 @@ void relay_gate_drain_end(Drain *d);
 void relay_gate_time_out(Gated *s, RelayReject why);
 gboolean relay_gate_sweep(gpointer data);
 gboolean relay_gate_evict_idle(RelayGate *g);
+/* The connection leaves the gate's counts (total and per peer). */
+void relay_gate_uncount(Gated *s);

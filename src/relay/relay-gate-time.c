@@ -80,13 +80,11 @@ relay_gate_time_out(Gated *s, RelayReject why)
 static void
 force_close(Gated *s)
 {
-	RelayGate *g = s->gate;
 	s->eof = TRUE;
 	if (s->released)
 		return;
 	s->released = TRUE;
-	g_queue_unlink(&g->conns, &s->link);
-	g->live--;
+	relay_gate_uncount(s);
 	g_socket_shutdown(s->sock, TRUE, TRUE, NULL);
 	g_socket_close(s->sock, NULL);
 }

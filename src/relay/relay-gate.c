@@ -48,8 +48,7 @@ gated_release(Gated *s)
 		return;
 	s->released = TRUE;
 	if (s->gate) {
-		g_queue_unlink(&s->gate->conns, &s->link);
-		s->gate->live--;
+		relay_gate_uncount(s);
 		/* A WebSocket closed by the relay (1009 for a frame too big, say)
 		 * may have unread bytes: closing now would reset the connection
 		 * and lose the close frame. */
@@ -282,6 +281,7 @@ gated_finalize(GObject *object)
 	gated_release(s);
 	g_byte_array_unref(s->buf);
 	g_free(s->refusal);
+	g_free(s->peer);
 	g_object_unref(s->conn);
 	G_OBJECT_CLASS(gated_parent_class)->finalize(object);
 }
@@ -345,6 +345,28 @@ pause_accepting(RelayGate *g)
 	}
 }
 
+void
+relay_gate_uncount(Gated *s)
+{
+	RelayGate *g = s->gate;
+	guint n = GPOINTER_TO_UINT(g_hash_table_lookup(g->per_peer, s->peer));
+
+	g_queue_unlink(&g->conns, &s->link);
+	g->live--;
+	if (n > 1)
+		g_hash_table_insert(g->per_peer, g_strdup(s->peer), GUINT_TO_POINTER(n - 1));
+	else
+		g_hash_table_remove(g->per_peer, s->peer);
+}
+
+static char *
+peer_of(GSocketAddress *remote)
+{
+	if (!G_IS_INET_SOCKET_ADDRESS(remote))
+		return g_strdup("");
+	return g_inet_address_to_string(g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(remote)));
+}
+
 static void
 take(RelayGate *g, GSocket *sock)
 {
@@ -352,9 +374,14 @@ take(RelayGate *g, GSocket *sock)
 	g_autoptr(GSocketAddress) local = g_socket_get_local_address(sock, NULL);
 	g_autoptr(GSocketAddress) remote = g_socket_get_remote_address(sock, NULL);
 	g_autoptr(GIOStream) io = NULL;
+	g_autofree char *peer = remote ? peer_of(remote) : g_strdup("");
+	guint from_peer = GPOINTER_TO_UINT(g_hash_table_lookup(g->per_peer, peer));
 	Gated *s;
 
-	if (g->live >= g->cfg->max_connections && !relay_gate_evict_idle(g)) {
+	/* One address may not hold every slot: slow or idle connections from
+	 * one client cannot starve the vendors' webhooks. */
+	if (from_peer >= g->cfg->max_connections_per_ip ||
+	    (g->live >= g->cfg->max_connections && !relay_gate_evict_idle(g))) {
 		g_autofree char *text = answer(503, "too_many_connections", "");
 		relay_reject(g->stats, REJECT_TOO_MANY_CONNECTIONS, 503);
 		g_socket_send_with_blocking(sock, text, strlen(text), FALSE, NULL, NULL);
@@ -369,6 +396,8 @@ take(RelayGate *g, GSocket *sock)
 	s->conn = g_object_ref(conn);
 	s->sock = sock;
 	s->first = TRUE;
+	s->peer = g_steal_pointer(&peer);
+	g_hash_table_insert(g->per_peer, g_strdup(s->peer), GUINT_TO_POINTER(from_peer + 1));
 	s->head_started = s->request_started = g_get_monotonic_time(); /* the first head's clocks start at accept */
 	g_queue_push_tail_link(&g->conns, &s->link);
 	g->live++;
@@ -414,6 +443,7 @@ relay_gate_new(GSocket *listener, const RelayConfig *cfg, const RelayGateRules *
 	guint tick = MIN(MIN(cfg->header_timeout_ms, cfg->idle_timeout_ms), cfg->body_timeout_ms) / 4;
 
 	g->listener = g_object_ref(listener);
+	g->per_peer = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g->cfg = cfg;
 	g->rules = *rules;
 	g->stats = stats;
@@ -454,5 +484,6 @@ relay_gate_free(RelayGate *g)
 	for (GList *l = g->conns.head; l; l = l->next)
 		((Gated *) l->data)->gate = NULL;
 	g_object_unref(g->listener);
+	g_hash_table_unref(g->per_peer);
 	g_free(g);
 }

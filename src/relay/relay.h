@@ -27,6 +27,7 @@ typedef struct {
 	guint idle_timeout_ms;
 	guint body_timeout_ms; /* a whole request, head and body, from its first byte (or the accept) */
 	guint max_connections;
+	guint max_connections_per_ip;
 	gsize ws_max_queue_bytes;
 	guint ws_stall_seconds;
 } RelayConfig;

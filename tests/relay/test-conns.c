@@ -1,7 +1,8 @@
 /* Every connection ends, whatever state it is in: a chunked body with
  * broken chunk syntax ends its connection (freed, uncounted); a request
  * trickling its body under idle_timeout is cut at body_timeout; and when
- * max_connections is reached, idle kept-alive connections make room. */
+ * max_connections is reached, idle kept-alive connections make room; one
+ * address cannot hold more than max_connections_per_ip. */
 #include "relay-proc.h"
 #include "raw-http.h"
 #include <string.h>
@@ -100,6 +101,35 @@ test_idle_make_room(void)
 	relay_proc_free(rp);
 }
 
+/* One address holds at most max_connections_per_ip: the next is refused,
+ * and served again once one of its connections is gone. */
+static void
+test_per_ip_limit(void)
+{
+	RelayProc *rp = relay_proc_start("max_connections_per_ip=3\nmax_connections=100\n");
+	const char *req = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+	int fds[3];
+	guint status = 0;
+
+	for (int i = 0; i < 3; i++)
+		fds[i] = raw_connect(rp->port);
+	{
+		g_autofree char *got = raw_exchange(rp->port, req, -1, 1, NULL);
+		g_assert_cmpuint(raw_status(got, 0), ==, 503);
+	}
+	close(fds[0]);
+	for (guint i = 0; i < 200 && status != 200; i++) {
+		g_autofree char *got = raw_exchange(rp->port, req, -1, 1, NULL);
+		status = raw_status(got, 0);
+		if (status != 200)
+			g_usleep(10000);
+	}
+	g_assert_cmpuint(status, ==, 200);
+	close(fds[1]);
+	close(fds[2]);
+	relay_proc_free(rp);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -109,6 +139,7 @@ main(int argc, char **argv)
 	g_test_add_func("/relay/conns/broken-chunks-close", test_broken_chunks_close);
 	g_test_add_func("/relay/conns/whole-request-deadline", test_whole_request_deadline);
 	g_test_add_func("/relay/conns/idle-make-room", test_idle_make_room);
+	g_test_add_func("/relay/conns/per-ip-limit", test_per_ip_limit);
 	rc = g_test_run();
 	g_object_unref(session);
 	return rc;
