@@ -229,7 +229,7 @@ handler(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 	}
 }
 
-/* after=ID: digits only, at most 18 (an id fits a gint64). */
+/* after=ID: digits only, and a gint64. */
 static gboolean
 after_ok(SoupServerMessage *msg, gint64 *after)
 {
@@ -237,18 +237,20 @@ after_ok(SoupServerMessage *msg, gint64 *after)
 	g_autoptr(GHashTable) q = query ? g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
 	const char *a = q ? g_hash_table_lookup(q, "after") : NULL;
 	gsize n = a ? strlen(a) : 0;
+	guint64 v;
 
 	*after = 0;
 	if (query && !q)
 		return FALSE;
 	if (!a)
 		return TRUE;
-	if (!n || n > 18)
-		return FALSE;
+	/* g_ascii_string_to_unsigned() alone would take a leading '+'. */
 	for (gsize i = 0; i < n; i++)
 		if (!g_ascii_isdigit(a[i]))
 			return FALSE;
-	*after = g_ascii_strtoll(a, NULL, 10);
+	if (!n || !g_ascii_string_to_unsigned(a, 10, 0, G_MAXINT64, &v, NULL))
+		return FALSE;
+	*after = (gint64) v;
 	return TRUE;
 }
 

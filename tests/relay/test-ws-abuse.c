@@ -106,7 +106,7 @@ static void
 test_bad_after(void)
 {
 	RelayProc *rp = relay_proc_start(NULL);
-	static const char *const bad[] = { "abc", "-1", "12345678901234567890123", "", "5x" };
+	static const char *const bad[] = { "abc", "-1", "12345678901234567890123", "9223372036854775808", "", "5x", "+5" };
 
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
 		g_autofree char *req = g_strdup_printf("GET /events?after=%s HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
@@ -115,6 +115,19 @@ test_bad_after(void)
 		                                       "Authorization: Bearer " RP_CLIENT "\r\n\r\n", bad[i]);
 		g_autofree char *got = raw_exchange(rp->port, req, -1, 1, NULL);
 		g_assert_cmpuint(raw_status(got, 0), ==, 400);
+	}
+	{
+		/* The largest id is one. */
+		int fd = raw_connect(rp->port);
+		g_autofree char *req = g_strdup_printf("GET /events?after=9223372036854775807 HTTP/1.1\r\nHost: x\r\n"
+		                                       "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+		                                       "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+		                                       "Authorization: Bearer " RP_CLIENT "\r\n\r\n");
+		g_autofree char *got = NULL;
+		raw_send(fd, req, strlen(req));
+		got = raw_read(fd, 1, 3000, NULL);
+		g_assert_true(g_str_has_prefix(got, "HTTP/1.1 101 "));
+		close(fd);
 	}
 	relay_proc_free(rp);
 }
