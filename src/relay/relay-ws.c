@@ -237,7 +237,7 @@ on_closed(SoupWebsocketConnection *ws, gpointer data)
 	cs->closes++;
 	if (log_allowed(cs))
 		relay_log("info", "msg=\"client gone\" tenant=%s last_sent=%" G_GINT64_FORMAT " acked=%" G_GINT64_FORMAT " code=%u",
-	          c->tenant, c->last_sent, c->acked, soup_websocket_connection_get_close_code(ws));
+		          c->tenant, c->last_sent, c->acked, soup_websocket_connection_get_close_code(ws));
 	g_signal_handlers_disconnect_by_data(ws, c);
 	g_ptr_array_remove(cs->list, c);
 	relay_store_set_listening(cs->store, cs->list->len > 0);
