@@ -274,6 +274,25 @@ gated_close(GInputStream *stream, GCancellable *cancellable, GError **error)
 	return TRUE;
 }
 
+/* GInputStream's default close_async runs close_fn in a worker thread
+ * (libsoup closes a WebSocket that way): the gate's lists and counts are
+ * the main thread's, so the release happens here, on the caller's thread. */
+static void
+gated_close_async(GInputStream *stream, int io_priority, GCancellable *cancellable, GAsyncReadyCallback callback,
+                  gpointer data)
+{
+	GTask *task = g_task_new(stream, cancellable, callback, data);
+	gated_release(GATED(stream));
+	g_task_return_boolean(task, TRUE);
+	g_object_unref(task);
+}
+
+static gboolean
+gated_close_finish(GInputStream *stream, GAsyncResult *result, GError **error)
+{
+	return g_task_propagate_boolean(G_TASK(result), error);
+}
+
 static void
 gated_finalize(GObject *object)
 {
@@ -299,6 +318,8 @@ gated_class_init(GatedClass *klass)
 	G_OBJECT_CLASS(klass)->finalize = gated_finalize;
 	klass->read_fn = gated_read;
 	klass->close_fn = gated_close;
+	klass->close_async = gated_close_async;
+	klass->close_finish = gated_close_finish;
 }
 
 static void
