@@ -54,7 +54,7 @@ relay_config_load(RelayConfig *cfg, const char *file, GError **error)
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_auto(GStrv) groups = NULL;
 	guint64 max_body = 262144, max_head = 16384, retention = 7, header = 10, idle = 60, max_conn = 4096;
-	guint64 message_retention = 2;
+	guint64 message_retention = 2, body = 30, per_ip = 512;
 	guint64 ws_queue = 8 << 20, ws_stall = 60;
 	static const char *const retired[] = { "ingest_threads", "ingest_io_uring", NULL };
 
@@ -75,7 +75,9 @@ relay_config_load(RelayConfig *cfg, const char *file, GError **error)
 		    !get_num(kf, "message_retention_days", 1, 36500, &message_retention, error) ||
 		    !get_num(kf, "header_timeout", 1, 3600, &header, error) ||
 		    !get_num(kf, "idle_timeout", 1, 86400, &idle, error) ||
+		    !get_num(kf, "body_timeout", 1, 86400, &body, error) ||
 		    !get_num(kf, "max_connections", 1, 1 << 20, &max_conn, error) ||
+		    !get_num(kf, "max_connections_per_ip", 1, 1 << 20, &per_ip, error) ||
 		    !get_num(kf, "ws_max_queue_bytes", 4096, G_MAXINT32, &ws_queue, error) ||
 		    !get_num(kf, "ws_stall_seconds", 1, 86400, &ws_stall, error))
 			return FALSE;
@@ -114,7 +116,9 @@ relay_config_load(RelayConfig *cfg, const char *file, GError **error)
 	cfg->message_retention_days = (guint) message_retention;
 	cfg->header_timeout_ms = (guint) header * 1000;
 	cfg->idle_timeout_ms = (guint) idle * 1000;
+	cfg->body_timeout_ms = (guint) body * 1000;
 	cfg->max_connections = (guint) max_conn;
+	cfg->max_connections_per_ip = (guint) per_ip;
 	cfg->ws_max_queue_bytes = ws_queue;
 	cfg->ws_stall_seconds = (guint) ws_stall;
 	return TRUE;

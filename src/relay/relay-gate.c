@@ -1,4 +1,4 @@
-#include "relay-gate.h"
+#include "relay-gate-private.h"
 #include <libsoup/soup.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -6,56 +6,8 @@
 
 #define ACCEPT_BURST 64
 #define RESUME_MS 250
-#define DRAIN_MS 2000
-#define DRAIN_BYTES (1 << 20)
 #define READ_HEAD 4096
 #define READ_BODY 16384
-
-typedef enum { PHASE_HEAD, PHASE_BODY, PHASE_CHUNKED, PHASE_RAW } Phase;
-
-struct _RelayGate {
-	GSocket *listener;
-	GSource *accept_source;
-	guint resume_id, sweep_id;
-	const RelayConfig *cfg;
-	RelayGateRules rules;
-	RelayStats *stats;
-	RelayGateServeFunc serve;
-	gpointer data;
-	GQueue conns;  /* Gated*, open */
-	GQueue drains; /* Drain*, open */
-	guint live;
-	gboolean paused_logged;
-};
-
-typedef struct {
-	GInputStream parent;
-	RelayGate *gate; /* NULL once the gate is freed */
-	GSocketConnection *conn;
-	GSocket *sock;
-	GByteArray *buf;   /* read off the socket, not yet given to libsoup */
-	gsize cleared;     /* the front of buf libsoup may have */
-	Phase phase;
-	guint64 left;      /* PHASE_BODY */
-	RelayChunks chunks;
-	char *refusal;     /* an answer to send once libsoup asks for the refused head */
-	gboolean first, eof, abort, released, waiting, answered;
-	gboolean hold; /* a request ends at cleared: the next waits for libsoup to ask */
-	gboolean poisoned;
-	gint64 head_started, wait_since, last_read;
-	GList link;
-} Gated;
-
-typedef GInputStreamClass GatedClass;
-
-typedef struct {
-	RelayGate *gate;
-	GSocketConnection *conn;
-	GSource *source;
-	guint timeout_id;
-	gsize read;
-	GList link;
-} Drain;
 
 static void gated_pollable_init(GPollableInputStreamInterface *iface);
 G_DEFINE_TYPE_WITH_CODE(Gated, gated, G_TYPE_INPUT_STREAM,
@@ -86,68 +38,6 @@ answer(guint status, const char *text, const char *extra)
 	                       strlen(text), extra, text);
 }
 
-/* ---- refused connections: answered, then read to the end (bounded) so
- * the kernel does not reset the connection over the answer ---- */
-
-static void
-drain_end(Drain *d)
-{
-	if (d->gate) {
-		g_queue_unlink(&d->gate->drains, &d->link);
-		d->gate->live--;
-	}
-	g_source_destroy(d->source);
-	g_source_unref(d->source);
-	if (d->timeout_id)
-		g_source_remove(d->timeout_id);
-	g_io_stream_close(G_IO_STREAM(d->conn), NULL, NULL);
-	g_object_unref(d->conn);
-	g_free(d);
-}
-
-static gboolean
-drain_read(GSocket *sock, GIOCondition cond, gpointer data)
-{
-	Drain *d = data;
-	char buf[16384];
-	g_autoptr(GError) err = NULL;
-	gssize n = g_socket_receive_with_blocking(sock, buf, sizeof buf, FALSE, NULL, &err);
-
-	if (n > 0 && (d->read += (gsize) n) < DRAIN_BYTES)
-		return G_SOURCE_CONTINUE;
-	if (n < 0 && g_error_matches(err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-		return G_SOURCE_CONTINUE;
-	drain_end(d);
-	return G_SOURCE_REMOVE;
-}
-
-static gboolean
-drain_timeout(gpointer data)
-{
-	Drain *d = data;
-	d->timeout_id = 0;
-	drain_end(d);
-	return G_SOURCE_REMOVE;
-}
-
-static void
-drain_start(RelayGate *g, GSocketConnection *conn)
-{
-	Drain *d = g_new0(Drain, 1);
-	GSocket *sock = g_socket_connection_get_socket(conn);
-
-	d->gate = g;
-	d->conn = g_object_ref(conn);
-	d->link.data = d;
-	g_queue_push_tail_link(&g->drains, &d->link);
-	g->live++;
-	g_socket_shutdown(sock, FALSE, TRUE, NULL);
-	d->source = g_socket_create_source(sock, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-	g_source_set_callback(d->source, (GSourceFunc) (void (*)(void)) drain_read, d, NULL);
-	g_source_attach(d->source, NULL);
-	d->timeout_id = g_timeout_add(DRAIN_MS, drain_timeout, d);
-}
-
 /* ---- the stream libsoup reads ---- */
 
 /* The connection leaves the gate's count: closed, or handed to a drain. */
@@ -158,10 +48,12 @@ gated_release(Gated *s)
 		return;
 	s->released = TRUE;
 	if (s->gate) {
-		g_queue_unlink(&s->gate->conns, &s->link);
-		s->gate->live--;
-		if (s->refusal || s->abort) {
-			drain_start(s->gate, s->conn);
+		relay_gate_uncount(s);
+		/* A WebSocket closed by the relay (1009 for a frame too big, say)
+		 * may have unread bytes: closing now would reset the connection
+		 * and lose the close frame. */
+		if (s->refusal || s->abort || s->phase == PHASE_RAW) {
+			relay_gate_drain_start(s->gate, s->conn);
 			return;
 		}
 	}
@@ -251,7 +143,14 @@ advance(Gated *s)
 static gssize
 end_of_stream(Gated *s, void *buffer, gsize count)
 {
-	if (s->phase != PHASE_HEAD || s->poisoned || !count)
+	if (s->phase != PHASE_HEAD) {
+		/* A body cut short (broken chunks, a timeout): libsoup takes this
+		 * end as the body's, answers, then asks for the next head. That
+		 * one must end with the stray byte, or libsoup keeps the socket. */
+		s->phase = PHASE_HEAD;
+		return 0;
+	}
+	if (s->poisoned || !count)
 		return 0;
 	s->poisoned = TRUE;
 	g_socket_shutdown(s->sock, FALSE, TRUE, NULL);
@@ -286,6 +185,7 @@ gated_read_nonblocking(GPollableInputStream *stream, void *buffer, gsize count, 
 			 * and a refusal the gate writes always follows libsoup's
 			 * answers on the wire. */
 			s->hold = FALSE;
+			s->request_started = 0;
 			advance(s);
 			continue;
 		}
@@ -317,6 +217,8 @@ gated_read_nonblocking(GPollableInputStream *stream, void *buffer, gsize count, 
 		s->last_read = now;
 		if (s->phase == PHASE_HEAD && old == s->cleared && !s->head_started)
 			s->head_started = now;
+		if (s->phase == PHASE_HEAD && !s->request_started)
+			s->request_started = now;
 		advance(s);
 	}
 }
@@ -372,6 +274,25 @@ gated_close(GInputStream *stream, GCancellable *cancellable, GError **error)
 	return TRUE;
 }
 
+/* GInputStream's default close_async runs close_fn in a worker thread
+ * (libsoup closes a WebSocket that way): the gate's lists and counts are
+ * the main thread's, so the release happens here, on the caller's thread. */
+static void
+gated_close_async(GInputStream *stream, int io_priority, GCancellable *cancellable, GAsyncReadyCallback callback,
+                  gpointer data)
+{
+	GTask *task = g_task_new(stream, cancellable, callback, data);
+	gated_release(GATED(stream));
+	g_task_return_boolean(task, TRUE);
+	g_object_unref(task);
+}
+
+static gboolean
+gated_close_finish(GInputStream *stream, GAsyncResult *result, GError **error)
+{
+	return g_task_propagate_boolean(G_TASK(result), error);
+}
+
 static void
 gated_finalize(GObject *object)
 {
@@ -379,6 +300,7 @@ gated_finalize(GObject *object)
 	gated_release(s);
 	g_byte_array_unref(s->buf);
 	g_free(s->refusal);
+	g_free(s->peer);
 	g_object_unref(s->conn);
 	G_OBJECT_CLASS(gated_parent_class)->finalize(object);
 }
@@ -396,6 +318,8 @@ gated_class_init(GatedClass *klass)
 	G_OBJECT_CLASS(klass)->finalize = gated_finalize;
 	klass->read_fn = gated_read;
 	klass->close_fn = gated_close;
+	klass->close_async = gated_close_async;
+	klass->close_finish = gated_close_finish;
 }
 
 static void
@@ -405,43 +329,6 @@ gated_pollable_init(GPollableInputStreamInterface *iface)
 	iface->is_readable = gated_is_readable;
 	iface->create_source = gated_create_source;
 	iface->read_nonblocking = gated_read_nonblocking;
-}
-
-/* ---- timeouts ---- */
-
-/* Closing both ways wakes libsoup's read with an end of stream. */
-static void
-time_out(Gated *s, RelayReject why)
-{
-	relay_reject(s->gate->stats, why, 0);
-	s->eof = TRUE;
-	g_socket_shutdown(s->sock, TRUE, TRUE, NULL);
-}
-
-static gboolean
-sweep(gpointer data)
-{
-	RelayGate *g = data;
-	gint64 now = g_get_monotonic_time();
-	gint64 header = (gint64) g->cfg->header_timeout_ms * 1000, idle = (gint64) g->cfg->idle_timeout_ms * 1000;
-
-	for (GList *l = g->conns.head, *next; l; l = next) {
-		Gated *s = l->data;
-		next = l->next;
-		/* Only a connection libsoup waits on: not one whose answer is
-		 * being made (a webhook waiting for its commit). */
-		if (!s->waiting || s->eof || s->refusal || s->abort || s->phase == PHASE_RAW)
-			continue;
-		if (s->phase == PHASE_HEAD) {
-			if (s->head_started && now - s->head_started > header)
-				time_out(s, REJECT_HEADER_TIMEOUT);
-			else if (!s->head_started && now - s->wait_since > idle)
-				time_out(s, REJECT_IDLE_TIMEOUT);
-		} else if (now - MAX(s->last_read, s->wait_since) > idle) {
-			time_out(s, REJECT_BODY_TIMEOUT);
-		}
-	}
-	return G_SOURCE_CONTINUE;
 }
 
 /* ---- accepting ---- */
@@ -471,10 +358,34 @@ pause_accepting(RelayGate *g)
 	g_source_destroy(g->accept_source);
 	g_clear_pointer(&g->accept_source, g_source_unref);
 	g->resume_id = g_timeout_add(RESUME_MS, resume, g);
-	if (!g->paused_logged)
+	/* Once a minute at most: a relay at its limit pauses and resumes often. */
+	if (!g->paused_logged_at || g_get_monotonic_time() - g->paused_logged_at > 60 * G_USEC_PER_SEC) {
 		relay_log("warning", "msg=\"out of file descriptors: accepting paused, retried every %d ms\" open=%u", RESUME_MS,
 		          g->live);
-	g->paused_logged = TRUE;
+		g->paused_logged_at = g_get_monotonic_time();
+	}
+}
+
+void
+relay_gate_uncount(Gated *s)
+{
+	RelayGate *g = s->gate;
+	guint n = GPOINTER_TO_UINT(g_hash_table_lookup(g->per_peer, s->peer));
+
+	g_queue_unlink(&g->conns, &s->link);
+	g->live--;
+	if (n > 1)
+		g_hash_table_insert(g->per_peer, g_strdup(s->peer), GUINT_TO_POINTER(n - 1));
+	else
+		g_hash_table_remove(g->per_peer, s->peer);
+}
+
+static char *
+peer_of(GSocketAddress *remote)
+{
+	if (!G_IS_INET_SOCKET_ADDRESS(remote))
+		return g_strdup("");
+	return g_inet_address_to_string(g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(remote)));
 }
 
 static void
@@ -484,9 +395,14 @@ take(RelayGate *g, GSocket *sock)
 	g_autoptr(GSocketAddress) local = g_socket_get_local_address(sock, NULL);
 	g_autoptr(GSocketAddress) remote = g_socket_get_remote_address(sock, NULL);
 	g_autoptr(GIOStream) io = NULL;
+	g_autofree char *peer = remote ? peer_of(remote) : g_strdup("");
+	guint from_peer = GPOINTER_TO_UINT(g_hash_table_lookup(g->per_peer, peer));
 	Gated *s;
 
-	if (g->live >= g->cfg->max_connections) {
+	/* One address may not hold every slot: slow or idle connections from
+	 * one client cannot starve the vendors' webhooks. */
+	if (from_peer >= g->cfg->max_connections_per_ip ||
+	    (g->live >= g->cfg->max_connections && !relay_gate_evict_idle(g))) {
 		g_autofree char *text = answer(503, "too_many_connections", "");
 		relay_reject(g->stats, REJECT_TOO_MANY_CONNECTIONS, 503);
 		g_socket_send_with_blocking(sock, text, strlen(text), FALSE, NULL, NULL);
@@ -501,7 +417,9 @@ take(RelayGate *g, GSocket *sock)
 	s->conn = g_object_ref(conn);
 	s->sock = sock;
 	s->first = TRUE;
-	s->head_started = g_get_monotonic_time(); /* the first head's clock starts at accept */
+	s->peer = g_steal_pointer(&peer);
+	g_hash_table_insert(g->per_peer, g_strdup(s->peer), GUINT_TO_POINTER(from_peer + 1));
+	s->head_started = s->request_started = g_get_monotonic_time(); /* the first head's clocks start at accept */
 	g_queue_push_tail_link(&g->conns, &s->link);
 	g->live++;
 	io = g_simple_io_stream_new(G_INPUT_STREAM(s), g_io_stream_get_output_stream(G_IO_STREAM(conn)));
@@ -522,7 +440,6 @@ on_accept(GSocket *listener, GIOCondition cond, gpointer data)
 		g_autoptr(GSocket) sock = g_socket_accept(listener, NULL, &err);
 
 		if (sock) {
-			g->paused_logged = FALSE;
 			take(g, sock);
 			continue;
 		}
@@ -544,9 +461,10 @@ relay_gate_new(GSocket *listener, const RelayConfig *cfg, const RelayGateRules *
                RelayGateServeFunc serve, gpointer data)
 {
 	RelayGate *g = g_new0(RelayGate, 1);
-	guint tick = MIN(cfg->header_timeout_ms, cfg->idle_timeout_ms) / 4;
+	guint tick = MIN(MIN(cfg->header_timeout_ms, cfg->idle_timeout_ms), cfg->body_timeout_ms) / 4;
 
 	g->listener = g_object_ref(listener);
+	g->per_peer = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g->cfg = cfg;
 	g->rules = *rules;
 	g->stats = stats;
@@ -554,7 +472,7 @@ relay_gate_new(GSocket *listener, const RelayConfig *cfg, const RelayGateRules *
 	g->data = data;
 	g_socket_set_blocking(listener, FALSE);
 	listen_again(g);
-	g->sweep_id = g_timeout_add(CLAMP(tick, 20, 1000), sweep, g);
+	g->sweep_id = g_timeout_add(CLAMP(tick, 20, 1000), relay_gate_sweep, g);
 	return g;
 }
 
@@ -583,9 +501,10 @@ relay_gate_free(RelayGate *g)
 	relay_gate_stop(g);
 	g_source_remove(g->sweep_id);
 	while (g->drains.head)
-		drain_end(g->drains.head->data);
+		relay_gate_drain_end(g->drains.head->data);
 	for (GList *l = g->conns.head; l; l = l->next)
 		((Gated *) l->data)->gate = NULL;
 	g_object_unref(g->listener);
+	g_hash_table_unref(g->per_peer);
 	g_free(g);
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #define BATCH_MAX 512
+#define PAGE_BYTES (1 << 20)
 
 typedef enum { OP_APPEND, OP_READ, OP_PRUNE, OP_CHECK, OP_QUIT, OP_PRUNE_MESSAGES } OpKind;
 
@@ -72,11 +73,26 @@ deliver(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Runs func, then destroy, on the main thread, never here. Not
+ * g_main_context_invoke_full(): when the main loop is between two
+ * iterations it lets this thread acquire the context and run both itself,
+ * so a follower's callback and its last unref (a SoupWebsocketConnection)
+ * ran on the store thread, racing the main thread. Same priority for all:
+ * the main context runs them in queue order. */
+static void
+to_main(RelayStore *s, GSourceFunc func, gpointer data, GDestroyNotify destroy)
+{
+	GSource *src = g_idle_source_new();
+	g_source_set_priority(src, G_PRIORITY_DEFAULT);
+	g_source_set_callback(src, func, data, destroy);
+	g_source_attach(src, s->context);
+	g_source_unref(src);
+}
+
 static void
 reply(RelayStore *s, Op *op)
 {
-	/* Same priority for all: the main context runs them in queue order. */
-	g_main_context_invoke_full(s->context, G_PRIORITY_DEFAULT, deliver, op, (GDestroyNotify) op_free);
+	to_main(s, deliver, op, (GDestroyNotify) op_free);
 }
 
 static gboolean
@@ -272,7 +288,7 @@ out:
 		}
 		for (guint i = 0; i < ops->len; i++)
 			reply(s, ops->pdata[i]);
-		g_main_context_invoke_full(s->context, G_PRIORITY_DEFAULT, deliver_committed, c, committed_free);
+		to_main(s, deliver_committed, c, committed_free);
 	} else {
 		for (guint i = 0; i < ops->len; i++) {
 			Op *op = ops->pdata[i];
@@ -288,6 +304,8 @@ static void
 do_read(RelayStore *s, Op *op)
 {
 	sqlite3_stmt *st = NULL;
+	gsize bytes = 0;
+	gboolean full = FALSE;
 
 	op->events = g_ptr_array_new_with_free_func((GDestroyNotify) wag_event_free);
 	if (sqlite3_prepare_v2(s->db, "SELECT id, vendor, instance, grp, kind, participants, actor, at, message FROM events"
@@ -295,7 +313,9 @@ do_read(RelayStore *s, Op *op)
 		sqlite3_bind_text(st, 1, op->tenant, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, op->after);
 		sqlite3_bind_int(st, 3, (int) op->limit);
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		/* A page is bounded in bytes too: 500 events of a quarter MB each
+		 * would be 128 MB per follower. */
+		while (!full && sqlite3_step(st) == SQLITE_ROW) {
 			WagEventKind kind;
 			const char *parts = (const char *) sqlite3_column_text(st, 5);
 			WagEvent *e;
@@ -319,6 +339,8 @@ do_read(RelayStore *s, Op *op)
 				}
 				e->message = wag_message_from_object(mo);
 			}
+			bytes += (gsize) sqlite3_column_bytes(st, 5) + (gsize) sqlite3_column_bytes(st, 8);
+			full = bytes >= PAGE_BYTES;
 			pn = parts ? wag_json_parse(parts, strlen(parts), NULL) : NULL;
 			if (pn && JSON_NODE_HOLDS_ARRAY(pn)) {
 				JsonArray *a = json_node_get_array(pn);
@@ -329,7 +351,7 @@ do_read(RelayStore *s, Op *op)
 		}
 	}
 	sqlite3_finalize(st);
-	op->more = op->events->len >= op->limit;
+	op->more = full || op->events->len >= op->limit;
 	reply(s, op);
 }
 

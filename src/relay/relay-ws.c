@@ -10,7 +10,11 @@ struct _RelayClients {
 	GPtrArray *list; /* Client* */
 	guint64 delivered, dropped;
 	guint timer;
+	gint64 log_minute;           /* monotonic start of the current minute */
+	guint log_lines, connects, closes; /* this minute */
 };
+
+#define LOG_LINES_PER_MINUTE 20
 
 typedef struct {
 	gint64 id;
@@ -29,7 +33,30 @@ typedef struct {
 	gboolean live;    /* follows the commits */
 	gboolean reading; /* a backlog page is being read */
 	gboolean closed;
+	GSource *writable; /* waiting for the socket to take more */
 } Client;
+
+/* Connects and closes are logged at most LOG_LINES_PER_MINUTE a minute
+ * (a follower churning in a loop wrote thousands), then summed up once a
+ * minute. */
+static void
+log_minute_roll(RelayClients *cs, gint64 now)
+{
+	if (now - cs->log_minute < 60 * G_USEC_PER_SEC)
+		return;
+	if (cs->log_lines > LOG_LINES_PER_MINUTE)
+		relay_log("info", "msg=\"followers in the last minute\" connected=%u closed=%u lines_suppressed=%u", cs->connects,
+		          cs->closes, cs->log_lines - LOG_LINES_PER_MINUTE);
+	cs->log_minute = now;
+	cs->log_lines = cs->connects = cs->closes = 0;
+}
+
+static gboolean
+log_allowed(RelayClients *cs)
+{
+	log_minute_roll(cs, g_get_monotonic_time());
+	return ++cs->log_lines <= LOG_LINES_PER_MINUTE;
+}
 
 static Client *
 client_ref(Client *c)
@@ -44,6 +71,10 @@ client_unref(gpointer p)
 	Client *c = p;
 	if (g_atomic_int_dec_and_test(&c->ref)) {
 		g_queue_clear_full(&c->unacked, g_free);
+		if (c->writable) {
+			g_source_destroy(c->writable);
+			g_source_unref(c->writable);
+		}
 		g_object_unref(c->ws);
 		g_free(c);
 	}
@@ -59,6 +90,49 @@ static gboolean
 window_full(Client *c)
 {
 	return c->unacked_bytes >= c->cs->cfg->ws_max_queue_bytes;
+}
+
+static GPollableOutputStream *
+output(Client *c)
+{
+	GOutputStream *out = g_io_stream_get_output_stream(soup_websocket_connection_get_io_stream(c->ws));
+	return G_IS_POLLABLE_OUTPUT_STREAM(out) ? G_POLLABLE_OUTPUT_STREAM(out) : NULL;
+}
+
+/* Acks say what the follower applied, not what left the relay: a follower
+ * acking everything while reading nothing made libsoup queue the whole
+ * backlog in memory (libsoup 3 cannot say how much it holds). So a frame
+ * goes to libsoup only while the socket takes more: libsoup then writes it
+ * at once, and holds at most the frame that filled the kernel's buffer. */
+static gboolean
+socket_has_room(Client *c)
+{
+	GPollableOutputStream *out = output(c);
+	return !out || g_pollable_output_stream_is_writable(out);
+}
+
+static void read_page(Client *c);
+
+static gboolean
+on_writable(GObject *stream, gpointer data)
+{
+	Client *c = data;
+	g_source_unref(c->writable);
+	c->writable = NULL;
+	if (is_open(c) && !c->live && !c->reading && !window_full(c))
+		read_page(c); /* what the commits skipped meanwhile is in the store */
+	return G_SOURCE_REMOVE;
+}
+
+static void
+wait_writable(Client *c)
+{
+	GPollableOutputStream *out = output(c);
+	if (c->writable || !out)
+		return;
+	c->writable = g_pollable_output_stream_create_source(out, NULL);
+	g_source_set_callback(c->writable, (GSourceFunc) (void (*)(void)) on_writable, client_ref(c), client_unref);
+	g_source_attach(c->writable, NULL);
 }
 
 /* Sends what is new to c, while its window has room. Returns how many of
@@ -77,6 +151,10 @@ send_events(Client *c, GPtrArray *events)
 			continue;
 		if (!is_open(c) || window_full(c))
 			break;
+		if (!socket_has_room(c)) {
+			wait_writable(c);
+			break;
+		}
 		n = wag_event_to_json(e);
 		text = json_to_string(n, FALSE);
 		soup_websocket_connection_send_text(c->ws, text);
@@ -92,8 +170,6 @@ send_events(Client *c, GPtrArray *events)
 	}
 	return i;
 }
-
-static void read_page(Client *c);
 
 static void
 on_page(GPtrArray *events, gboolean more, gpointer data)
@@ -154,8 +230,14 @@ on_closed(SoupWebsocketConnection *ws, gpointer data)
 	RelayClients *cs = c->cs;
 
 	c->closed = TRUE;
-	relay_log("info", "msg=\"client gone\" tenant=%s last_sent=%" G_GINT64_FORMAT " acked=%" G_GINT64_FORMAT " code=%u",
-	          c->tenant, c->last_sent, c->acked, soup_websocket_connection_get_close_code(ws));
+	if (c->writable) {
+		g_source_destroy(c->writable);
+		g_clear_pointer(&c->writable, g_source_unref);
+	}
+	cs->closes++;
+	if (log_allowed(cs))
+		relay_log("info", "msg=\"client gone\" tenant=%s last_sent=%" G_GINT64_FORMAT " acked=%" G_GINT64_FORMAT " code=%u",
+		          c->tenant, c->last_sent, c->acked, soup_websocket_connection_get_close_code(ws));
 	g_signal_handlers_disconnect_by_data(ws, c);
 	g_ptr_array_remove(cs->list, c);
 	relay_store_set_listening(cs->store, cs->list->len > 0);
@@ -169,6 +251,7 @@ check_stalls(gpointer data)
 	RelayClients *cs = data;
 	gint64 now = g_get_monotonic_time();
 
+	log_minute_roll(cs, now);
 	for (guint i = 0; i < cs->list->len; i++) {
 		Client *c = cs->list->pdata[i];
 		if (is_open(c) && c->waiting_since &&
@@ -189,6 +272,7 @@ relay_clients_new(const RelayConfig *cfg, RelayStore *store)
 	RelayClients *cs = g_new0(RelayClients, 1);
 	cs->cfg = cfg;
 	cs->store = store;
+	cs->log_minute = g_get_monotonic_time();
 	cs->list = g_ptr_array_new_with_free_func(client_unref);
 	cs->timer = g_timeout_add(MIN(1000, cfg->ws_stall_seconds * 250), check_stalls, cs);
 	return cs;
@@ -209,7 +293,9 @@ relay_clients_add(RelayClients *cs, SoupWebsocketConnection *ws, const RelayTena
 	g_signal_connect(ws, "closed", G_CALLBACK(on_closed), c);
 	g_ptr_array_add(cs->list, c);
 	relay_store_set_listening(cs->store, TRUE);
-	relay_log("info", "msg=\"client connected\" tenant=%s after=%" G_GINT64_FORMAT, c->tenant, c->last_sent);
+	cs->connects++;
+	if (log_allowed(cs))
+		relay_log("info", "msg=\"client connected\" tenant=%s after=%" G_GINT64_FORMAT, c->tenant, c->last_sent);
 	read_page(c);
 }
 

@@ -2,7 +2,8 @@
  * from the store in pages, then live commits. libsoup cannot say how much
  * a WebSocket has queued, so flow control rides on the plugin's acks:
  * events go out only while what was sent and not yet acked is under
- * ws_max_queue_bytes; a follower past that catches up from the store once
+ * ws_max_queue_bytes, and only while the socket takes more (so libsoup
+ * holds at most one frame, whatever a follower acks); a follower past that catches up from the store once
  * it acks again, and one that acks nothing for ws_stall_seconds while
  * events wait is closed (1008, with the id to resume after). */
 #pragma once

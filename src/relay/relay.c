@@ -13,6 +13,8 @@
 #include <glib/gstdio.h>
 #include <gio/gunixsocketaddress.h>
 #include <locale.h>
+
+#define WS_MAX_INCOMING 65536
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -205,6 +207,11 @@ handler(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 
 	if (g_str_has_prefix(path, "/webhook/")) {
 		webhook(r, msg, path);
+	} else if ((strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0) &&
+	           strcmp(soup_server_message_get_method(msg), "GET") != 0 &&
+	           strcmp(soup_server_message_get_method(msg), "HEAD") != 0) {
+		soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Allow", "GET, HEAD");
+		respond(msg, 405, "method not allowed");
 	} else if (strcmp(path, "/healthz") == 0) {
 		if (relay_store_healthy(r->store))
 			respond(msg, 200, "ok");
@@ -222,6 +229,40 @@ handler(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 	}
 }
 
+/* after=ID: digits only, and a gint64. */
+static gboolean
+after_ok(SoupServerMessage *msg, gint64 *after)
+{
+	const char *query = g_uri_get_query(soup_server_message_get_uri(msg));
+	g_autoptr(GHashTable) q = query ? g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+	const char *a = q ? g_hash_table_lookup(q, "after") : NULL;
+	gsize n = a ? strlen(a) : 0;
+	guint64 v;
+
+	*after = 0;
+	if (query && !q)
+		return FALSE;
+	if (!a)
+		return TRUE;
+	/* g_ascii_string_to_unsigned() alone would take a leading '+'. */
+	for (gsize i = 0; i < n; i++)
+		if (!g_ascii_isdigit(a[i]))
+			return FALSE;
+	if (!n || !g_ascii_string_to_unsigned(a, 10, 0, G_MAXINT64, &v, NULL))
+		return FALSE;
+	*after = (gint64) v;
+	return TRUE;
+}
+
+/* The handshake appends "Connection: Upgrade" to the "close" set below
+ * for every other answer: a 101 says only Upgrade. */
+static void
+on_got_body(SoupServerMessage *msg, gpointer data)
+{
+	if (soup_server_message_get_status(msg) == SOUP_STATUS_SWITCHING_PROTOCOLS)
+		soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Connection", "Upgrade");
+}
+
 /* The token was checked by the gate already; checked again here, where the
  * tenant is needed, so libsoup's own path matching decides nothing. */
 static void
@@ -231,9 +272,11 @@ on_got_headers(SoupServerMessage *msg, gpointer data)
 	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
 	const char *path = g_uri_get_path(soup_server_message_get_uri(msg));
 	const char *auth = soup_message_headers_get_one(h, "Authorization");
+	gint64 after;
 
 	if (!g_str_has_prefix(path, "/events"))
 		return;
+	g_signal_connect_after(msg, "got-body", G_CALLBACK(on_got_body), NULL);
 	/* Whatever the answer, the connection ends with it unless it upgrades
 	 * (the handshake replaces this header): the gate stops reading heads
 	 * after an upgrade request. */
@@ -244,6 +287,8 @@ on_got_headers(SoupServerMessage *msg, gpointer data)
 	           !relay_tenant_by_token(&r->cfg, auth + 7, strlen(auth + 7))) {
 		soup_message_headers_replace(soup_server_message_get_response_headers(msg), "WWW-Authenticate", "Bearer");
 		refuse(r, msg, REJECT_BAD_TOKEN, 401);
+	} else if (!after_ok(msg, &after)) {
+		refuse(r, msg, REJECT_BAD_REQUEST, 400);
 	}
 }
 
@@ -257,18 +302,17 @@ static void
 on_ws(SoupServer *server, SoupServerMessage *msg, const char *path, SoupWebsocketConnection *ws, gpointer data)
 {
 	Relay *r = data;
-	GUri *uri = soup_server_message_get_uri(msg);
-	g_autoptr(GHashTable) q = g_uri_get_query(uri) ?
-		g_uri_parse_params(g_uri_get_query(uri), -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
-	const char *after = q ? g_hash_table_lookup(q, "after") : NULL;
+	gint64 after = 0;
 	const char *auth = soup_message_headers_get_one(soup_server_message_get_request_headers(msg), "Authorization");
 	const RelayTenant *t = auth && strlen(auth) > 7 ? relay_tenant_by_token(&r->cfg, auth + 7, strlen(auth + 7)) : NULL;
 
-	if (!t || strcmp(path, "/events") != 0 || r->stopping) {
+	if (!t || strcmp(path, "/events") != 0 || r->stopping || !after_ok(msg, &after)) {
 		soup_websocket_connection_close(ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
 		return;
 	}
-	relay_clients_add(r->clients, ws, t, after ? g_ascii_strtoll(after, NULL, 10) : 0);
+	/* A follower only ever sends acks: a bigger frame is answered 1009. */
+	g_object_set(ws, "max-incoming-payload-size", (guint64) WS_MAX_INCOMING, NULL);
+	relay_clients_add(r->clients, ws, t, after);
 }
 
 /* ---- the gate's rules ---- */

@@ -25,7 +25,9 @@ typedef struct {
 	guint message_retention_days; /* group messages: their own, shorter retention */
 	guint header_timeout_ms;
 	guint idle_timeout_ms;
+	guint body_timeout_ms; /* a whole request, head and body, from its first byte (or the accept) */
 	guint max_connections;
+	guint max_connections_per_ip;
 	gsize ws_max_queue_bytes;
 	guint ws_stall_seconds;
 } RelayConfig;
