@@ -143,6 +143,14 @@ relay_config_check(RelayConfig *cfg, GError **error)
 			            "(e.g. from: openssl rand -hex 24) [tenant %s]", what, t->name);
 			return FALSE;
 		}
+		/* The example's placeholders are public: a relay started with them
+		 * would take anyone's webhooks and stream to anyone. */
+		if (strstr(t->webhook_secret, "CHANGE-ME") || strstr(t->token, "CHANGE-ME")) {
+			g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+			            "%s still hold the example's CHANGE-ME placeholders: set your own "
+			            "(e.g. from: openssl rand -hex 24) [tenant %s]", what, t->name);
+			return FALSE;
+		}
 		for (guint j = 0; j < i; j++) {
 			RelayTenant *o = cfg->tenants->pdata[j];
 			if (g_str_equal(o->name, t->name) || g_str_equal(o->webhook_secret, t->webhook_secret) ||

@@ -245,6 +245,17 @@ test_bad_db_path(void)
 	g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, NULL, &err, NULL));
 	g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 2);
 	g_assert_nonnull(strstr(err, "webhook_secret and client_token must be set"));
+
+	/* Nor with the example configuration's placeholders, which anyone can read. */
+	g_assert_true(g_file_set_contents(conf, "[relay]\nwebhook_secret=CHANGE-ME-openssl-rand-hex-24\n"
+	                                        "client_token=CHANGE-ME-openssl-rand-hex-24\n", -1, NULL));
+	g_clear_object(&p);
+	g_clear_pointer(&err, g_free);
+	p = g_subprocess_launcher_spawn(l, NULL, g_getenv("WAG_RELAY"), "--config", conf, "--listen", "127.0.0.1:0",
+	                                "--db", "/proc/no/such/dir/events.db", NULL);
+	g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, NULL, &err, NULL));
+	g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 2);
+	g_assert_nonnull(strstr(err, "CHANGE-ME placeholders"));
 }
 
 static void
