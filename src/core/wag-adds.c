@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* After an add (issue 18): the vendor accepting a call is not everyone
  * being in the group. WhatsApp refuses people whose privacy settings do not
  * let strangers add them; Z-API (autoInvite) sends those a private invite

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Group administration verbs that change the group itself (issue 18):
  * subject, description, settings, invite link. Each is one vendor call,
  * checked first (wag-check.c, and the vendor's table for a missing API, so

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* One path for every membership change, whatever its source (our own
  * command's success, a relayed webhook, a poll diff): the event goes into
  * the model, then the front end mirrors it through the view. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The audit log (state_dir/audit.log): one JSON line per vendor call that
  * changes a group or its people, whatever started it (a job's call, an
  * administration edit, a message deleted for everyone), with its result.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Pre-flight checks: every refusal of an admin action is decided here from
  * the cached model, before any vendor call. Pure functions: they read
  * their arguments and return what to tell the user, nothing else. */

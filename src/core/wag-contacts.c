@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* People's names for vendors whose rosters carry none (Green API): the
  * instance's contacts are read once per login, and every roster (read
  * before or after them) takes the names it lacks. */

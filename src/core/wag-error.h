@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Classified failures of vendor calls, with messages a user can act on. */
 #pragma once
 #include <glib.h>

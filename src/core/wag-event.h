@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The participant-update event (SPEC "Event schema"): every membership change,
  * whatever its source (our own command, a relayed webhook, a poll diff),
  * becomes one of these and is applied by one code path. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Async JSON-over-HTTP on libsoup-3, one instance per connection.
  * Every request shares the connection's GCancellable and holds a reference
  * to the client; after wag_http_shutdown() no callback ever runs, so the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* A bulk admin action (several phones), kept on disk until it is finished so
  * that a disconnect or a restart loses nothing. */
 #pragma once

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* A strict JSON (RFC 8259) reader that builds json-glib nodes directly.
  *
  * Every webhook the relay takes is parsed here, and JsonParser's scanner

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Tolerant readers for vendor JSON: Z-API writes booleans as "false" at times. */
 #pragma once
 #include <json-glib/json-glib.h>

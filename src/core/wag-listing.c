@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Listing the instance's groups and communities at login, and reading
  * rosters. Results go into the model; the front end hears of them through
  * view->groups_changed and view->roster_loaded. */

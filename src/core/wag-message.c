@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The message event's payload: JSON in and out, and the line shown for it. */
 #include "wag-message.h"
 #include "wag-i18n.h"

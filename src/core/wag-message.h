@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* A group message (the `message` event kind): what a vendor's message
  * webhook says, normalized, and the one plain-text line a front end shows
  * for it. No markup here: a front end escapes the line for its own medium. */

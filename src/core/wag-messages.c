@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The group conversation inside the session: messages received (shown
  * once, our own echoes dropped, the last ones kept per chat so that
  * /delete can name them), text sent and messages deleted for everyone,

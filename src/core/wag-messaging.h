@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* What each vendor offers for group messages: reading its message webhooks
  * into `message` events, sending text, deleting for everyone. One table
  * per vendor (wag-vendor-*-msg.c), reached through WagVendor.messaging. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Resolving what users type (titles, nicks, names) to ids, and naming
  * people in lines. IRC users see titles and nicks, never the vendor's ids,
  * so every place that takes an id from the user goes through here. */

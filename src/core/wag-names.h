@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* What a user types for a group or a person, resolved to the vendor's ids:
  * an id, a title, a bitlbee nick or a name, when it is unambiguous. And the
  * lines that name people (owner, admins). Pure functions over the model. */

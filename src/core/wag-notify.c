@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Green API without a relay: its notification queue read over HTTP
  * (receiveNotification, then deleteNotification once the notification is
  * queued here), only when no webhook URL takes the notifications (Green

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The session's one pacer: every vendor call goes through it, and two
  * calls of one operation are never closer than the vendor's documented
  * limit for it (wag_vendor_min_spacing_ms: Green API allows getGroupData

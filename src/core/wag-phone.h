@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* People ids: phones in any common spelling, or opaque ...@lid ids. */
 #pragma once
 #include <glib.h>

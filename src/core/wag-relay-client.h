@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Follows wagateway-relay's event stream: resumes after the last applied id,
  * reconnects with exponential backoff and jitter, stops (and says why) when
  * the relay refuses the token. Events arrive in id order, each once. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Join requests as a queue the user answers, not a stream of questions:
  * a request is asked once, while it is pending; one answered (here or
  * elsewhere) or revoked is remembered per account, so a replay of the

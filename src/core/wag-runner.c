@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Admin actions run as jobs, one call at a time per account: dripped at
  * removals_per_minute, retried with backoff on 429/5xx/timeouts, written to
  * disk after every call (so a disconnect or restart resumes them) and to

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Inside the session: the struct and the calls between its files. Only
  * wag-session.c (and its verbs' second file, wag-admin.c), wag-sync.c,
  * wag-runner.c (and wag-adds.c), wag-listing.c and wag-apply.c include this. Each field is written by the file named above it.

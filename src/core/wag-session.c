@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The session's life cycle and the login order, in one step function. */
 #include "wag-session.h"
 #include "wag-session-private.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* One logged-in vendor instance: the domain of the project, without any
  * front end. A session is made from plain configuration data, owns the
  * vendor client, HTTP, the model, the job queue, live sync and polling, and

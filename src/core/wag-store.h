@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Disk writes on one background thread, in order: the main loop never waits
  * on the disk. Files are created 0600 with their folders (0700). */
 #pragma once

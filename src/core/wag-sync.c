@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Live sync: follow wagateway-relay, or, for vendors without membership
  * webhooks, poll the rosters of the groups the front end shows. Both end
  * in the one apply path (wag_apply). */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Group administration per vendor (issue 18): the vendor files' admin
  * halves, kept apart so that no vendor file outgrows ~600 lines. Only the
  * vendor files include this; everyone else asks the WagVendor table. */

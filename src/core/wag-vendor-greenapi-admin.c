@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Green API group administration (issue 18). Sources (the Green API docs
  * pages named in tests/fixtures/greenapi/): AddGroupParticipant,
  * SetGroupAdmin, RemoveAdmin, UpdateGroupName, GetGroupData

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Green API group messages. Sources (green-api.com docs, "Incoming
  * message"/"Outgoing message" notification formats, SendMessage,
  * DeleteMessage): typeWebhook incomingMessageReceived,

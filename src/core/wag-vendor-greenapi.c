@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Green API: API_URL/waInstanceINSTANCE/method/TOKEN. The API_URL is per
  * instance (api_base option). No communities, no join requests, one
  * participant per removal, and no membership webhooks (rosters are polled). */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Vendor-independent helpers around the table: id checks before any call,
  * what the vendor says of the account itself, and its rate limits. */
 #include "wag-vendor.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* When to ask a vendor for the next page of a listing. The docs say little
  * (Z-API: page and pageSize, nothing on how the end shows), and a vendor
  * that ignores `page` answers page 1 forever: stop at a short page, at a

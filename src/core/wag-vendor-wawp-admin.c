@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Wawp (WAHA paths) group administration (issue 18). Source:
  * devlikeapro/waha-docs@1a6f1c4 content/docs/how-to/groups/index.md
  * ("Set group subject", "Set group description", "Security - ...", "Invite

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Wawp (WAHA-shaped events) group messages. Sources: devlikeapro/waha-docs
  * how-to/receive-messages (events message, message.any, message.reaction,
  * message.revoked: payload id, from, to, participant, fromMe, body, hasMedia,

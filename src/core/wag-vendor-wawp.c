@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Wawp (on WAHA): https://api.wawp.net/v2/... Credentials go both in the
  * query and in JSON bodies (the docs disagree on which one counts). Group
  * listing, leave and join requests are WAHA paths Wawp does not document:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Z-API group administration (issue 18): subject, description, settings,
  * invite link. Sources (Z-API/z-api-docs@7021b82, group/): update-group-name,
  * update-group-description, update-group-settings, get-invitation-link,

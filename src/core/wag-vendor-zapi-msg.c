@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Z-API group messages. Sources (Z-API/z-api-docs@7021b82):
  * webhooks/on-message-received.md (ReceivedCallback: isGroup, phone = the
  * chat, participantPhone = the sender in a group, fromMe, momment in ms,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Z-API: https://api.z-api.io/instances/INSTANCE/token/TOKEN/...
  * Quirks kept here: Client-Token header, booleans as strings, `success` vs
  * `value` flags, communities as bare numbers, no join-request listing. */

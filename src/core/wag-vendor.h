@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* One interface, one file per vendor. Nothing outside a vendor's file knows
  * its paths, payloads or quirks; callers ask the table what it can do. */
 #pragma once

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The types a front end and the session share: the configuration a
  * session is made from, the errors it fails with, and the view table it
  * reports through. Declarations only (and the error quark in wag-view.c):

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Group administration as the vendors document it (issue 18): adding
  * (with WhatsApp's privacy refusals), promoting, demoting, subject,
  * description, settings, invite links. Sources are the fixtures' (see

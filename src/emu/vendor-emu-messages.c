@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Group messages as the vendors' docs describe sending and deleting them:
  * Z-API POST send-text -> {zaapId, messageId}, DELETE messages?... -> 204;
  * Green API POST sendMessage -> {idMessage}, POST deleteMessage -> 200 and an

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* A vendor that misbehaves on demand: replies trickled a byte at a time,
  * endless replies produced only as fast as the client reads them, and runs
  * of failures (5xx storms). */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The emulator's state, shared by its files (not for tests). */
 #pragma once
 #include "vendor-emu.h"

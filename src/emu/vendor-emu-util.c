@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Replies and state helpers shared by the emulated vendors. */
 #include "vendor-emu-private.h"
 #include <stdlib.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Wawp (on WAHA) as its docs describe it. */
 #include "vendor-emu-private.h"
 #include <stdlib.h>

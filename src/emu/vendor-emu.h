@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* An in-process SoupServer playing Z-API, Green API or Wawp as their public
  * docs describe them, errors included. Shared by every test. */
 #pragma once

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The prpl table and the plugin's life cycle; everything else lives one
  * file per concern, each importing only files on lower floors:
  *   plugin.c

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The account: the session's configuration comes from the PurpleAccount,
  * and what the session reports is shown through libpurple. The view table
  * is installed once per login, like libpurple's own UiOps. */

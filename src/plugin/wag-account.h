@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Login and close of a PurpleConnection: makes the session from the
  * account's settings and is its view (wag-session.h's WagView).
  * Called by: plugin.c (prpl ops). Calls: the session, and wag-chat.c,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Each command is parse -> check (wag-check.c, through the session for
  * the vendor's missing APIs) -> session verb, as in wag-commands.c: every
  * refusal is said before any vendor call. */

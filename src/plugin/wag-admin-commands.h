@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Group administration from the hosts (issue 18): the /add, /op, /deop,
  * /topic, /description, /settings, /invitelink and /link commands, and the
  * prpl ops that reach the same verbs: chat_invite (Pidgin's "Invite...",

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Listing the instance's groups and communities into the buddy list and the
  * room list. Nodes are added or moved, never deleted: the user may have made
  * them. At 2,000 groups two things matter: finding a group's node must not

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The buddy list and the room list.
  * Called by: plugin.c (room list prpl ops), wag-account.c (when the session
  * reports groups changed or a group left). Calls: libpurple only, and reads

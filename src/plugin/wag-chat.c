@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Chats: one per group or community, keyed by the vendor's id. Joining shows
  * the chat at once and fills the roster when the session has it. This file
  * only mirrors: every decision is the session's. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Chats: one per group or community, keyed by the vendor's id.
  * Called by: plugin.c (prpl ops), wag-account.c (mirroring what the session
  * reports), wag-commands.c and wag-prompts.c (finding and writing chats).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Each command is parse -> check -> session verb. Every refusal comes from
  * the core's pre-flight checks, before any vendor call. */
 #include "wag-commands.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The chat commands: parse what was typed, check it (wag-check.h), hand it
  * to the session. Called by: plugin.c (registration, the chat_send prpl op).
  * Calls: the session's verbs, wag-check.h, wag-prompts.c, wag-chat.c. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The libpurple 2 front end's state for one PurpleConnection. Every plugin
  * file includes this; each field is written by the one file named above it
  * (the others only read, or call that file). */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Group messages in libpurple chats. Every decision (what to show, echoes,
  * pacing, the `messages` option) is the session's; this file renders. */
 #include "wag-conversation.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The group conversation in libpurple: messages shown in the open chat,
  * text typed there sent through the session, the senders' names.
  * Called by: wag-account.c (the view's message slots), wag-commands.c

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Request dialogs: asking whether to leave, and join requests. Only
  * purple_request_ok_cancel and purple_request_action: bitlbee answers
  * those (it cannot answer yes/no or field requests).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* What differs between the hosts that show this plugin's words.
  * Called by: every adapter that shows a caption or label. Calls: libpurple. */
 #pragma once

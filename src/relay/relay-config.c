@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The configuration file: [relay] and any number of [tenant:NAME]. */
 #include "relay.h"
 #include <string.h>

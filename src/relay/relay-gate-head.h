@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The gate's verdict on one HTTP/1.1 request head: a pure function of the
  * bytes read so far (no I/O, no allocation), so a fuzzer can drive it. It
  * refuses everything libsoup 3.2 would mishandle or leak on (RFC 9112

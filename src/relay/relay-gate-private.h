@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The gate's insides, shared by relay-gate.c (the stream libsoup reads,
  * accepting) and relay-gate-time.c (drains, timeouts, making room). */
 #pragma once

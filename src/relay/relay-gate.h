@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The gate: owns the listening socket and the accept loop, and stands
  * between every connection and libsoup. Each request head, the first and
  * every later one on a kept-alive or pipelined connection, is read and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The relay's durable event log: SQLite in WAL mode, owned by one thread.
  * Appends queued together are committed in one transaction (group commit);
  * reads are answered in queue order, so a read sees every commit queued

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The one decision on a webhook, refusals counted and logged (rate-limited). */
 #include "relay.h"
 #include "wag-json.h"

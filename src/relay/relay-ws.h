@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The followers of /events: each streams its tenant's events, the backlog
  * from the store in pages, then live commits. libsoup cannot say how much
  * a WebSocket has queued, so flow control rides on the plugin's acks:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* wagateway-relay: receives the vendors' webhooks, keeps the participant
  * events durably, and streams them to the plugins that follow it. Every
  * request is parsed and answered by libsoup; the gate (relay-gate.h) in

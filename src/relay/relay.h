@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* What the relay's parts share: configuration, tenants, counters, logging
  * and the one decision on a webhook. */
 #pragma once

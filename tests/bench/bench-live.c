@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Live-sync figures (not a test: it prints, it does not judge).
  * 1. Webhook POST to the relay -> roster change in the plugin: latency
  *    p50/p99 at 1,000 events/s, in a 1,024-member group.

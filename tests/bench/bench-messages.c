@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Group-message figures (not a test: it prints, it does not judge).
  * 1,000 `message` events a second streamed into an open chat of 1,024
  * members: latency event sent -> line written in the conversation

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Scale figures (not a test: it prints, it does not judge). The plugin in a
  * headless libpurple core, against the vendor emulator running on a thread
  * of its own (so that its work is not counted as ours), with 2,000 plain

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 the purple-wagateway authors
 # Live-sync latency and per-event cost; see bench-live.c. Usage: tests/bench/live.sh [BUILD_DIR]
 set -euo pipefail
 build=${1:-build}

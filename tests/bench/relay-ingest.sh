@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 the purple-wagateway authors
 # Sustained webhook ingest of wagateway-relay (every webhook a participant
 # event, durably committed before its 200) against nginx answering a static
 # 204, on the same machine in the same run, both loaded by wrk on loopback.

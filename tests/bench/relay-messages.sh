@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 the purple-wagateway authors
 # Disk and memory of wagateway-relay per stored group message: N distinct
 # Z-API group text webhooks (the docs' text example with the group fields,
 # a 60-character text each) posted over keep-alive connections, then the

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 the purple-wagateway authors
 # Scale: login time, vendor calls, RSS and the longest main-loop stall at
 # 2,000 groups + 100 communities x 10; see bench-scale.c.
 # Usage: tests/bench/scale.sh [BUILD_DIR]

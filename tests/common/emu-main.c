@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* wag-emu: the vendor emulator as a process, for tests that drive real hosts
  * (bitlbee, Finch, Pidgin). Serves the shared fixture (fixtures.c) for one
  * vendor; prints "port=N" once listening; GET /__requests lists what it got.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* A stand-in for wagateway-relay's event stream (GET /events over
  * WebSocket): the test hands it event JSON and it streams it to every
  * connected client. For tests of what the plugin does with events the

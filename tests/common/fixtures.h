@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The same small world for every plugin test: one group per vendor (and for
  * Z-API a community with a linked group), played by the vendor emulator. */
 #pragma once

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* One vendor call run to its end on the default main context, for core tests. */
 #pragma once
 #include "wag-http.h"

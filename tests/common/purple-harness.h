@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* A headless libpurple core in the test process (like libpurple's
  * nullclient) that loads the plugin from the build directory. */
 #pragma once

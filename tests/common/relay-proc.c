@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 #include "relay-proc.h"
 #include <glib/gstdio.h>
 #include <signal.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The real wagateway-relay binary, started by a test on an ephemeral
  * loopback port with a temporary database. */
 #pragma once

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* A recording WagView: drives a WagSession with no front end at all and
  * writes down, one line each, what the session told it. For the core's
  * tests and benchmarks (no libpurple). */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The vendors' own examples, as copied into tests/fixtures/VENDOR/NAME:
  * leading "#" lines are comments (the first names the source), the rest is
  * the body. The directory is WAG_FIXTURES_DIR from the environment, else

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Group administration (issue 18) at the session level: every action
  * against each emulated vendor with its documented request and reply, the
  * vendors' failure shapes, refusals that make no call, pacing, audit lines.

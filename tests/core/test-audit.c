@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The audit log, for every kind of action a user can take: one line per
  * vendor call, each with its result, none with a token. */
 #include "session-view.h"

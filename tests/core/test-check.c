@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Pre-flight checks: pure functions of the model, the vendor and who we
  * are. Every refusal a user can meet, for every vendor, without a call. */
 #include "wag-check.h"

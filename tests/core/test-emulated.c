@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The core against the emulated vendors serving their documented shapes:
  * Wawp rosters in each engine's spelling, the session name and lid that
  * make the admin check work, Green API's instance being created and its

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Each vendor's parsers and request builders against the vendors' own
  * examples (tests/fixtures, copied from their docs and SDKs independently
  * of this code): status, account, listings, rosters, actions, errors and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Guards that need no vendor reply: ids refused before any call, this
  * account known by its phone or lid, subjects cut for display. */
 #include "wag-vendor.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The HTTP client against the emulated vendor: classification of every
  * documented failure, redaction of tokens, and shutdown with calls in flight. */
 #include "vendor-emu.h"

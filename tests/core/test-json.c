@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The JSON reader every webhook and vendor reply goes through: the same
  * trees as json-glib's own parser on valid documents, a clear error (with
  * the byte offset) on anything else, and the documented deviations. */

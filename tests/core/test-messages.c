@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The group conversation against the core alone: each vendor's documented
  * message webhooks -> `message` events -> the lines a front end shows
  * (through the recording view), sending text, echoes, refusals, the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The event schema, applying events to the model (once, idempotently), and
  * bulk jobs: their disk form and their drip pacing. */
 #include "wag-event.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* When a listing asks for the next page: the pure decision, then against
  * the emulated Z-API, honest and ignoring `page`. */
 #include "vendor-emu.h"

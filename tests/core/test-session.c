@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The domain, against the core alone: a WagSession driven by a recording
  * view and the in-process vendor emulator. No libpurple, no fixed sleeps:
  * every wait is for a condition, with a timeout. */

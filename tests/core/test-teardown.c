@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Closing the account while work is under way: the session is freed in the
  * middle of each kind of work that outlives one call (a message in the
  * outbox, an admin edit, the contacts read, the join-request queue, the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Issue 17 in the core: settings errors that say what is wrong, and names
  * and titles resolved to ids. No libpurple. */
 #include "session-view.h"

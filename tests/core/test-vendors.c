@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Each vendor's exact requests, and its documented replies and errors
  * (examples from the vendors' public docs, as recorded in the README). */
 #include "wag-vendor.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Webhook normalizers on the vendors' documented payloads, every participant
  * event kind of each vendor, the noise they also send, and garbage. */
 #include "wag-vendor.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Issue 15, bulk jobs at the session's level: a 5xx storm pauses a job
  * (saved across a restart), summaries stay short, a "not an admin" stops a
  * job, and the audit log misses no call across many closes and reopens.

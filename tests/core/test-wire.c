@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Issue 15, at the session's level: what the vendor says of the account
  * (Wawp's session name, lids, stopped sessions), one pacer per session,
  * listings that page and retry, ids checked before any call (bulk jobs:

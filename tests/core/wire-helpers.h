@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Helpers shared by the issue-15 session tests (test-wire*.c). */
 #pragma once
 #include "session-view.h"

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 the purple-wagateway authors
 # Every translation is complete against the strings the sources mark today:
 # a fresh template from POTFILES, then msgcmp for each language in LINGUAS.
 # TAP output; usage: po-complete.sh SOURCE_ROOT

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 the purple-wagateway authors
 """bitlbee-libpurple with the built plugin, spoken to as an IRC user would.
 
 Prints TAP. Skips (with the reason) only when bitlbee is not installed.

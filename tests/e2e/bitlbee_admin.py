@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 the purple-wagateway authors
 """Group administration in bitlbee-libpurple (issue 18), spoken to as an IRC
 user would: IRC INVITE reaches the prpl's chat_invite (Z-API add-participant),
 IRC TOPIC reaches set_chat_topic (update-group-name), IRC MODE +o is refused

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 the purple-wagateway authors
 """What the host tests share: the stand-alone vendor emulator, the real relay,
 and TAP output."""
 import json, os, re, shutil, socket, subprocess, time, urllib.request

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 the purple-wagateway authors
 """Finch (the text-mode libpurple client) in tmux with the built plugin: the
 account connects, the saved group chat opens with its roster, and /kick typed
 in the chat removes a participant. The screen is read with capture-pane.

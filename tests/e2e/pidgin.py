@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Copyright (C) 2026 the purple-wagateway authors
 """Pidgin under Xvfb with the built plugin: the plugin loads, the account
 connects, the buddy list shows the community's group with its chats, and the
 saved group chat opens. Saves a screenshot (pidgin.png) for people to look at.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* libFuzzer target: the relay gate's request-head parser and chunked-body
  * follower, on arbitrary bytes. Never crashes; a verdict depends on the
  * head alone (the same head with other bytes after it, or cut right after

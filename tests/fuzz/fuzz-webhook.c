@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* libFuzzer target: the JSON reader, every vendor's webhook normalizer and
  * the event schema reader on arbitrary bytes. Must never crash, leak or emit
  * a critical; and whatever the reader accepts, json-glib's own parser reads

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Group administration from the hosts (issue 18): the prpl ops Pidgin and
  * bitlbee call (chat_invite, set_chat_topic), the new commands, roster
  * flags, the OK/Cancel before an invite link reset, and /help. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Group administration events through the real relay (issue 18): a Wawp
  * group.v2.update posted to wagateway-relay is stored, streamed and applied,
  * so the chat's topic and /settings follow a change made in WhatsApp. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The chat commands, driven as Pidgin (commands) and bitlbee (chat text)
  * drive them, asserting what the vendor received and what the user saw. */
 #include "fixtures.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The group conversation in a headless libpurple core: events streamed by
  * a stand-in relay become chat lines (escaped, highlighted, the vendor's
  * time), text typed in the chat reaches each vendor's send endpoint and is

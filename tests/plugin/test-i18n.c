@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The plugin speaks the user's language: run under LANGUAGE=pt_BR (see
  * meson.build) with the catalogs just built, and read what a Z-API user in
  * Brazil reads. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Live sync: the real relay and the plugin in a headless core. Webhooks
  * posted to the relay change rosters and the buddy list; nothing is lost or
  * applied twice across disconnects and relay restarts; Green API is polled

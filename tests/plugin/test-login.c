@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The plugin inside a real headless libpurple core, against the emulated
  * vendors: login, buddy list, room list, rosters, and every failure path. */
 #include "fixtures.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Another plugin brings libsoup 2 into the host (loaded RTLD_LOCAL, as
  * libpurple loads plugins) and uses it. Logging in must then refuse with a
  * clear message: creating a libsoup 3 session would clash with libsoup 2's

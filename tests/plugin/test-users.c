@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* What users meet first (issue 17): the room list's ids, joining by title,
  * the admins, the commands' help typed as text, a refresh that changes only
  * what changed, and join-request answers kept to the queue. */

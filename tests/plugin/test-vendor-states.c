@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* What libpurple shows of issue 15's vendor states and names: a stopped
  * Wawp session is a settings error (no reconnect storm), and a subject
  * WhatsApp would not allow is shown valid and cut. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Raw HTTP/1.1 over plain sockets, for requests no well-behaved client
  * would send. */
 #pragma once

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Every connection ends, whatever state it is in: a chunked body with
  * broken chunk syntax ends its connection (freed, uncounted); a request
  * trickling its body under idle_timeout is cut at body_timeout; and when

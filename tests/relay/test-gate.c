@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The relay's HTTP front, attacked with raw bytes: exact routes (no way to
  * /events without the token), RFC 9112 framing errors answered at once,
  * secrets checked before any body byte, pipelining and keep-alive, and no

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Bounded resources: slow and idle connections are closed, connections
  * beyond the limit refused, running out of file descriptors pauses
  * accepting instead of spinning, a follower that does not keep up is

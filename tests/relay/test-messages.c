@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Group messages through the real relay: each vendor's message webhook
  * becomes a streamed `message` event; messages have their own retention
  * (message_retention_days, default 2); a tenant with messages=false gets

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The real relay binary: every bad input's status code, events streamed in
  * order with resume, several clients, and no accepted webhook lost to kill -9. */
 #include "relay-proc.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* The store thread hands every answer back to the main thread: a read's
  * callback and its destroy notify (which drops a follower, and with it a
  * SoupWebsocketConnection) never run on the store thread, even while the

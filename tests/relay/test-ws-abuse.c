@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
 /* Followers that lie or misbehave: one acking everything while reading
  * nothing gets no more than its socket takes (libsoup would queue the whole
  * backlog in the relay's memory otherwise); a bad after= is refused, a big
