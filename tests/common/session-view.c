@@ -3,6 +3,7 @@
 #include "session-view.h"
 #include "wag-store.h"
 #include <glib/gstdio.h>
+#include <stdarg.h>
 #include <string.h>
 
 static void
@@ -309,4 +310,34 @@ sv_role(SvRec *r, const char *group, const char *id)
 	WagGroup *g = wag_model_lookup(wag_session_get_model(r->s), group);
 	WagParticipant *p = g ? g_hash_table_lookup(g->participants, id) : NULL;
 	return p ? (int) p->role : -1;
+}
+
+SvRec *
+sv_login(WagEmu *emu, const VendorCase *vc)
+{
+	WagSessionConfig c = sv_config(emu, vc);
+	SvRec *r = sv_start(&c, NULL);
+	g_assert_true(sv_wait_listed(r, 5000));
+	return r;
+}
+
+char *
+sv_read_state(SvRec *r, const char *name)
+{
+	g_autofree char *path = g_build_filename(r->state_dir, name, NULL);
+	char *text = NULL;
+	g_file_get_contents(path, &text, NULL, NULL);
+	return text ? text : g_strdup("");
+}
+
+GPtrArray *
+sv_ids(const char *first, ...)
+{
+	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+	va_list ap;
+	va_start(ap, first);
+	for (const char *id = first; id; id = va_arg(ap, const char *))
+		g_ptr_array_add(a, g_strdup(id));
+	va_end(ap);
+	return a;
 }

@@ -31,6 +31,12 @@ void sv_free(SvRec *r, gboolean keep_state);
 gboolean sv_wait(gboolean (*cond)(gpointer), gpointer data, guint timeout_ms);
 /* Until a line containing needle was written. */
 gboolean sv_wait_line(SvRec *r, const char *needle, guint timeout_ms);
+/* Starts a session against emu as vc's account and waits for its listing. */
+SvRec *sv_login(WagEmu *emu, const VendorCase *vc);
+/* A file under the session's state directory, read whole ("" when absent). */
+char *sv_read_state(SvRec *r, const char *name);
+/* A NULL-terminated list of ids as an owned GPtrArray of strings. */
+GPtrArray *sv_ids(const char *first, ...);
 gboolean sv_wait_listed(SvRec *r, guint timeout_ms);
 guint sv_count(SvRec *r, const char *needle);
 /* Forgets the lines so far. */
