@@ -136,7 +136,11 @@ hmac_ok(const RelayConfig *cfg, const RelayWebhook *w)
 
 	if (!w->hmac)
 		return FALSE;
-	want = g_compute_hmac_for_data(G_CHECKSUM_SHA512, (const guchar *) cfg->wawp_hmac_key,
+	/* WAHA signs with hex HMAC-SHA512 (128 digits); Wawp's own SDK checks
+	 * hex HMAC-SHA256 (64 digits): tests/fixtures/wawp/webhook-hmac-example.json
+	 * names both sources. The digest's length says which one was sent. */
+	want = g_compute_hmac_for_data(strlen(w->hmac) == 64 ? G_CHECKSUM_SHA256 : G_CHECKSUM_SHA512,
+	                               (const guchar *) cfg->wawp_hmac_key,
 	                               strlen(cfg->wawp_hmac_key), (const guchar *) w->body, w->length);
 	lower = g_ascii_strdown(w->hmac, -1);
 	return relay_secure_equal(want, lower);

@@ -79,11 +79,16 @@ test_hmac_and_instances(void)
 {
 	RelayProc *rp = relay_proc_start("wawp_hmac_key=hmac-key-1234\ninstances=3C5A;default;\n");
 	g_autofree char *good = g_compute_hmac_for_string(G_CHECKSUM_SHA512, (const guchar *) "hmac-key-1234", 13, WAWP_JOIN, -1);
+	g_autofree char *good256 = g_compute_hmac_for_string(G_CHECKSUM_SHA256, (const guchar *) "hmac-key-1234", 13, WAWP_JOIN, -1);
 	g_autofree char *other = NULL;
 
 	g_assert_cmpuint(relay_post(session, rp, "wawp", RP_SECRET, JSON, WAWP_JOIN, NULL), ==, 401);
 	g_assert_cmpuint(relay_post(session, rp, "wawp", RP_SECRET, JSON, WAWP_JOIN, "00ff"), ==, 401);
 	g_assert_cmpuint(relay_post(session, rp, "wawp", RP_SECRET, JSON, WAWP_JOIN, good), ==, 200);
+	/* Wawp's SDK signs with SHA-256 (wawp-sdk-python wawp_sdk/resources/webhooks.py). */
+	g_assert_cmpuint(relay_post(session, rp, "wawp", RP_SECRET, JSON, WAWP_JOIN, good256), ==, 200);
+	good256[0] = good256[0] == '0' ? '1' : '0';
+	g_assert_cmpuint(relay_post(session, rp, "wawp", RP_SECRET, JSON, WAWP_JOIN, good256), ==, 401);
 	/* A webhook naming an instance not in the list is refused. */
 	other = zapi_remove("5544999999999");
 	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, other, NULL), ==, 200);
