@@ -186,8 +186,8 @@ relay_store_open(const char *path, GError **error)
 }
 
 void
-relay_store_append_full(RelayStore *s, const char *tenant, const char *dedupe, GPtrArray *events,
-                        gboolean store_messages, RelayStoredFunc cb, gpointer data)
+relay_store_append(RelayStore *s, const char *tenant, const char *dedupe, GPtrArray *events, gboolean store_messages,
+                   RelayStoredFunc cb, gpointer data)
 {
 	Op *op = g_new0(Op, 1);
 	op->kind = OP_APPEND;
@@ -198,13 +198,6 @@ relay_store_append_full(RelayStore *s, const char *tenant, const char *dedupe, G
 	op->stored = cb;
 	op->data = data;
 	g_async_queue_push(s->queue, op);
-}
-
-void
-relay_store_append(RelayStore *s, const char *tenant, const char *dedupe, GPtrArray *events, RelayStoredFunc cb,
-                   gpointer data)
-{
-	relay_store_append_full(s, tenant, dedupe, events, TRUE, cb, data);
 }
 
 void

@@ -123,8 +123,8 @@ webhook(Relay *r, SoupServerMessage *msg, const char *path)
 	p->msg = g_object_ref(msg);
 	g_signal_connect(msg, "disconnected", G_CALLBACK(on_disconnected), p);
 	soup_server_message_pause(msg);
-	relay_store_append_full(r->store, a.tenant->name, a.dedupe, g_steal_pointer(&a.events), a.tenant->messages,
-	                        on_stored, p);
+	relay_store_append(r->store, a.tenant->name, a.dedupe, g_steal_pointer(&a.events), a.tenant->messages,
+	                   on_stored, p);
 	relay_accepted_clear(&a);
 }
 
