@@ -223,35 +223,25 @@ relay_store_db_read(RelayStore *s, Op *op)
 	op->more = full || op->events->len >= op->limit;
 }
 
-/* Retention: events and dedupe keys received before the cut. */
-void
-relay_store_db_prune(RelayStore *s, gint64 received_before_ms)
+static void
+delete_before(RelayStore *s, const char *sql, gint64 received_before_ms)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM events WHERE received < ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, received_before_ms);
-		sqlite3_step(st);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM seen WHERE received < ?", -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, received_before_ms);
 		sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
 }
 
-/* Message retention: message events only. */
+/* Retention: events and dedupe keys received before the cut; message
+ * events by their own (shorter) cut. */
 void
-relay_store_db_prune_messages(RelayStore *s, gint64 received_before_ms)
+relay_store_db_prune(RelayStore *s, gint64 received_before_ms, gint64 messages_before_ms)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM events WHERE kind = 'message' AND received < ?",
-	                       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, received_before_ms);
-		sqlite3_step(st);
-	}
-	sqlite3_finalize(st);
+	delete_before(s, "DELETE FROM events WHERE received < ?", received_before_ms);
+	delete_before(s, "DELETE FROM seen WHERE received < ?", received_before_ms);
+	delete_before(s, "DELETE FROM events WHERE kind = 'message' AND received < ?", messages_before_ms);
 }
 
 /* Finalizes the statements and closes the database (NULL-safe). */

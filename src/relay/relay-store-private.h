@@ -10,7 +10,7 @@
 #include <stdatomic.h>
 #include <sys/types.h>
 
-typedef enum { OP_APPEND, OP_READ, OP_PRUNE, OP_CHECK, OP_QUIT, OP_PRUNE_MESSAGES } OpKind;
+typedef enum { OP_APPEND, OP_READ, OP_PRUNE, OP_CHECK, OP_QUIT } OpKind;
 
 typedef struct {
 	OpKind kind;
@@ -19,7 +19,8 @@ typedef struct {
 	RelayReadFunc read;
 	gpointer data;
 	GDestroyNotify destroy;
-	gint64 after;
+	gint64 after; /* OP_READ: ids above it; OP_PRUNE: the events' and dedupe keys' cut */
+	gint64 messages_before; /* OP_PRUNE: the message events' cut */
 	guint limit;
 	gboolean more;
 	gboolean duplicate;
@@ -50,5 +51,4 @@ void relay_store_db_close(RelayStore *s);
 gboolean relay_store_db_still_there(RelayStore *s);
 void relay_store_db_commit(RelayStore *s, GPtrArray *ops, GError **error);
 void relay_store_db_read(RelayStore *s, Op *op);
-void relay_store_db_prune(RelayStore *s, gint64 received_before_ms);
-void relay_store_db_prune_messages(RelayStore *s, gint64 received_before_ms);
+void relay_store_db_prune(RelayStore *s, gint64 received_before_ms, gint64 messages_before_ms);

@@ -140,11 +140,7 @@ store_thread(gpointer data)
 			reply(s, op);
 			break;
 		case OP_PRUNE:
-			relay_store_db_prune(s, op->after);
-			op_free(op);
-			break;
-		case OP_PRUNE_MESSAGES:
-			relay_store_db_prune_messages(s, op->after);
+			relay_store_db_prune(s, op->after, op->messages_before);
 			op_free(op);
 			break;
 		case OP_CHECK:
@@ -229,20 +225,12 @@ relay_store_read(RelayStore *s, const char *tenant, gint64 after, guint limit, R
 }
 
 void
-relay_store_prune(RelayStore *s, gint64 received_before_ms)
+relay_store_prune(RelayStore *s, gint64 received_before_ms, gint64 messages_before_ms)
 {
 	Op *op = g_new0(Op, 1);
 	op->kind = OP_PRUNE;
 	op->after = received_before_ms;
-	g_async_queue_push(s->queue, op);
-}
-
-void
-relay_store_prune_messages(RelayStore *s, gint64 received_before_ms)
-{
-	Op *op = g_new0(Op, 1);
-	op->kind = OP_PRUNE_MESSAGES;
-	op->after = received_before_ms;
+	op->messages_before = messages_before_ms;
 	g_async_queue_push(s->queue, op);
 }
 

@@ -37,9 +37,10 @@ void relay_store_append(RelayStore *s, const char *tenant, const char *dedupe, G
 /* The tenant's events with id > after, at most limit; more = there may be further ones. */
 void relay_store_read(RelayStore *s, const char *tenant, gint64 after, guint limit, RelayReadFunc cb, gpointer data,
                       GDestroyNotify destroy);
-void relay_store_prune(RelayStore *s, gint64 received_before_ms);
-/* Deletes the message events received before then (their own retention). */
-void relay_store_prune_messages(RelayStore *s, gint64 received_before_ms);
+/* Deletes the events and dedupe keys received before received_before_ms,
+ * and the message events received before messages_before_ms (their own
+ * retention). */
+void relay_store_prune(RelayStore *s, gint64 received_before_ms, gint64 messages_before_ms);
 /* Queues a check that the database file is still the one opened. */
 void relay_store_check(RelayStore *s);
 /* FALSE when the last commit failed or the database file is gone. */

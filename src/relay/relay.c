@@ -459,8 +459,10 @@ static gboolean
 prune(gpointer data)
 {
 	Relay *r = data;
-	relay_store_prune(r->store, g_get_real_time() / 1000 - (gint64) r->cfg.retention_days * 86400000);
-	relay_store_prune_messages(r->store, g_get_real_time() / 1000 - (gint64) r->cfg.message_retention_days * 86400000);
+	gint64 now = g_get_real_time() / 1000;
+
+	relay_store_prune(r->store, now - (gint64) r->cfg.retention_days * 86400000,
+	                  now - (gint64) r->cfg.message_retention_days * 86400000);
 	return G_SOURCE_CONTINUE;
 }
 
