@@ -22,7 +22,6 @@ struct _RelayGate {
 	GQueue conns;  /* Gated*, open */
 	GQueue drains; /* Drain*, open */
 	GHashTable *per_peer; /* peer address (string) -> open connections from it */
-	guint live;
 	gint64 paused_logged_at;
 };
 
@@ -57,6 +56,13 @@ typedef struct {
 	gsize read;
 	GList link;
 } Drain;
+
+/* Every open socket the gate holds: its connections and its drains. */
+static inline guint
+relay_gate_live(RelayGate *g)
+{
+	return g->conns.length + g->drains.length;
+}
 
 void relay_gate_drain_start(RelayGate *g, GSocketConnection *conn);
 void relay_gate_drain_end(Drain *d);

@@ -10,7 +10,6 @@ relay_gate_drain_end(Drain *d)
 {
 	if (d->gate) {
 		g_queue_unlink(&d->gate->drains, &d->link);
-		d->gate->live--;
 	}
 	g_source_destroy(d->source);
 	g_source_unref(d->source);
@@ -56,7 +55,6 @@ relay_gate_drain_start(RelayGate *g, GSocketConnection *conn)
 	d->conn = g_object_ref(conn);
 	d->link.data = d;
 	g_queue_push_tail_link(&g->drains, &d->link);
-	g->live++;
 	g_socket_shutdown(sock, FALSE, TRUE, NULL);
 	d->source = g_socket_create_source(sock, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
 	g_source_set_callback(d->source, (GSourceFunc) (void (*)(void)) drain_read, d, NULL);

@@ -363,7 +363,7 @@ pause_accepting(RelayGate *g)
 	/* Once a minute at most: a relay at its limit pauses and resumes often. */
 	if (!g->paused_logged_at || g_get_monotonic_time() - g->paused_logged_at > 60 * G_USEC_PER_SEC) {
 		relay_log("warning", "msg=\"out of file descriptors: accepting paused, retried every %d ms\" open=%u", RESUME_MS,
-		          g->live);
+		          relay_gate_live(g));
 		g->paused_logged_at = g_get_monotonic_time();
 	}
 }
@@ -375,7 +375,6 @@ relay_gate_uncount(Gated *s)
 	guint n = GPOINTER_TO_UINT(g_hash_table_lookup(g->per_peer, s->peer));
 
 	g_queue_unlink(&g->conns, &s->link);
-	g->live--;
 	if (n > 1)
 		g_hash_table_insert(g->per_peer, g_strdup(s->peer), GUINT_TO_POINTER(n - 1));
 	else
@@ -404,7 +403,7 @@ take(RelayGate *g, GSocket *sock)
 	/* One address may not hold every slot: slow or idle connections from
 	 * one client cannot starve the vendors' webhooks. */
 	if (from_peer >= g->cfg->max_connections_per_ip ||
-	    (g->live >= g->cfg->max_connections && !relay_gate_evict_idle(g))) {
+	    (relay_gate_live(g) >= g->cfg->max_connections && !relay_gate_evict_idle(g))) {
 		g_autofree char *text = answer(503, "too_many_connections", "");
 		relay_reject(g->stats, REJECT_TOO_MANY_CONNECTIONS, 503);
 		g_socket_send_with_blocking(sock, text, strlen(text), FALSE, NULL, NULL);
@@ -423,7 +422,6 @@ take(RelayGate *g, GSocket *sock)
 	g_hash_table_insert(g->per_peer, g_strdup(s->peer), GUINT_TO_POINTER(from_peer + 1));
 	s->head_started = s->request_started = g_get_monotonic_time(); /* the first head's clocks start at accept */
 	g_queue_push_tail_link(&g->conns, &s->link);
-	g->live++;
 	io = g_simple_io_stream_new(G_INPUT_STREAM(s), g_io_stream_get_output_stream(G_IO_STREAM(conn)));
 	g_object_unref(s);
 	if (local && remote)
@@ -494,7 +492,7 @@ relay_gate_stop(RelayGate *g)
 guint
 relay_gate_connections(RelayGate *g)
 {
-	return g->live;
+	return relay_gate_live(g);
 }
 
 void

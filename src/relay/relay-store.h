@@ -29,20 +29,18 @@ void relay_store_set_committed(RelayStore *s, RelayCommittedFunc func, gpointer 
  * not called. Set it before queuing the read that starts a follower. */
 void relay_store_set_listening(RelayStore *s, gboolean listening);
 /* Takes events; assigns ids in order when committed. tenant is interned;
- * dedupe names the webhook (stored once per key within the retention). */
+ * dedupe names the webhook (stored once per key within the retention).
+ * store_messages FALSE: the message events get ids and are streamed to
+ * followers but never written (a tenant keeping no message text on disk). */
 void relay_store_append(RelayStore *s, const char *tenant, const char *dedupe, GPtrArray *events,
-                        RelayStoredFunc cb, gpointer data);
+                        gboolean store_messages, RelayStoredFunc cb, gpointer data);
 /* The tenant's events with id > after, at most limit; more = there may be further ones. */
 void relay_store_read(RelayStore *s, const char *tenant, gint64 after, guint limit, RelayReadFunc cb, gpointer data,
                       GDestroyNotify destroy);
-/* As relay_store_append; store_messages FALSE: the message events get ids
- * and are streamed to followers but never written (a tenant keeping no
- * message text on disk). */
-void relay_store_append_full(RelayStore *s, const char *tenant, const char *dedupe, GPtrArray *events,
-                             gboolean store_messages, RelayStoredFunc cb, gpointer data);
-void relay_store_prune(RelayStore *s, gint64 received_before_ms);
-/* Deletes the message events received before then (their own retention). */
-void relay_store_prune_messages(RelayStore *s, gint64 received_before_ms);
+/* Deletes the events and dedupe keys received before received_before_ms,
+ * and the message events received before messages_before_ms (their own
+ * retention). */
+void relay_store_prune(RelayStore *s, gint64 received_before_ms, gint64 messages_before_ms);
 /* Queues a check that the database file is still the one opened. */
 void relay_store_check(RelayStore *s);
 /* FALSE when the last commit failed or the database file is gone. */

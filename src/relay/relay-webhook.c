@@ -103,29 +103,30 @@ relay_secure_equal(const char *a, const char *b)
 	return b && relay_secure_equal_len(a, b, strlen(b));
 }
 
-/* Every tenant is compared, whichever matches, in constant time. */
-const RelayTenant *
-relay_tenant_by_secret(const RelayConfig *cfg, const char *secret, gsize len)
+/* The tenant whose string member at offset equals value. Every tenant is
+ * compared, whichever matches, in constant time. */
+static const RelayTenant *
+tenant_by(const RelayConfig *cfg, glong offset, const char *value, gsize len)
 {
 	const RelayTenant *found = NULL;
 	for (guint i = 0; i < cfg->tenants->len; i++) {
 		const RelayTenant *t = cfg->tenants->pdata[i];
-		if (relay_secure_equal_len(t->webhook_secret, secret, len))
+		if (relay_secure_equal_len(G_STRUCT_MEMBER(const char *, t, offset), value, len))
 			found = t;
 	}
 	return found;
 }
 
 const RelayTenant *
+relay_tenant_by_secret(const RelayConfig *cfg, const char *secret, gsize len)
+{
+	return tenant_by(cfg, G_STRUCT_OFFSET(RelayTenant, webhook_secret), secret, len);
+}
+
+const RelayTenant *
 relay_tenant_by_token(const RelayConfig *cfg, const char *token, gsize len)
 {
-	const RelayTenant *found = NULL;
-	for (guint i = 0; i < cfg->tenants->len; i++) {
-		const RelayTenant *t = cfg->tenants->pdata[i];
-		if (relay_secure_equal_len(t->token, token, len))
-			found = t;
-	}
-	return found;
+	return tenant_by(cfg, G_STRUCT_OFFSET(RelayTenant, token), token, len);
 }
 
 static gboolean

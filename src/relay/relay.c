@@ -15,8 +15,6 @@
 #include <glib/gstdio.h>
 #include <gio/gunixsocketaddress.h>
 #include <locale.h>
-
-#define WS_MAX_INCOMING 65536
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,6 +23,7 @@
 #endif
 
 #define STOP_GRACE_MS 3000
+#define WS_MAX_INCOMING 65536
 
 typedef struct {
 	RelayConfig cfg;
@@ -123,8 +122,8 @@ webhook(Relay *r, SoupServerMessage *msg, const char *path)
 	p->msg = g_object_ref(msg);
 	g_signal_connect(msg, "disconnected", G_CALLBACK(on_disconnected), p);
 	soup_server_message_pause(msg);
-	relay_store_append_full(r->store, a.tenant->name, a.dedupe, g_steal_pointer(&a.events), a.tenant->messages,
-	                        on_stored, p);
+	relay_store_append(r->store, a.tenant->name, a.dedupe, g_steal_pointer(&a.events), a.tenant->messages,
+	                   on_stored, p);
 	relay_accepted_clear(&a);
 }
 
@@ -136,6 +135,21 @@ on_committed(GPtrArray *events, GPtrArray *tenants, gpointer data)
 }
 
 /* ---- the rest of HTTP ---- */
+
+/* The token of an "Authorization: Bearer TOKEN" header, or NULL. */
+static const char *
+bearer(const char *auth)
+{
+	return auth && g_ascii_strncasecmp(auth, "Bearer ", 7) == 0 ? auth + 7 : NULL;
+}
+
+/* The tenant whose token the request carries, or NULL. */
+static const RelayTenant *
+bearer_tenant(Relay *r, SoupServerMessage *msg)
+{
+	const char *token = bearer(soup_message_headers_get_one(soup_server_message_get_request_headers(msg), "Authorization"));
+	return token ? relay_tenant_by_token(&r->cfg, token, strlen(token)) : NULL;
+}
 
 static gboolean
 is_loopback(SoupServerMessage *msg)
@@ -153,10 +167,10 @@ static gboolean
 metrics_allowed(Relay *r, SoupServerMessage *msg)
 {
 	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
-	const char *auth = soup_message_headers_get_one(h, "Authorization");
+	const char *token = bearer(soup_message_headers_get_one(h, "Authorization"));
 
 	if (r->cfg.metrics_token && *r->cfg.metrics_token)
-		return auth && g_ascii_strncasecmp(auth, "Bearer ", 7) == 0 && relay_secure_equal(auth + 7, r->cfg.metrics_token);
+		return token && relay_secure_equal(token, r->cfg.metrics_token);
 	return is_loopback(msg) && !soup_message_headers_get_one(h, "Forwarded") &&
 	       !soup_message_headers_get_one(h, "X-Forwarded-For") && !soup_message_headers_get_one(h, "X-Real-IP");
 }
@@ -271,9 +285,7 @@ static void
 on_got_headers(SoupServerMessage *msg, gpointer data)
 {
 	Relay *r = data;
-	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
 	const char *path = g_uri_get_path(soup_server_message_get_uri(msg));
-	const char *auth = soup_message_headers_get_one(h, "Authorization");
 	gint64 after;
 
 	if (!g_str_has_prefix(path, "/events"))
@@ -285,8 +297,7 @@ on_got_headers(SoupServerMessage *msg, gpointer data)
 	soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Connection", "close");
 	if (strcmp(path, "/events") != 0) {
 		respond(msg, 404, "not found");
-	} else if (!auth || g_ascii_strncasecmp(auth, "Bearer ", 7) != 0 ||
-	           !relay_tenant_by_token(&r->cfg, auth + 7, strlen(auth + 7))) {
+	} else if (!bearer_tenant(r, msg)) {
 		soup_message_headers_replace(soup_server_message_get_response_headers(msg), "WWW-Authenticate", "Bearer");
 		refuse(r, msg, REJECT_BAD_TOKEN, 401);
 	} else if (!after_ok(msg, &after)) {
@@ -305,8 +316,7 @@ on_ws(SoupServer *server, SoupServerMessage *msg, const char *path, SoupWebsocke
 {
 	Relay *r = data;
 	gint64 after = 0;
-	const char *auth = soup_message_headers_get_one(soup_server_message_get_request_headers(msg), "Authorization");
-	const RelayTenant *t = auth && strlen(auth) > 7 ? relay_tenant_by_token(&r->cfg, auth + 7, strlen(auth + 7)) : NULL;
+	const RelayTenant *t = bearer_tenant(r, msg);
 
 	if (!t || strcmp(path, "/events") != 0 || r->stopping || !after_ok(msg, &after)) {
 		soup_websocket_connection_close(ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
@@ -459,8 +469,10 @@ static gboolean
 prune(gpointer data)
 {
 	Relay *r = data;
-	relay_store_prune(r->store, g_get_real_time() / 1000 - (gint64) r->cfg.retention_days * 86400000);
-	relay_store_prune_messages(r->store, g_get_real_time() / 1000 - (gint64) r->cfg.message_retention_days * 86400000);
+	gint64 now = g_get_real_time() / 1000;
+
+	relay_store_prune(r->store, now - (gint64) r->cfg.retention_days * 86400000,
+	                  now - (gint64) r->cfg.message_retention_days * 86400000);
 	return G_SOURCE_CONTINUE;
 }
 

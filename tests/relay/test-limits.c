@@ -6,11 +6,11 @@
  * closed (and one that does gets everything), and SIGTERM says goodbye. */
 #include "relay-proc.h"
 #include "raw-http.h"
+#include "post-many.h"
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define JSON "application/json"
 
 static SoupSession *session;
 
@@ -113,37 +113,16 @@ test_emfile(void)
 	relay_proc_free(rp);
 }
 
-typedef struct {
-	int done, ok;
-} Posts;
-
-static void
-on_posted(GObject *source, GAsyncResult *res, gpointer data)
+static char *
+add_from(guint i, gpointer from)
 {
-	Posts *p = data;
-	SoupMessage *msg = soup_session_get_async_result_message(SOUP_SESSION(source), res);
-	g_autoptr(GBytes) b = soup_session_send_and_read_finish(SOUP_SESSION(source), res, NULL);
-	p->done++;
-	p->ok += b && soup_message_get_status(msg) == 200;
+	return zapi_add(GPOINTER_TO_UINT(from) + i);
 }
 
 static void
 post_many(RelayProc *rp, guint from, guint n)
 {
-	g_autoptr(SoupSession) s = soup_session_new_with_options("max-conns-per-host", 16, NULL);
-	g_autofree char *url = g_strdup_printf("%s/webhook/zapi/%s", rp->base, RP_SECRET);
-	Posts p = { 0 };
-
-	for (guint i = 0; i < n; i++) {
-		g_autofree char *ev = zapi_add(from + i);
-		g_autoptr(GBytes) b = g_bytes_new(ev, strlen(ev));
-		g_autoptr(SoupMessage) msg = soup_message_new("POST", url);
-		soup_message_set_request_body_from_bytes(msg, JSON, b);
-		soup_session_send_and_read_async(s, msg, G_PRIORITY_DEFAULT, NULL, on_posted, &p);
-	}
-	while (p.done < (int) n)
-		g_main_context_iteration(NULL, TRUE);
-	g_assert_cmpint(p.ok, ==, (int) n);
+	g_assert_cmpuint(post_many_zapi(rp, n, add_from, GUINT_TO_POINTER(from)), ==, n);
 }
 
 /* A follower that never reads is closed once it is behind for

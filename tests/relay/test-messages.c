@@ -30,6 +30,18 @@ zapi_text(const char *instance, const char *id, const char *text)
 	                       instance, id, text);
 }
 
+/* Moves every stored event's arrival days back (the relay stopped). */
+static void
+age_events(RelayProc *rp, int days)
+{
+	sqlite3 *db;
+	g_autofree char *sql = g_strdup_printf("UPDATE events SET received = received - %d * 86400000", days);
+
+	g_assert_cmpint(sqlite3_open(rp->db, &db), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_exec(db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+	sqlite3_close(db);
+}
+
 static gint64
 count_rows(RelayProc *rp, const char *where)
 {
@@ -98,16 +110,13 @@ test_retention(void)
 	RelayProc *rp = relay_proc_start(NULL);
 	g_autofree char *m = zapi_text("3C5A", "MSG-OLD", "old words");
 	g_autofree char *p = relay_zapi_webhook("REMOVE", "5544911110001");
-	sqlite3 *db;
 	RelayClient *c;
 
 	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, m, NULL), ==, 200);
 	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, p, NULL), ==, 200);
 	g_assert_cmpint(relay_proc_stop(rp), ==, 0);
 	/* Three days pass for both (the default retentions: 2 for messages, 7 for the rest). */
-	g_assert_cmpint(sqlite3_open(rp->db, &db), ==, SQLITE_OK);
-	g_assert_cmpint(sqlite3_exec(db, "UPDATE events SET received = received - 3 * 86400000", NULL, NULL, NULL), ==, SQLITE_OK);
-	sqlite3_close(db);
+	age_events(rp, 3);
 	relay_proc_restart(rp);
 	c = relay_client_connect(session, rp, RP_CLIENT, 0);
 	g_assert_true(relay_client_wait(c, 1, 3000));
@@ -122,9 +131,7 @@ test_retention(void)
 	rp = relay_proc_start("message_retention_days=5\n");
 	g_assert_cmpuint(relay_post(session, rp, "zapi", RP_SECRET, JSON, m, NULL), ==, 200);
 	g_assert_cmpint(relay_proc_stop(rp), ==, 0);
-	g_assert_cmpint(sqlite3_open(rp->db, &db), ==, SQLITE_OK);
-	g_assert_cmpint(sqlite3_exec(db, "UPDATE events SET received = received - 3 * 86400000", NULL, NULL, NULL), ==, SQLITE_OK);
-	sqlite3_close(db);
+	age_events(rp, 3);
 	relay_proc_restart(rp);
 	c = relay_client_connect(session, rp, RP_CLIENT, 0);
 	g_assert_true(relay_client_wait(c, 1, 3000));

@@ -6,13 +6,13 @@
  * frame ends the connection in order, and churning followers do not flood the log. */
 #include "relay-proc.h"
 #include "raw-http.h"
+#include "post-many.h"
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
-#define JSON "application/json"
 
 static SoupSession *session;
 
@@ -35,43 +35,21 @@ ws_send_text(int fd, const char *text)
 	raw_send(fd, (const char *) frame, 6 + n);
 }
 
-typedef struct {
-	int done, ok;
-} Posts;
-
-static void
-on_posted(GObject *source, GAsyncResult *res, gpointer data)
+/* Big events (1,000 participants each): the backlog outgrows the
+ * kernel's socket buffers by far. */
+static char *
+big_add(guint i, gpointer data)
 {
-	Posts *p = data;
-	SoupMessage *msg = soup_session_get_async_result_message(SOUP_SESSION(source), res);
-	g_autoptr(GBytes) b = soup_session_send_and_read_finish(SOUP_SESSION(source), res, NULL);
-	p->done++;
-	p->ok += b && soup_message_get_status(msg) == 200;
+	g_autoptr(GString) phones = g_string_new(NULL);
+	for (guint j = 0; j < 1000; j++)
+		g_string_append_printf(phones, "%s55449%04u%04u", j ? "\", \"" : "", i, j);
+	return relay_zapi_webhook("ADD", phones->str);
 }
 
 static void
 post_many(RelayProc *rp, guint n)
 {
-	g_autoptr(SoupSession) s = soup_session_new_with_options("max-conns-per-host", 16, NULL);
-	g_autofree char *url = g_strdup_printf("%s/webhook/zapi/%s", rp->base, RP_SECRET);
-	Posts p = { 0 };
-
-	for (guint i = 0; i < n; i++) {
-		/* Big events (1,000 participants each): the backlog outgrows the
-		 * kernel's socket buffers by far. */
-		g_autoptr(GString) phones = g_string_new(NULL);
-		g_autofree char *ev = NULL;
-		for (guint j = 0; j < 1000; j++)
-			g_string_append_printf(phones, "%s55449%04u%04u", j ? "\", \"" : "", i, j);
-		ev = relay_zapi_webhook("ADD", phones->str);
-		g_autoptr(GBytes) b = g_bytes_new(ev, strlen(ev));
-		g_autoptr(SoupMessage) msg = soup_message_new("POST", url);
-		soup_message_set_request_body_from_bytes(msg, JSON, b);
-		soup_session_send_and_read_async(s, msg, G_PRIORITY_DEFAULT, NULL, on_posted, &p);
-	}
-	while (p.done < (int) n)
-		g_main_context_iteration(NULL, TRUE);
-	g_assert_cmpint(p.ok, ==, (int) n);
+	g_assert_cmpuint(post_many_zapi(rp, n, big_add, NULL), ==, n);
 }
 
 static void
