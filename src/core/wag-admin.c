@@ -35,27 +35,50 @@ target_of(WagSession *s, const char *group, WagGroup **fallback)
 	return *fallback = wag_group_new(group, NULL);
 }
 
-char *
-wag_session_check_edit(WagSession *s, const char *group, const WagEdit *edit)
+/* The refusal (NULL: none) when the vendor file cannot build the request;
+ * the request, built and never sent by a check, is the one a verb sends. */
+static char *
+unbuilt(WagRequest *req, const GError *err)
+{
+	g_autofree char *sentence = NULL;
+
+	if (req)
+		return NULL;
+	sentence = wag_error_sentence(err->message);
+	return g_strdup_printf(_("%s Nothing was done."), sentence);
+}
+
+static char *
+no_api(void)
+{
+	return g_strdup(_("This vendor has no API for this; nothing was done."));
+}
+
+/* Checked against the model, then built: the refusal, or NULL and *req. */
+static char *
+edit_request(WagSession *s, const char *group, const WagEdit *edit, WagRequest **req)
 {
 	WagGroup *g = wag_model_lookup(s->model, group);
 	g_autoptr(WagGroup) fallback = NULL;
 	g_autoptr(GError) err = NULL;
-	g_autoptr(WagRequest) req = NULL;
 	char *refusal;
 
 	if (!s->vendor || !s->vendor->req_edit)
-		return g_strdup(_("This vendor has no API for this; nothing was done."));
+		return no_api();
 	refusal = wag_check_edit(s->vendor, g, s->me, edit);
 	if (refusal)
 		return refusal;
-	/* Building the request (never sent) asks the vendor file what it can do. */
-	req = s->vendor->req_edit(&s->creds, target_of(s, group, &fallback), edit, &err);
-	if (!req) {
-		g_autofree char *sentence = wag_error_sentence(err->message);
-		return g_strdup_printf(_("%s Nothing was done."), sentence);
-	}
-	return NULL;
+	/* Building the request asks the vendor file what it can do. */
+	*req = s->vendor->req_edit(&s->creds, target_of(s, group, &fallback), edit, &err);
+	return unbuilt(*req, err);
+}
+
+char *
+wag_session_check_edit(WagSession *s, const char *group, const WagEdit *edit)
+{
+	g_autoptr(WagRequest) req = NULL;
+
+	return edit_request(s, group, edit, &req);
 }
 
 typedef struct {
@@ -133,17 +156,14 @@ on_edit(WagReply *reply, gpointer data)
 void
 wag_session_edit(WagSession *s, const char *group, const WagEdit *edit)
 {
-	g_autofree char *refusal = wag_session_check_edit(s, group, edit);
-	g_autoptr(WagGroup) fallback = NULL;
-	g_autoptr(GError) err = NULL;
-	WagRequest *req;
+	WagRequest *req = NULL;
+	g_autofree char *refusal = edit_request(s, group, edit, &req);
 	AdminCall *a;
 
 	if (refusal) {
 		say(s, group, refusal, TRUE);
 		return;
 	}
-	req = s->vendor->req_edit(&s->creds, target_of(s, group, &fallback), edit, &err);
 	a = g_new0(AdminCall, 1);
 	a->s = s;
 	a->group = g_strdup(group);
@@ -153,26 +173,29 @@ wag_session_edit(WagSession *s, const char *group, const WagEdit *edit)
 	wag_session_call_op(s, WAG_OP_ACTION, req, on_edit, a, admin_call_free);
 }
 
-char *
-wag_session_check_invite_link(WagSession *s, const char *group, gboolean reset)
+static char *
+link_request(WagSession *s, const char *group, gboolean reset, WagRequest **req)
 {
 	WagGroup *g = wag_model_lookup(s->model, group);
 	g_autoptr(WagGroup) fallback = NULL;
 	g_autoptr(GError) err = NULL;
-	g_autoptr(WagRequest) req = NULL;
 	char *refusal;
 
 	if (!s->vendor || !s->vendor->req_invite_link)
-		return g_strdup(_("This vendor has no API for this; nothing was done."));
+		return no_api();
 	refusal = wag_check_invite_link(s->vendor, g, s->me, reset);
 	if (refusal)
 		return refusal;
-	req = s->vendor->req_invite_link(&s->creds, target_of(s, group, &fallback), reset, &err);
-	if (!req) {
-		g_autofree char *sentence = wag_error_sentence(err->message);
-		return g_strdup_printf(_("%s Nothing was done."), sentence);
-	}
-	return NULL;
+	*req = s->vendor->req_invite_link(&s->creds, target_of(s, group, &fallback), reset, &err);
+	return unbuilt(*req, err);
+}
+
+char *
+wag_session_check_invite_link(WagSession *s, const char *group, gboolean reset)
+{
+	g_autoptr(WagRequest) req = NULL;
+
+	return link_request(s, group, reset, &req);
 }
 
 static void
@@ -202,17 +225,14 @@ on_link(WagReply *reply, gpointer data)
 void
 wag_session_invite_link(WagSession *s, const char *group, gboolean reset)
 {
-	g_autofree char *refusal = wag_session_check_invite_link(s, group, reset);
-	g_autoptr(WagGroup) fallback = NULL;
-	g_autoptr(GError) err = NULL;
-	WagRequest *req;
+	WagRequest *req = NULL;
+	g_autofree char *refusal = link_request(s, group, reset, &req);
 	AdminCall *a;
 
 	if (refusal) {
 		say(s, group, refusal, TRUE);
 		return;
 	}
-	req = s->vendor->req_invite_link(&s->creds, target_of(s, group, &fallback), reset, &err);
 	a = g_new0(AdminCall, 1);
 	a->s = s;
 	a->group = g_strdup(group);

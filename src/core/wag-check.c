@@ -125,21 +125,50 @@ listed(GPtrArray *a, const char *id)
 	return g_ptr_array_find_with_equal_func(a, id, g_str_equal, NULL);
 }
 
-gboolean
-wag_check_unlink(WagCheck *c, const WagVendor *v, const WagGroup *g, const char *me,
-                 const char *const *groups)
+/* /link and /unlink: a vendor with communities, in a community's chat. */
+static gboolean
+in_community(WagCheck *c, const WagVendor *v, const WagGroup *g, const char *wrong_chat)
 {
-	guint ordinary = 0, given = 0;
-	char *refusal;
-
 	if (!v->has_communities) {
 		say(c, g_strdup_printf(_("%s has no API for communities; nothing was done."), v->name));
 		return FALSE;
 	}
 	if (!g || !g->is_community) {
-		say(c, g_strdup(_("/unlink works in a community's chat; this is a group.")));
+		say(c, g_strdup(wrong_chat));
 		return FALSE;
 	}
+	return TRUE;
+}
+
+/* /link and /unlink after the groups were sorted: some given, some left,
+ * and this account an admin of the community. */
+static gboolean
+chosen(WagCheck *c, guint given, const char *usage, const WagGroup *g, const char *me)
+{
+	char *refusal;
+
+	if (!given) {
+		say(c, g_strdup(usage));
+		return FALSE;
+	}
+	if (!c->ok->len)
+		return FALSE;
+	refusal = wag_check_usable(g, me, TRUE);
+	if (refusal) {
+		say(c, refusal);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+wag_check_unlink(WagCheck *c, const WagVendor *v, const WagGroup *g, const char *me,
+                 const char *const *groups)
+{
+	guint ordinary = 0, given = 0;
+
+	if (!in_community(c, v, g, _("/unlink works in a community's chat; this is a group.")))
+		return FALSE;
 	for (const char *const *p = groups; p && *p; p++) {
 		if (!**p)
 			continue;
@@ -151,17 +180,8 @@ wag_check_unlink(WagCheck *c, const WagVendor *v, const WagGroup *g, const char 
 		else if (!listed(c->ok, *p))
 			g_ptr_array_add(c->ok, g_strdup(*p));
 	}
-	if (!given) {
-		say(c, g_strdup(_("Usage: /unlink GROUP[,GROUP...]")));
+	if (!chosen(c, given, _("Usage: /unlink GROUP[,GROUP...]"), g, me))
 		return FALSE;
-	}
-	if (!c->ok->len)
-		return FALSE;
-	refusal = wag_check_usable(g, me, TRUE);
-	if (refusal) {
-		say(c, refusal);
-		return FALSE;
-	}
 	for (guint i = 0; i < g->subgroups->len; i++)
 		ordinary += g_strcmp0(g->subgroups->pdata[i], g->announcement_id) != 0;
 	if (ordinary <= c->ok->len) {
@@ -240,16 +260,9 @@ wag_check_link(WagCheck *c, const WagVendor *v, const WagGroup *g, const char *m
                const char *const *groups, WagModel *model)
 {
 	guint given = 0;
-	char *refusal;
 
-	if (!v->has_communities) {
-		say(c, g_strdup_printf(_("%s has no API for communities; nothing was done."), v->name));
+	if (!in_community(c, v, g, _("/link works in a community's chat; this is a group.")))
 		return FALSE;
-	}
-	if (!g || !g->is_community) {
-		say(c, g_strdup(_("/link works in a community's chat; this is a group.")));
-		return FALSE;
-	}
 	for (const char *const *p = groups; p && *p; p++) {
 		WagGroup *sub;
 
@@ -266,18 +279,7 @@ wag_check_link(WagCheck *c, const WagVendor *v, const WagGroup *g, const char *m
 		else if (!listed(c->ok, *p))
 			g_ptr_array_add(c->ok, g_strdup(*p));
 	}
-	if (!given) {
-		say(c, g_strdup(_("Usage: /link GROUP[,GROUP...]")));
-		return FALSE;
-	}
-	if (!c->ok->len)
-		return FALSE;
-	refusal = wag_check_usable(g, me, TRUE);
-	if (refusal) {
-		say(c, refusal);
-		return FALSE;
-	}
-	return TRUE;
+	return chosen(c, given, _("Usage: /link GROUP[,GROUP...]"), g, me);
 }
 
 char *

@@ -14,22 +14,23 @@
 /* After an empty answer or an error: never a tight loop, whatever the server does. */
 #define PAUSE_MS 1000
 
-static void receive(WagSession *s);
+static void on_receive(WagReply *reply, gpointer data);
 
-static gboolean
-on_pause(gpointer data)
-{
-	WagSession *s = data;
-	s->notify_timer = 0;
-	receive(s);
-	return G_SOURCE_REMOVE;
-}
-
+/* The pause is a backoff: it waits in the session's pacer, which ends it
+ * with the session. */
 static void
 pause_then_receive(WagSession *s)
 {
-	if (!s->notify_timer)
-		s->notify_timer = g_timeout_add(PAUSE_MS, on_pause, s);
+	if (s->notify_on)
+		wag_pacer_send_later(s, WAG_OP_LAST, PAUSE_MS,
+		                     s->vendor->messaging->req_receive(&s->creds, RECEIVE_TIMEOUT_S), on_receive, s, NULL);
+}
+
+static void
+receive(WagSession *s)
+{
+	if (s->notify_on)
+		wag_session_call(s, s->vendor->messaging->req_receive(&s->creds, RECEIVE_TIMEOUT_S), on_receive, s, NULL);
 }
 
 static void
@@ -51,6 +52,8 @@ on_receive(WagReply *reply, gpointer data)
 	JsonNode *webhook = NULL;
 	gint64 receipt = 0;
 
+	if (!s->notify_on)
+		return;
 	if (reply->error) {
 		g_message("%s: receiveNotification: %s", s->vendor->name, reply->error->message);
 		pause_then_receive(s);
@@ -66,13 +69,6 @@ on_receive(WagReply *reply, gpointer data)
 		s->notify_deliver(s, g_ptr_array_steal_index(events, i--));
 	/* Taken: the vendor may drop it now (it is in the live queue). */
 	wag_session_call(s, m->req_ack(&s->creds, receipt), on_ack, s, NULL);
-}
-
-static void
-receive(WagSession *s)
-{
-	if (s->notify_on)
-		wag_session_call(s, s->vendor->messaging->req_receive(&s->creds, RECEIVE_TIMEOUT_S), on_receive, s, NULL);
 }
 
 static void
@@ -108,8 +104,6 @@ wag_notify_start(WagSession *s, void (*deliver)(WagSession *s, WagEvent *e))
 void
 wag_notify_stop(WagSession *s)
 {
+	/* A pause still in the pacer ends with it (wag_pacer_stop). */
 	s->notify_on = FALSE;
-	if (s->notify_timer)
-		g_source_remove(s->notify_timer);
-	s->notify_timer = 0;
 }

@@ -118,7 +118,6 @@ struct _WagSession {
 	/* wag-notify.c */
 	gboolean notify_on;      /* the vendor's notification queue is read */
 	void (*notify_deliver)(WagSession *s, WagEvent *e); /* takes e */
-	guint notify_timer;      /* the pause after an empty answer or an error */
 	/* wag-sync.c: the relay state last told the view (-1: none yet) */
 	int relay_told;
 

@@ -329,18 +329,6 @@ wag_session_is_live(WagSession *s)
 	return s->relay || s->poll_timer;
 }
 
-GCancellable *
-wag_session_get_cancellable(WagSession *s)
-{
-	return wag_http_get_cancellable(s->http);
-}
-
-char *
-wag_session_redact(WagSession *s, const char *text)
-{
-	return wag_http_redact(s->http, text);
-}
-
 /* ---- verbs ---- */
 
 /* An id from outside (a chat the user joined, a command, a saved job) that

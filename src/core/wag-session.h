@@ -41,9 +41,6 @@ const char *wag_session_get_me(WagSession *s);
 gboolean wag_session_is_synced(WagSession *s);
 /* Live sync keeps the model current (relay followed, or rosters polled). */
 gboolean wag_session_is_live(WagSession *s);
-GCancellable *wag_session_get_cancellable(WagSession *s);
-/* text with every secret of this session replaced by "***". */
-char *wag_session_redact(WagSession *s, const char *text);
 
 /* ---- Verbs ---- */
 
