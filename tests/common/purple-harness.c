@@ -172,6 +172,18 @@ wag_harness_prompts(void)
 	return prompts->len;
 }
 
+static gboolean
+has_prompt(gpointer data)
+{
+	return prompts->len > 0;
+}
+
+gboolean
+wag_harness_wait_prompt(guint timeout_ms)
+{
+	return wag_harness_wait(has_prompt, NULL, timeout_ms);
+}
+
 const char *
 wag_harness_prompt_text(void)
 {

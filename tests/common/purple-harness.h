@@ -47,6 +47,8 @@ gboolean wag_harness_wait_line(const char *conv, const char *needle, guint timeo
 /* Open prompts (purple_request_action): their primary text, and answering
  * one by the caption of a button ("OK", "Cancel", "Accept", "Reject"). */
 guint wag_harness_prompts(void);
+/* Waits until at least one prompt is open. */
+gboolean wag_harness_wait_prompt(guint timeout_ms);
 const char *wag_harness_prompt_text(void); /* the newest, or NULL */
 /* The newest prompt's button captions exactly as the plugin gave them, "|" between. */
 const char *wag_harness_prompt_buttons(void);

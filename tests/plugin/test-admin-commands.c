@@ -45,12 +45,6 @@ audit_has(gpointer data)
 	return g_file_get_contents(path, &text, NULL, NULL) && strstr(text, needle);
 }
 
-static gboolean
-has_prompt(gpointer data)
-{
-	return wag_harness_prompts() > 0;
-}
-
 /* Pidgin's "Invite..." and bitlbee's IRC /invite reach chat_invite; topic
  * editing (Pidgin) and IRC /topic reach set_chat_topic. */
 static void
@@ -131,13 +125,13 @@ test_settings_and_link(gconstpointer data)
 		g_assert_true(wag_harness_wait_line(vc->group, "Green API has no API for the group description.", 1000));
 		g_assert_cmpuint(wag_emu_requests(emu)->len, ==, before);
 	} else {
-		g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
+		g_assert_true(wag_harness_wait_prompt(1000));
 		g_assert_cmpstr(wag_harness_prompt_text(), ==, "Reset the invite link of Bairro Vila Nova?");
 		g_assert_true(wag_harness_answer("Cancel"));
 		wag_harness_spin(50);
 		g_assert_cmpuint(wag_emu_requests(emu)->len, ==, before);
 		wag_harness_command(conv, "invitelink reset");
-		g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
+		g_assert_true(wag_harness_wait_prompt(1000));
 		g_assert_true(wag_harness_answer("OK"));
 		g_assert_true(wag_harness_wait_line(vc->group, "The old invite link no longer works. The new one: ", 3000));
 		g_assert_cmpstr(wag_emu_invite_code(emu, vc->group), !=, "C1adgkdEGki7554BWDdMkd");

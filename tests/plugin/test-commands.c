@@ -233,12 +233,6 @@ test_join_requests(gconstpointer data)
 	finish(account, emu);
 }
 
-static gboolean
-has_prompt(gpointer data)
-{
-	return wag_harness_prompts() > 0;
-}
-
 static void
 test_leave(gconstpointer data)
 {
@@ -248,7 +242,7 @@ test_leave(gconstpointer data)
 	PurpleConversation *conv = fx_join_group(account, vc, vc->group, 4);
 
 	wag_harness_command(conv, "leave");
-	g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
+	g_assert_true(wag_harness_wait_prompt(1000));
 	g_assert_cmpstr(wag_harness_prompt_text(), ==, "Leave the WhatsApp group Bairro Vila Nova?");
 	/* This UI ("wagtest") is not Pidgin: it would print a mnemonic's
 	 * underscore as Finch does, so the captions come without one. */
@@ -264,7 +258,7 @@ test_leave(gconstpointer data)
 	g_assert_cmpuint(wag_emu_count(emu, "POST", "eave"), ==, 0);
 
 	wag_harness_command(conv, "leave");
-	g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
+	g_assert_true(wag_harness_wait_prompt(1000));
 	wag_harness_clear_lines(); /* the roster's summary names us as an admin */
 	g_assert_true(wag_harness_answer("OK"));
 	g_assert_true(wag_harness_wait_line(vc->group, "You left the group.", 3000));
@@ -301,12 +295,12 @@ test_close_window(void)
 	account = fx_account(emu, vc, FX_TOKEN, "leave_on_close", "true", NULL);
 	conv = fx_join_group(account, vc, vc->group, 4);
 	purple_conversation_destroy(conv);
-	g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
+	g_assert_true(wag_harness_wait_prompt(1000));
 	g_assert_cmpstr(wag_harness_prompt_text(), ==, "Also leave the WhatsApp group Bairro Vila Nova?");
 	g_assert_true(wag_harness_answer("Cancel"));
 	conv = fx_join_group(account, vc, vc->group, 4);
 	purple_conversation_destroy(conv);
-	g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
+	g_assert_true(wag_harness_wait_prompt(1000));
 	g_assert_true(wag_harness_answer("OK"));
 	for (int i = 0; i < 100 && !wag_emu_count(emu, "POST", "leave-group"); i++)
 		wag_harness_spin(10);
