@@ -213,7 +213,6 @@ wag_account_login(PurpleAccount *account)
 	}
 	conn = g_new0(WagConn, 1);
 	conn->gc = gc;
-	conn->account = account;
 	conn->chats = wag_chats_new();
 	conn->prompts = wag_prompts_new();
 	conn->session = wag_session_new(&config, &view, conn);

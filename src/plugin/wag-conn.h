@@ -21,7 +21,6 @@ typedef struct _WagPrompts WagPrompts;
 typedef struct {
 	/* wag-account.c */
 	PurpleConnection *gc;
-	PurpleAccount *account;
 	WagSession *session;
 	/* wag-chat.c: chat ids <-> group ids */
 	WagChats *chats;

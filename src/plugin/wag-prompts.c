@@ -97,7 +97,8 @@ wag_prompts_leave(WagConn *conn, const char *group, gboolean closing)
 	 * this plugin's catalog, where libpurple's captions were missing. */
 	purple_request_action(conn->gc, _("Leave group"), primary,
 	                      _("You stop being a participant; an admin must add you back."),
-	                      1, conn->account, NULL, closing ? NULL : wag_chat_find(conn, group), p, 2,
+	                      1, purple_connection_get_account(conn->gc), NULL,
+	                      closing ? NULL : wag_chat_find(conn, group), p, 2,
 	                      caption(N_("_OK")), G_CALLBACK(leave_ok),
 	                      caption(N_("_Cancel")), G_CALLBACK(prompt_cancel));
 }
@@ -127,7 +128,7 @@ wag_prompts_join(WagConn *conn, const char *group, const char *who)
 	/* A secondary text always: bitlbee prints all three, NULL as "(null)". */
 	purple_request_action(conn->gc, _("Join request"), primary,
 	                      _("Accept adds them to the group; Reject declines. /requests lists the pending requests."),
-	                      0, conn->account, who,
+	                      0, purple_connection_get_account(conn->gc), who,
 	                      wag_chat_find(conn, group), p, 2,
 	                      caption(N_("_Accept")), G_CALLBACK(join_accept),
 	                      caption(N_("_Reject")), G_CALLBACK(join_reject));
@@ -150,7 +151,7 @@ wag_prompts_reset_link(WagConn *conn, const char *group)
 	/* ok/cancel as for leaving: bitlbee can answer it. Cancel is the default. */
 	purple_request_action(conn->gc, _("Reset invite link"), primary,
 	                      _("The current link stops working for everyone who has it; a new one is made."),
-	                      1, conn->account, NULL, wag_chat_find(conn, group), p, 2,
+	                      1, purple_connection_get_account(conn->gc), NULL, wag_chat_find(conn, group), p, 2,
 	                      caption(N_("_OK")), G_CALLBACK(reset_link_ok),
 	                      caption(N_("_Cancel")), G_CALLBACK(prompt_cancel));
 }
