@@ -465,3 +465,22 @@ wag_harness_flags(PurpleConversation *conv, const char *who)
 	g_assert_nonnull(cb);
 	return purple_conv_chat_user_get_flags(PURPLE_CONV_CHAT(conv), who);
 }
+
+typedef struct {
+	PurpleConversation *conv;
+	const char *topic;
+} TopicWait;
+
+static gboolean
+topic_is(gpointer data)
+{
+	TopicWait *w = data;
+	return g_strcmp0(purple_conv_chat_get_topic(PURPLE_CONV_CHAT(w->conv)), w->topic) == 0;
+}
+
+gboolean
+wag_harness_wait_topic(PurpleConversation *conv, const char *topic, guint timeout_ms)
+{
+	TopicWait w = { conv, topic };
+	return wag_harness_wait(topic_is, &w, timeout_ms);
+}

@@ -35,6 +35,8 @@ const char *wag_harness_wait_error(PurpleAccount *account, PurpleConnectionError
 PurpleConversation *wag_harness_join(PurpleAccount *account, const char *group);
 /* Waits until the chat lists n users. */
 gboolean wag_harness_wait_users(PurpleConversation *conv, guint n, guint timeout_ms);
+/* Waits until the chat's topic is topic. */
+gboolean wag_harness_wait_topic(PurpleConversation *conv, const char *topic, guint timeout_ms);
 PurpleConvChatBuddyFlags wag_harness_flags(PurpleConversation *conv, const char *who);
 
 /* Runs "/cmd args" as Pidgin does (without the slash here). */
