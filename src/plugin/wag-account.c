@@ -96,7 +96,7 @@ on_group_notice(gpointer ui, const char *group, const char *text, WagNoticeFlags
 	WagConn *conn = ui;
 	PurpleConversation *conv = wag_chat_find_open(conn, group);
 	gboolean error = (flags & WAG_NOTICE_ERROR) != 0;
-	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
+	WagGroup *g = wag_conn_group(conn, group);
 
 	if (conv)
 		wag_chat_write(conv, text, error);

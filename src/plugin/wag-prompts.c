@@ -85,7 +85,7 @@ prompt_cancel(Prompt *p, int action)
 void
 wag_prompts_leave(WagConn *conn, const char *group, gboolean closing)
 {
-	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
+	WagGroup *g = wag_conn_group(conn, group);
 	g_autofree char *shown = g ? wag_subject_for_display(g->subject) : NULL;
 	const char *name = shown ? shown : group;
 	g_autofree char *primary = g_strdup_printf(closing ? _("Also leave the WhatsApp group %s?")
@@ -120,7 +120,7 @@ join_reject(Prompt *p, int action)
 void
 wag_prompts_join(WagConn *conn, const char *group, const char *who)
 {
-	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
+	WagGroup *g = wag_conn_group(conn, group);
 	g_autofree char *shown = g ? wag_subject_for_display(g->subject) : NULL;
 	g_autofree char *primary = g_strdup_printf(_("%s asks to join %s"), who, shown ? shown : group);
 	Prompt *p = prompt_new(conn, group, who);
@@ -144,7 +144,7 @@ reset_link_ok(Prompt *p, int action)
 void
 wag_prompts_reset_link(WagConn *conn, const char *group)
 {
-	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
+	WagGroup *g = wag_conn_group(conn, group);
 	g_autofree char *primary = g_strdup_printf(_("Reset the invite link of %s?"), g && g->subject ? g->subject : group);
 	Prompt *p = prompt_new(conn, group, NULL);
 
