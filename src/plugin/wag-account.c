@@ -96,7 +96,7 @@ on_group_notice(gpointer ui, const char *group, const char *text, WagNoticeFlags
 	WagConn *conn = ui;
 	PurpleConversation *conv = wag_chat_find_open(conn, group);
 	gboolean error = (flags & WAG_NOTICE_ERROR) != 0;
-	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
+	WagGroup *g = wag_conn_group(conn, group);
 
 	if (conv)
 		wag_chat_write(conv, text, error);
@@ -213,7 +213,6 @@ wag_account_login(PurpleAccount *account)
 	}
 	conn = g_new0(WagConn, 1);
 	conn->gc = gc;
-	conn->account = account;
 	conn->chats = wag_chats_new();
 	conn->prompts = wag_prompts_new();
 	conn->session = wag_session_new(&config, &view, conn);

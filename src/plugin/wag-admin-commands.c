@@ -10,12 +10,6 @@
 #include "wag-prompts.h"
 #include <string.h>
 
-static WagGroup *
-group_of(WagConn *conn, const char *group)
-{
-	return wag_model_lookup(wag_session_get_model(conn->session), group);
-}
-
 static void
 tell(PurpleConversation *conv, WagCheck *check)
 {
@@ -40,7 +34,7 @@ people(WagConn *conn, PurpleConversation *conv, const char *group, const char *a
 		return;
 	}
 	wag_check_init(&check);
-	go = check_fn(&check, group_of(conn, group), wag_session_me_in(conn->session, group), ids, invalid);
+	go = check_fn(&check, wag_conn_group(conn, group), wag_session_me_in(conn->session, group), ids, invalid);
 	tell(conv, &check);
 	if (go)
 		wag_session_start_job(conn->session, action, group, check.ok, note);
@@ -83,7 +77,7 @@ wag_admin_cmd_topic(WagConn *conn, PurpleConversation *conv, const char *group, 
 {
 	g_autofree char *text = g_strstrip(g_strdup(arg ? arg : ""));
 	WagEdit e = { WAG_EDIT_SUBJECT, text };
-	WagGroup *g = group_of(conn, group);
+	WagGroup *g = wag_conn_group(conn, group);
 
 	if (!*text) {
 		g_autofree char *line = g_strdup_printf(_("Subject: %s"), g && g->subject ? g->subject : "");
@@ -98,7 +92,7 @@ wag_admin_cmd_description(WagConn *conn, PurpleConversation *conv, const char *g
 {
 	g_autofree char *text = g_strstrip(g_strdup(arg ? arg : ""));
 	WagEdit e = { WAG_EDIT_DESCRIPTION, text };
-	WagGroup *g = group_of(conn, group);
+	WagGroup *g = wag_conn_group(conn, group);
 
 	if (!*text) {
 		g_autofree char *line = g_strdup_printf(_("Description: %s"),
@@ -182,7 +176,7 @@ wag_admin_cmd_link(WagConn *conn, PurpleConversation *conv, const char *group, c
 	for (char **p = pieces; *p; p++)
 		g_strstrip(*p);
 	wag_check_init(&check);
-	go = wag_check_link(&check, wag_session_get_vendor(conn->session), group_of(conn, group),
+	go = wag_check_link(&check, wag_session_get_vendor(conn->session), wag_conn_group(conn, group),
 	                    wag_session_me_in(conn->session, group), (const char *const *) pieces,
 	                    wag_session_get_model(conn->session));
 	tell(conv, &check);
@@ -219,7 +213,7 @@ wag_admin_set_chat_topic(PurpleConnection *gc, int id, const char *topic)
 		return;
 	edit(conn, conv, group, &e);
 	/* A refused topic edit must not stay shown as if it had worked. */
-	g = group_of(conn, group);
+	g = wag_conn_group(conn, group);
 	if (g && g->subject)
 		purple_conv_chat_set_topic(PURPLE_CONV_CHAT(conv), NULL, g->subject);
 }

@@ -39,7 +39,7 @@ node_group_id(WagBlist *b, PurpleBlistNode *node)
 	if (!PURPLE_BLIST_NODE_IS_CHAT(node))
 		return NULL;
 	chat = PURPLE_CHAT(node);
-	if (purple_chat_get_account(chat) != b->conn->account)
+	if (purple_chat_get_account(chat) != purple_connection_get_account(b->conn->gc))
 		return NULL;
 	return g_hash_table_lookup(purple_chat_get_components(chat), WAG_CHAT_KEY);
 }
@@ -67,7 +67,7 @@ on_node_removed(PurpleBlistNode *node, gpointer data)
 	g_hash_table_remove(b->nodes, id);
 	/* The node is out of the tree already; another one for the same group
 	 * may remain (rare: the user deleted one of two). */
-	other = purple_blist_find_chat(b->conn->account, id);
+	other = purple_blist_find_chat(purple_connection_get_account(b->conn->gc), id);
 	if (other && PURPLE_BLIST_NODE(other) != node)
 		g_hash_table_insert(b->nodes, g_strdup(id), other);
 }
@@ -125,12 +125,12 @@ wag_blist_find(WagConn *conn, const char *group)
 static const char *
 plain_group_name(WagConn *conn)
 {
-	const char *name = purple_account_get_string(conn->account, WAG_BLIST_FOLDER, NULL);
+	const char *name = purple_account_get_string(purple_connection_get_account(conn->gc), WAG_BLIST_FOLDER, NULL);
 
 	if (name && *name)
 		return name;
-	purple_account_set_string(conn->account, WAG_BLIST_FOLDER, _("WhatsApp Groups"));
-	return purple_account_get_string(conn->account, WAG_BLIST_FOLDER, NULL);
+	purple_account_set_string(purple_connection_get_account(conn->gc), WAG_BLIST_FOLDER, _("WhatsApp Groups"));
+	return purple_account_get_string(purple_connection_get_account(conn->gc), WAG_BLIST_FOLDER, NULL);
 }
 
 /* purple_find_group() compares every folder's name with a case-folding
@@ -173,7 +173,7 @@ place_chat(WagConn *conn, const WagGroup *g, PurpleGroup *target)
 	if (!chat) {
 		GHashTable *components = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 		g_hash_table_insert(components, g_strdup(WAG_CHAT_KEY), g_strdup(g->id));
-		chat = purple_chat_new(conn->account, alias, components);
+		chat = purple_chat_new(purple_connection_get_account(conn->gc), alias, components);
 		node = PURPLE_BLIST_NODE(chat);
 		purple_blist_node_set_bool(node, WAG_BLIST_AUTO, TRUE);
 		purple_blist_add_chat(chat, target, NULL); /* indexed by on_node_added() */

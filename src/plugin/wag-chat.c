@@ -200,7 +200,7 @@ void
 wag_chat_show_roster(WagConn *conn, const char *group)
 {
 	PurpleConversation *conv = wag_chat_find(conn, group);
-	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
+	WagGroup *g = wag_conn_group(conn, group);
 	g_autoptr(GPtrArray) people = NULL;
 	GList *users = NULL, *flags = NULL;
 	PurpleConvChat *chat;
@@ -421,7 +421,7 @@ void
 wag_chat_show_topic(WagConn *conn, const char *group)
 {
 	PurpleConversation *conv = wag_chat_find_open(conn, group);
-	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
+	WagGroup *g = wag_conn_group(conn, group);
 
 	if (conv && g && g->subject)
 		purple_conv_chat_set_topic(PURPLE_CONV_CHAT(conv), NULL, g->subject);

@@ -21,7 +21,6 @@ typedef struct _WagPrompts WagPrompts;
 typedef struct {
 	/* wag-account.c */
 	PurpleConnection *gc;
-	PurpleAccount *account;
 	WagSession *session;
 	/* wag-chat.c: chat ids <-> group ids */
 	WagChats *chats;
@@ -35,4 +34,11 @@ static inline WagConn *
 wag_conn(PurpleConnection *gc)
 {
 	return gc ? purple_connection_get_protocol_data(gc) : NULL;
+}
+
+/* The session's model of group (NULL when it knows no such group). */
+static inline WagGroup *
+wag_conn_group(WagConn *conn, const char *group)
+{
+	return wag_model_lookup(wag_session_get_model(conn->session), group);
 }

@@ -85,7 +85,7 @@ prompt_cancel(Prompt *p, int action)
 void
 wag_prompts_leave(WagConn *conn, const char *group, gboolean closing)
 {
-	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
+	WagGroup *g = wag_conn_group(conn, group);
 	g_autofree char *shown = g ? wag_subject_for_display(g->subject) : NULL;
 	const char *name = shown ? shown : group;
 	g_autofree char *primary = g_strdup_printf(closing ? _("Also leave the WhatsApp group %s?")
@@ -97,7 +97,8 @@ wag_prompts_leave(WagConn *conn, const char *group, gboolean closing)
 	 * this plugin's catalog, where libpurple's captions were missing. */
 	purple_request_action(conn->gc, _("Leave group"), primary,
 	                      _("You stop being a participant; an admin must add you back."),
-	                      1, conn->account, NULL, closing ? NULL : wag_chat_find(conn, group), p, 2,
+	                      1, purple_connection_get_account(conn->gc), NULL,
+	                      closing ? NULL : wag_chat_find(conn, group), p, 2,
 	                      caption(N_("_OK")), G_CALLBACK(leave_ok),
 	                      caption(N_("_Cancel")), G_CALLBACK(prompt_cancel));
 }
@@ -119,7 +120,7 @@ join_reject(Prompt *p, int action)
 void
 wag_prompts_join(WagConn *conn, const char *group, const char *who)
 {
-	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
+	WagGroup *g = wag_conn_group(conn, group);
 	g_autofree char *shown = g ? wag_subject_for_display(g->subject) : NULL;
 	g_autofree char *primary = g_strdup_printf(_("%s asks to join %s"), who, shown ? shown : group);
 	Prompt *p = prompt_new(conn, group, who);
@@ -127,7 +128,7 @@ wag_prompts_join(WagConn *conn, const char *group, const char *who)
 	/* A secondary text always: bitlbee prints all three, NULL as "(null)". */
 	purple_request_action(conn->gc, _("Join request"), primary,
 	                      _("Accept adds them to the group; Reject declines. /requests lists the pending requests."),
-	                      0, conn->account, who,
+	                      0, purple_connection_get_account(conn->gc), who,
 	                      wag_chat_find(conn, group), p, 2,
 	                      caption(N_("_Accept")), G_CALLBACK(join_accept),
 	                      caption(N_("_Reject")), G_CALLBACK(join_reject));
@@ -143,14 +144,14 @@ reset_link_ok(Prompt *p, int action)
 void
 wag_prompts_reset_link(WagConn *conn, const char *group)
 {
-	WagGroup *g = wag_model_lookup(wag_session_get_model(conn->session), group);
+	WagGroup *g = wag_conn_group(conn, group);
 	g_autofree char *primary = g_strdup_printf(_("Reset the invite link of %s?"), g && g->subject ? g->subject : group);
 	Prompt *p = prompt_new(conn, group, NULL);
 
 	/* ok/cancel as for leaving: bitlbee can answer it. Cancel is the default. */
 	purple_request_action(conn->gc, _("Reset invite link"), primary,
 	                      _("The current link stops working for everyone who has it; a new one is made."),
-	                      1, conn->account, NULL, wag_chat_find(conn, group), p, 2,
+	                      1, purple_connection_get_account(conn->gc), NULL, wag_chat_find(conn, group), p, 2,
 	                      caption(N_("_OK")), G_CALLBACK(reset_link_ok),
 	                      caption(N_("_Cancel")), G_CALLBACK(prompt_cancel));
 }

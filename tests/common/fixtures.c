@@ -56,3 +56,10 @@ fx_join_group(PurpleAccount *account, const VendorCase *vc, const char *group, g
 	return conv;
 }
 
+void
+fx_finish(PurpleAccount *account, WagEmu *emu)
+{
+	wag_harness_remove_account(account);
+	wag_emu_free(emu);
+	wag_harness_clear_lines();
+}

@@ -11,3 +11,5 @@ PurpleAccount *fx_account(WagEmu *emu, const VendorCase *vc, const char *token, 
 PurpleChat *fx_wait_chat(PurpleAccount *account, const char *id);
 /* Logs in and joins vc->group with its roster loaded. */
 PurpleConversation *fx_join_group(PurpleAccount *account, const VendorCase *vc, const char *group, guint users);
+/* The end of a test: the account removed, the emulator freed, the lines forgotten. */
+void fx_finish(PurpleAccount *account, WagEmu *emu);

@@ -172,6 +172,18 @@ wag_harness_prompts(void)
 	return prompts->len;
 }
 
+static gboolean
+has_prompt(gpointer data)
+{
+	return prompts->len > 0;
+}
+
+gboolean
+wag_harness_wait_prompt(guint timeout_ms)
+{
+	return wag_harness_wait(has_prompt, NULL, timeout_ms);
+}
+
 const char *
 wag_harness_prompt_text(void)
 {
@@ -452,4 +464,23 @@ wag_harness_flags(PurpleConversation *conv, const char *who)
 	PurpleConvChatBuddy *cb = purple_conv_chat_cb_find(PURPLE_CONV_CHAT(conv), who);
 	g_assert_nonnull(cb);
 	return purple_conv_chat_user_get_flags(PURPLE_CONV_CHAT(conv), who);
+}
+
+typedef struct {
+	PurpleConversation *conv;
+	const char *topic;
+} TopicWait;
+
+static gboolean
+topic_is(gpointer data)
+{
+	TopicWait *w = data;
+	return g_strcmp0(purple_conv_chat_get_topic(PURPLE_CONV_CHAT(w->conv)), w->topic) == 0;
+}
+
+gboolean
+wag_harness_wait_topic(PurpleConversation *conv, const char *topic, guint timeout_ms)
+{
+	TopicWait w = { conv, topic };
+	return wag_harness_wait(topic_is, &w, timeout_ms);
 }

@@ -35,6 +35,8 @@ const char *wag_harness_wait_error(PurpleAccount *account, PurpleConnectionError
 PurpleConversation *wag_harness_join(PurpleAccount *account, const char *group);
 /* Waits until the chat lists n users. */
 gboolean wag_harness_wait_users(PurpleConversation *conv, guint n, guint timeout_ms);
+/* Waits until the chat's topic is topic. */
+gboolean wag_harness_wait_topic(PurpleConversation *conv, const char *topic, guint timeout_ms);
 PurpleConvChatBuddyFlags wag_harness_flags(PurpleConversation *conv, const char *who);
 
 /* Runs "/cmd args" as Pidgin does (without the slash here). */
@@ -47,6 +49,8 @@ gboolean wag_harness_wait_line(const char *conv, const char *needle, guint timeo
 /* Open prompts (purple_request_action): their primary text, and answering
  * one by the caption of a button ("OK", "Cancel", "Accept", "Reject"). */
 guint wag_harness_prompts(void);
+/* Waits until at least one prompt is open. */
+gboolean wag_harness_wait_prompt(guint timeout_ms);
 const char *wag_harness_prompt_text(void); /* the newest, or NULL */
 /* The newest prompt's button captions exactly as the plugin gave them, "|" between. */
 const char *wag_harness_prompt_buttons(void);

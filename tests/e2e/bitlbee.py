@@ -8,10 +8,9 @@ Prints TAP. Skips (with the reason) only when bitlbee is not installed.
 import json, os, re, shutil, socket, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_common import (CLIENT, GROUP, PLUGIN, Tap, free_port, post_webhook, start_emu, start_relay,  # noqa: E402
+from e2e_common import (BITLBEE, CLIENT, GROUP, Tap, post_webhook, start_bitlbee, start_emu, start_relay,  # noqa: E402
                         stop, vendor_requests, wait_for)
 
-BITLBEE = shutil.which("bitlbee") or "/usr/sbin/bitlbee"
 OPTIONS = ["vendor", "client_token", "api_base", "relay_url", "relay_token",
            "removals_per_minute", "leave_on_close", "poll_seconds", "adds_per_minute", "messages", "messages_per_minute"]
 
@@ -51,18 +50,9 @@ def main():
         print("1..0 # SKIP bitlbee is not installed (apt-get install bitlbee-libpurple)")
         return 0
     tmp = tempfile.mkdtemp(prefix="wag-bitlbee-")
-    os.makedirs(os.path.join(tmp, "plugins", "purple"))
-    os.makedirs(os.path.join(tmp, "cfg"))
-    # bitlbee loads libpurple plugins from PluginDir/purple.
-    shutil.copy(PLUGIN, os.path.join(tmp, "plugins", "purple"))
-    conf = os.path.join(tmp, "bitlbee.conf")
-    with open(conf, "w") as f:
-        f.write("[settings]\nRunMode = ForkDaemon\nAuthMode = Open\n"
-                f"ConfigDir = {tmp}/cfg\nPluginDir = {tmp}/plugins\n")
-    port = free_port()
     log = open(os.environ["BITLBEE_LOG"], "w") if os.environ.get("BITLBEE_LOG") else subprocess.DEVNULL
-    procs = [subprocess.Popen([BITLBEE, "-F", "-n", "-p", str(port), "-i", "127.0.0.1", "-c", conf],
-                              stdout=log, stderr=log)]
+    bitlbee, port = start_bitlbee(tmp, log)
+    procs = [bitlbee]
     try:
         emu, emu_port = start_emu("zapi", "names")
         procs.append(emu)

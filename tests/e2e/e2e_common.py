@@ -131,10 +131,10 @@ def wait_for(fn, seconds, step=0.2):
 BITLBEE = shutil.which("bitlbee") or "/usr/sbin/bitlbee"
 
 
-def start_bitlbee(tmp):
+def start_bitlbee(tmp, log=subprocess.DEVNULL):
     """bitlbee-libpurple on a free port with the built plugin in its
     PluginDir/purple/ (where it loads libpurple plugins from); anyone may
-    connect. Returns the process and its port."""
+    connect; its output goes to log. Returns the process and its port."""
     os.makedirs(os.path.join(tmp, "plugins", "purple"))
     os.makedirs(os.path.join(tmp, "cfg"))
     shutil.copy(PLUGIN, os.path.join(tmp, "plugins", "purple"))
@@ -144,7 +144,7 @@ def start_bitlbee(tmp):
                 f"ConfigDir = {tmp}/cfg\nPluginDir = {tmp}/plugins\n")
     port = free_port()
     return subprocess.Popen([BITLBEE, "-F", "-n", "-p", str(port), "-i", "127.0.0.1", "-c", conf],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), port
+                            stdout=log, stderr=log), port
 
 
 class Tmux:

@@ -7,10 +7,10 @@ in the chat removes a participant. The screen is read with capture-pane.
 
 Prints TAP. Skips (with the reason) only when finch or tmux is not installed.
 """
-import json, os, shutil, subprocess, sys, tempfile, time
+import json, os, shutil, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_common import GROUP, CLIENT_TOKEN, Tap, purple_config, start_emu, stop, vendor_requests, wait_for  # noqa: E402
+from e2e_common import GROUP, CLIENT_TOKEN, Tap, Tmux, purple_config, start_emu, stop, vendor_requests, wait_for  # noqa: E402
 
 FINCH = shutil.which("finch")
 TMUX = shutil.which("tmux")
@@ -35,20 +35,11 @@ def main():
         print(f"1..0 # SKIP {' and '.join(missing)} not installed (apt-get install finch tmux)")
         return 0
     tmp = tempfile.mkdtemp(prefix="wag-finch-")
-    sock = os.path.join(tmp, "tmux.sock")
     home = os.path.join(tmp, "home")
     os.makedirs(home)
-    tmux = [TMUX, "-S", sock]
-
-    def screen():
-        return subprocess.run(tmux + ["capture-pane", "-p", "-J", "-t", "finch"],
-                              capture_output=True, text=True).stdout
-
-    def keys(*k, literal=False):
-        subprocess.run(tmux + ["send-keys", "-t", "finch"] + (["-l"] if literal else []) + list(k), check=True)
-
     procs = []
     t = None
+    finch = None
     try:
         emu, emu_port = start_emu("zapi", "names")
         procs.append(emu)
@@ -57,8 +48,8 @@ def main():
         purple_config(conf, "gnt-purple", emu_port, "gnt-autojoin", PREFS)
         env = dict(os.environ, HOME=home, TERM="screen-256color", LANG="C.UTF-8")
         env.pop("G_DEBUG", None)  # the host's own warnings are not ours to make fatal
-        subprocess.run(tmux + ["-f", "/dev/null", "new-session", "-d", "-s", "finch", "-x", "200", "-y", "50",
-                               f"{FINCH} -c {conf} 2>{tmp}/finch.err"], env=env, check=True)
+        finch = Tmux(tmp, f"{FINCH} -c {conf} 2>{tmp}/finch.err", env)
+        screen, keys = finch.screen, finch.keys
         t = Tap(6)
         shown = wait_for(lambda: "Bairro Vila Nova" in screen() and "Condominio Solar" in screen() and screen(), 15)
         t.check(bool(shown) and "Solar Bloco A" in shown,
@@ -89,7 +80,8 @@ def main():
                          and screen(), 10)
         t.check(bool(shown), "/admins lists the owner and the admins", screen()[-800:])
     finally:
-        subprocess.run(tmux + ["kill-server"], capture_output=True)
+        if finch:
+            finch.kill()
         stop(procs)
         shutil.rmtree(tmp, ignore_errors=True)
     return 1 if t is None or t.failures else 0

@@ -8,31 +8,11 @@
 
 #define NEW1 "5511977770001"
 
-static void
-finish(PurpleAccount *account, WagEmu *emu)
-{
-	wag_harness_remove_account(account);
-	wag_emu_free(emu);
-	wag_harness_clear_lines();
-}
-
 static PurplePluginProtocolInfo *
 prpl_of(PurpleAccount *account)
 {
 	PurplePlugin *prpl = purple_find_prpl(purple_account_get_protocol_id(account));
 	return PURPLE_PLUGIN_PROTOCOL_INFO(prpl);
-}
-
-typedef struct {
-	PurpleConversation *conv;
-	const char *topic;
-} TopicWait;
-
-static gboolean
-topic_is(gpointer data)
-{
-	TopicWait *w = data;
-	return g_strcmp0(purple_conv_chat_get_topic(PURPLE_CONV_CHAT(w->conv)), w->topic) == 0;
 }
 
 static gboolean
@@ -43,12 +23,6 @@ audit_has(gpointer data)
 	g_autofree char *text = NULL;
 	/* The plugin writes on its own thread: wait for the line to land. */
 	return g_file_get_contents(path, &text, NULL, NULL) && strstr(text, needle);
-}
-
-static gboolean
-has_prompt(gpointer data)
-{
-	return wag_harness_prompts() > 0;
 }
 
 /* Pidgin's "Invite..." and bitlbee's IRC /invite reach chat_invite; topic
@@ -62,7 +36,6 @@ test_invite_and_topic(gconstpointer data)
 	PurpleConversation *conv = fx_join_group(account, vc, vc->group, 4);
 	PurpleConnection *gc = purple_account_get_connection(account);
 	int id = purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv));
-	TopicWait w = { conv, "Vila Nova — avisos" };
 
 	serv_chat_invite(gc, id, "Please join my chat", NEW1);
 	g_assert_true(wag_harness_wait_line(vc->group, "In the group now: " NEW1 ".", 5000));
@@ -76,9 +49,9 @@ test_invite_and_topic(gconstpointer data)
 	g_assert_cmpuint(wag_harness_count_lines(vc->group, FX_MEMBER " is already a participant; skipped."), ==, 1);
 
 	prpl_of(account)->set_chat_topic(gc, id, "Vila Nova — avisos");
-	g_assert_true(wag_harness_wait(topic_is, &w, 3000));
+	g_assert_true(wag_harness_wait_topic(conv, "Vila Nova — avisos", 3000));
 	g_assert_cmpstr(wag_emu_subject(emu, vc->group), ==, "Vila Nova — avisos");
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 /* /op and /deop: the chat's flags change at once; the creator stays. */
@@ -102,7 +75,7 @@ test_op_deop(gconstpointer data)
 	wag_harness_say(conv, "/deop " FX_MEMBER); /* bitlbee: as chat text */
 	g_assert_true(wag_harness_wait_line(vc->group, "Took admin rights from 1 of 1.", 3000));
 	g_assert_cmpint(purple_conv_chat_user_get_flags(chat, FX_MEMBER), ==, PURPLE_CBFLAGS_NONE);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 /* /settings, /invitelink (reset asks first, Cancel does nothing), /description. */
@@ -131,18 +104,18 @@ test_settings_and_link(gconstpointer data)
 		g_assert_true(wag_harness_wait_line(vc->group, "Green API has no API for the group description.", 1000));
 		g_assert_cmpuint(wag_emu_requests(emu)->len, ==, before);
 	} else {
-		g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
+		g_assert_true(wag_harness_wait_prompt(1000));
 		g_assert_cmpstr(wag_harness_prompt_text(), ==, "Reset the invite link of Bairro Vila Nova?");
 		g_assert_true(wag_harness_answer("Cancel"));
 		wag_harness_spin(50);
 		g_assert_cmpuint(wag_emu_requests(emu)->len, ==, before);
 		wag_harness_command(conv, "invitelink reset");
-		g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
+		g_assert_true(wag_harness_wait_prompt(1000));
 		g_assert_true(wag_harness_answer("OK"));
 		g_assert_true(wag_harness_wait_line(vc->group, "The old invite link no longer works. The new one: ", 3000));
 		g_assert_cmpstr(wag_emu_invite_code(emu, vc->group), !=, "C1adgkdEGki7554BWDdMkd");
 	}
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 typedef struct {
@@ -183,7 +156,7 @@ test_link(void)
 	g_assert_cmpstr(wag_emu_last(emu, "POST", "communities/link")->body, ==,
 	                "{\"communityId\":\"98372465382764532938\",\"groupsPhones\":[\"120363019502650977-group\"]}");
 	g_assert_true(wag_harness_wait(node_in, &after, 3000));
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 typedef struct {
@@ -236,7 +209,7 @@ test_roster_diff(gconstpointer data)
 	g_assert_cmpuint(m.joined, ==, 2); /* NEW1, then 5544966666666 */
 	g_assert_cmpuint(m.left, ==, 1);   /* FX_MEMBER */
 	purple_signals_disconnect_by_handle(&m);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 /* /help names every new command with its syntax. */
@@ -262,7 +235,7 @@ test_help(void)
 	g_assert_nonnull(strstr(one->data, "settings [announce on|off | locked on|off | approval on|off | add admins|all]"));
 	g_list_free(all);
 	g_list_free(one);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 int

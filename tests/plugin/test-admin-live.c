@@ -7,18 +7,6 @@
 #include "relay-proc.h"
 #include <string.h>
 
-typedef struct {
-	PurpleConversation *conv;
-	const char *topic;
-} TopicWait;
-
-static gboolean
-topic_is(gpointer data)
-{
-	TopicWait *w = data;
-	return g_strcmp0(purple_conv_chat_get_topic(PURPLE_CONV_CHAT(w->conv)), w->topic) == 0;
-}
-
 static void
 test_group_update(void)
 {
@@ -34,11 +22,10 @@ test_group_update(void)
 	g_autofree char *update = g_strdup_printf("{\"event\": \"group.v2.update\", \"instance_id\": \"%s\", \"payload\": "
 		"{\"group\": {\"id\": \"%s\", \"subject\": \"Renamed in WhatsApp\", \"membersCanSendMessages\": false}, "
 		"\"timestamp\": 1732300000, \"_data\": {}}}", FX_INSTANCE, vc->group);
-	TopicWait w = { conv, "Renamed in WhatsApp" };
 
 	wag_harness_spin(300); /* the relay connection comes up after the listing */
 	g_assert_cmpuint(relay_post(http, rp, "wawp", RP_SECRET, "application/json", update, NULL), ==, 200);
-	g_assert_true(wag_harness_wait(topic_is, &w, 3000));
+	g_assert_true(wag_harness_wait_topic(conv, "Renamed in WhatsApp", 3000));
 	/* Only the topic changed: the roster is as it was. */
 	g_assert_cmpuint(g_list_length(purple_conv_chat_get_users(PURPLE_CONV_CHAT(conv))), ==, 4);
 	wag_harness_command(conv, "settings");

@@ -62,14 +62,6 @@ removes(WagEmu *emu, const VendorCase *vc)
 }
 
 static void
-finish(PurpleAccount *account, WagEmu *emu)
-{
-	wag_harness_remove_account(account);
-	wag_emu_free(emu);
-	wag_harness_clear_lines();
-}
-
-static void
 test_kick(gconstpointer data)
 {
 	const VendorCase *vc = data;
@@ -98,7 +90,7 @@ test_kick(gconstpointer data)
 	g_assert_nonnull(strstr(audit, vc->group));
 	fx_assert_no_secret(audit);
 	fx_assert_no_secret(wag_harness_debug_log());
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 /* bitlbee sends "/kick ..." as chat text, and IRC KICK arrives as the
@@ -121,7 +113,7 @@ test_kick_from_bridge(gconstpointer data)
 	wag_harness_say(conv, "hello everyone");
 	g_assert_cmpuint(wag_harness_count_lines(vc->group, "does not send messages"), ==, 1);
 	g_assert_cmpuint(wag_emu_count(emu, "POST", "send"), ==, 0);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 static void
@@ -149,7 +141,7 @@ test_kick_refusals(gconstpointer data)
 	wag_harness_command(conv, "kick " FX_OWNER "," FX_MEMBER);
 	g_assert_true(wag_harness_wait_line(vc->group, "Removed 1 of 1.", 3000));
 	g_assert_true(wag_emu_has_participant(emu, vc->group, FX_OWNER));
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 static void
@@ -167,7 +159,7 @@ test_not_admin(gconstpointer data)
 	wag_harness_command(conv, "kick " FX_MEMBER2);
 	g_assert_cmpuint(wag_harness_count_lines(vc->group, "not an admin of this group"), ==, 1);
 	g_assert_cmpuint(removes(emu, vc), ==, 0);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 static void
@@ -189,7 +181,7 @@ test_join_requests(gconstpointer data)
 		wag_harness_command(conv, "requests");
 		g_assert_cmpuint(wag_harness_count_lines(vc->group, "Green API has no API for join requests"), ==, 3);
 		g_assert_cmpuint(wag_emu_count(emu, "POST", "Participant"), ==, 0);
-		finish(account, emu);
+		fx_finish(account, emu);
 		return;
 	}
 	wag_harness_command(conv, "requests");
@@ -230,13 +222,7 @@ test_join_requests(gconstpointer data)
 		wag_harness_command(conv, "requests");
 		g_assert_true(wag_harness_wait_line(vc->group, "No pending join requests", 3000));
 	}
-	finish(account, emu);
-}
-
-static gboolean
-has_prompt(gpointer data)
-{
-	return wag_harness_prompts() > 0;
+	fx_finish(account, emu);
 }
 
 static void
@@ -248,7 +234,7 @@ test_leave(gconstpointer data)
 	PurpleConversation *conv = fx_join_group(account, vc, vc->group, 4);
 
 	wag_harness_command(conv, "leave");
-	g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
+	g_assert_true(wag_harness_wait_prompt(1000));
 	g_assert_cmpstr(wag_harness_prompt_text(), ==, "Leave the WhatsApp group Bairro Vila Nova?");
 	/* This UI ("wagtest") is not Pidgin: it would print a mnemonic's
 	 * underscore as Finch does, so the captions come without one. */
@@ -264,7 +250,7 @@ test_leave(gconstpointer data)
 	g_assert_cmpuint(wag_emu_count(emu, "POST", "eave"), ==, 0);
 
 	wag_harness_command(conv, "leave");
-	g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
+	g_assert_true(wag_harness_wait_prompt(1000));
 	wag_harness_clear_lines(); /* the roster's summary names us as an admin */
 	g_assert_true(wag_harness_answer("OK"));
 	g_assert_true(wag_harness_wait_line(vc->group, "You left the group.", 3000));
@@ -279,7 +265,7 @@ test_leave(gconstpointer data)
 	wag_harness_command(conv, "kick " FX_MEMBER);
 	g_assert_cmpuint(wag_harness_count_lines(vc->group, "no longer a participant"), >=, 1);
 	g_assert_cmpuint(removes(emu, vc), ==, 0);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 static void
@@ -301,12 +287,12 @@ test_close_window(void)
 	account = fx_account(emu, vc, FX_TOKEN, "leave_on_close", "true", NULL);
 	conv = fx_join_group(account, vc, vc->group, 4);
 	purple_conversation_destroy(conv);
-	g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
+	g_assert_true(wag_harness_wait_prompt(1000));
 	g_assert_cmpstr(wag_harness_prompt_text(), ==, "Also leave the WhatsApp group Bairro Vila Nova?");
 	g_assert_true(wag_harness_answer("Cancel"));
 	conv = fx_join_group(account, vc, vc->group, 4);
 	purple_conversation_destroy(conv);
-	g_assert_true(wag_harness_wait(has_prompt, NULL, 1000));
+	g_assert_true(wag_harness_wait_prompt(1000));
 	g_assert_true(wag_harness_answer("OK"));
 	for (int i = 0; i < 100 && !wag_emu_count(emu, "POST", "leave-group"); i++)
 		wag_harness_spin(10);
@@ -314,7 +300,7 @@ test_close_window(void)
 	/* The chat is closed, so the outcome is a notification. */
 	wag_harness_spin(100);
 	g_assert_nonnull(strstr(wag_harness_debug_log(), "You left the group."));
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 static void
@@ -362,7 +348,7 @@ test_community(void)
 	g_assert_cmpuint(wag_harness_count_lines(vc->group, "works in a community"), ==, 1);
 	wag_harness_command(cc, "decline 5544911111111");
 	g_assert_cmpuint(wag_harness_count_lines(vc->community, "belong to a community"), ==, 1);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 static void
@@ -376,7 +362,7 @@ test_no_communities(gconstpointer data)
 
 	wag_harness_command(conv, "unlink 120363011111111111@g.us");
 	g_assert_cmpuint(wag_harness_count_lines(vc->group, words), ==, 1);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 /* Vendor errors become readable lines; 4xx is final, 429 and 5xx are retried. */
@@ -428,7 +414,7 @@ test_errors(gconstpointer data)
 	g_assert_true(wag_harness_wait_line(vc->group, "down or failing", 3000));
 	g_assert_true(wag_harness_wait_line(vc->group, "Removed 1 of 1.", 6000));
 	g_assert_cmpuint(wag_harness_count_lines(vc->group, "Trying again"), ==, 2);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 typedef struct {
@@ -507,7 +493,7 @@ test_bulk_resume(gconstpointer data)
 	}
 	audit = read_audit("\"reason\":\"cleanup\"");
 	g_assert_nonnull(strstr(audit, "\"reason\":\"cleanup\""));
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 static void
@@ -522,7 +508,7 @@ test_refresh(void)
 	wag_harness_command(conv, "refresh");
 	g_assert_true(wag_harness_wait_users(conv, 5, 3000));
 	g_assert_cmpint(wag_harness_flags(conv, "5544966666666"), ==, PURPLE_CBFLAGS_OP);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 int

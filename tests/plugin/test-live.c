@@ -39,12 +39,6 @@ live_account(WagEmu *emu, const VendorCase *vc, RelayProc *rp, const char *token
 	return fx_account(emu, vc, FX_TOKEN, "relay_url", url, "relay_token", token, NULL);
 }
 
-static gboolean
-has_prompt(gpointer data)
-{
-	return wag_harness_prompts() > 0;
-}
-
 static void
 test_zapi_webhooks(void)
 {
@@ -75,7 +69,7 @@ test_zapi_webhooks(void)
 
 	/* A join request: the prompt, /requests, and Reject = decline. */
 	post_zapi(rp, "MEMBERSHIP_APPROVAL_REQUEST", "\"5544911111111\"", "5544911111111");
-	g_assert_true(wag_harness_wait(has_prompt, NULL, 3000));
+	g_assert_true(wag_harness_wait_prompt(3000));
 	g_assert_cmpstr(wag_harness_prompt_text(), ==, "5544911111111 asks to join Bairro Vila Nova");
 	wag_harness_command(conv, "requests");
 	g_assert_cmpuint(wag_harness_count_lines(vc->group, "Pending join requests (1): 5544911111111"), ==, 1);

@@ -7,14 +7,6 @@
 #include "relay-proc.h"
 #include <string.h>
 
-static void
-finish(PurpleAccount *account, WagEmu *emu)
-{
-	wag_harness_remove_account(account);
-	wag_emu_free(emu);
-	wag_harness_clear_lines();
-}
-
 /* bitlbee's `chat list` prints each room's serialized name and its "topic"
  * field; `chat add ACCOUNT !N` joins the serialized name. */
 static void
@@ -49,7 +41,7 @@ test_room_list(void)
 	}
 	g_assert_true(seen);
 	purple_roomlist_unref(list);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 static void
@@ -84,7 +76,7 @@ test_join_by_title(void)
 		g_assert_null(strstr(r->path, "Inexistente"));
 	}
 	g_hash_table_destroy(components);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 /* Typed as chat text, as bitlbee sends it. */
@@ -106,7 +98,7 @@ test_help_and_admins(void)
 	g_assert_true(wag_harness_wait_line(vc->group, "/approve PHONE[,PHONE...]: approve", 2000));
 	wag_harness_say(conv, "/admins");
 	g_assert_cmpuint(wag_harness_count_lines(vc->group, "Owner: " FX_OWNER ". Admins: " FX_ME "."), ==, 2);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 static guint joined, left;
@@ -153,7 +145,7 @@ test_refresh_differences(void)
 	g_assert_cmpuint(left, ==, 1);
 	g_assert_false(purple_conv_chat_find_user(PURPLE_CONV_CHAT(conv), FX_MEMBER2));
 	purple_signals_disconnect_by_handle(&handle);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 /* Wawp lists its queue: an answer for someone not in it is refused before any call. */
@@ -173,7 +165,7 @@ test_approve_not_pending(void)
 	g_assert_cmpuint(wag_emu_count(emu, "POST", "join-requests/approve"), ==, 0);
 	wag_harness_command(conv, "approve 5544911111111");
 	g_assert_true(wag_harness_wait_line(vc->group, "Approved 1 of 1 join requests.", 3000));
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 
@@ -228,7 +220,7 @@ test_names(void)
 	wag_harness_say(conv, "/kick Nobody Here");
 	g_assert_true(wag_harness_wait_line(vc->group, "is not a phone number", 2000));
 	g_assert_cmpuint(wag_emu_count(emu, "POST", "remove-participant"), ==, 1);
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 static gboolean
@@ -258,7 +250,7 @@ test_green_names(void)
 	conv = fx_join_group(account, vc, vc->group, 4);
 	g_assert_true(wag_harness_wait(aliased, conv, 3000));
 	g_assert_cmpuint(wag_emu_count(emu, "GET", "getContacts"), ==, 2); /* groups, then people */
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 /* A result that arrives after its chat was closed is a notice titled with
@@ -276,7 +268,7 @@ test_notice_title(void)
 	purple_conversation_destroy(conv);
 	g_assert_true(wag_harness_wait(notified, "notify: WhatsApp groups: Bairro Vila Nova: Removed 1 of 1.", 3000));
 	g_assert_false(notified("notify: WhatsApp groups: " "120363019502650977-group: Removed"));
-	finish(account, emu);
+	fx_finish(account, emu);
 }
 
 int
