@@ -368,19 +368,6 @@ pause_accepting(RelayGate *g)
 	}
 }
 
-void
-relay_gate_uncount(Gated *s)
-{
-	RelayGate *g = s->gate;
-	guint n = GPOINTER_TO_UINT(g_hash_table_lookup(g->per_peer, s->peer));
-
-	g_queue_unlink(&g->conns, &s->link);
-	if (n > 1)
-		g_hash_table_insert(g->per_peer, g_strdup(s->peer), GUINT_TO_POINTER(n - 1));
-	else
-		g_hash_table_remove(g->per_peer, s->peer);
-}
-
 static char *
 peer_of(GSocketAddress *remote)
 {
