@@ -6,6 +6,7 @@
  * one vendor call at a time, paced (messages_per_minute). */
 #include "wag-session-private.h"
 #include "wag-messaging.h"
+#include "wag-names.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include <string.h>
@@ -41,6 +42,7 @@ typedef struct {
 	WagSession *s;
 	char *group;
 	char *text;          /* a send; NULL for a delete */
+	GPtrArray *mentions; /* a send's, canonical phones */
 	char *message_id;    /* a delete */
 	char *from;
 	gboolean from_me;
@@ -82,6 +84,8 @@ outgoing_free(gpointer p)
 	Outgoing *o = p;
 	g_free(o->group);
 	g_free(o->text);
+	if (o->mentions)
+		g_ptr_array_unref(o->mentions);
 	g_free(o->message_id);
 	g_free(o->from);
 	batch_unref(o->batch);
@@ -233,6 +237,7 @@ wag_messages_receive(WagSession *s, const WagEvent *e)
 	const WagMessage *m = e->message;
 	History *h;
 	gboolean mentions_me;
+	const char *me_in;
 
 	if (!m || s->messages_mode == WAG_MESSAGES_OFF)
 		return;
@@ -259,7 +264,10 @@ wag_messages_receive(WagSession *s, const WagEvent *e)
 		g_hash_table_replace(s->names, g_strdup(m->from), wag_message_clean_text(m->from_name, 64));
 		name_participant(s, e->group, m->from);
 	}
-	mentions_me = s->me && !m->from_me && mentions(m, s->me);
+	me_in = wag_session_me_in(s, e->group);
+	/* A roster listing this account by its lid mentions it by the lid. */
+	mentions_me = !m->from_me && ((s->me && mentions(m, s->me)) ||
+	                              (me_in && g_strcmp0(me_in, s->me) != 0 && mentions(m, me_in)));
 	if (s->view->message)
 		s->view->message(s->ui, e, mentions_me);
 }
@@ -365,7 +373,7 @@ pump(WagSession *s)
 		return;
 	}
 	o = g_queue_pop_head(s->outbox);
-	req = o->text ? msg->req_send_text(&s->creds, o->group, o->text)
+	req = o->text ? msg->req_send_text(&s->creds, o->group, o->text, o->mentions)
 	              : msg->req_delete(&s->creds, o->group, o->message_id, o->from, o->from_me, &err);
 	if (!req) {
 		/* Unreachable for the vendors we have: refused before queueing. */
@@ -388,6 +396,7 @@ wag_session_messages_mode(WagSession *s)
 char *
 wag_session_send_text(WagSession *s, const char *group, const char *text)
 {
+	g_autofree char *valid = NULL;
 	Outgoing *o;
 
 	if (s->messages_mode != WAG_MESSAGES_BOTH)
@@ -400,7 +409,9 @@ wag_session_send_text(WagSession *s, const char *group, const char *text)
 	o = g_new0(Outgoing, 1);
 	o->s = s;
 	o->group = g_strdup(group);
-	o->text = g_utf8_make_valid(text, -1);
+	valid = g_utf8_make_valid(text, -1);
+	o->mentions = g_ptr_array_new_with_free_func(g_free);
+	o->text = wag_names_mentions(wag_model_lookup(s->model, group), valid, o->mentions);
 	/* Its echo (webhook from_me) may come back before the reply: know it by text. */
 	add_echo_text(s, group, o->text);
 	g_queue_push_tail(s->outbox, o);

@@ -13,8 +13,11 @@ struct _WagMessaging {
 	 * only) and names the instance. FALSE only when the body is not this
 	 * vendor's at all; anything it does not understand is skipped. */
 	gboolean (*normalize)(JsonNode *body, GPtrArray *events, char **instance);
-	/* Sends text to the group chat. */
-	WagRequest *(*req_send_text)(const WagCreds *c, const char *group, const char *text);
+	/* Sends text to the group chat; mentions: canonical phones named in
+	 * text as "@PHONE" (empty: none), dropped by a vendor that documents
+	 * no way to send them. */
+	WagRequest *(*req_send_text)(const WagCreds *c, const char *group, const char *text,
+	                             const GPtrArray *mentions);
 	/* The sent message's id from the reply (NULL when the vendor tells none). */
 	char *(*parse_sent)(JsonNode *body);
 	/* Deletes message_id (sent by `from`, canonical; from_me: ours) for

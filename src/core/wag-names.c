@@ -258,3 +258,88 @@ wag_names_rewrite_targets(WagGroup *g, const char *text, char **error)
 	}
 	return g_strdup(out->str);
 }
+
+/* Where an address or a mention may end: "@Ana," "(@Ana)" "Ana: hi". */
+static gboolean
+is_trailing_mark(char c)
+{
+	return strchr(".,:;!?)]}'\"", c) != NULL;
+}
+
+/* The participant a word names for a mention, or NULL. A phone counts when
+ * it is a participant, or when the roster is not known yet (the vendor
+ * then decides); a name or nick needs the roster. */
+static char *
+mention_target(WagGroup *g, const char *word)
+{
+	g_autofree char *why = NULL;
+	g_autofree char *phone = NULL;
+	WagParticipant *p;
+
+	if (!*word)
+		return NULL;
+	phone = wag_phone_canonical(*word == '_' ? word + 1 : word);
+	if (phone && (!g || !g->roster_loaded))
+		return g_steal_pointer(&phone);
+	if (!g || !g->roster_loaded)
+		return NULL;
+	p = wag_group_resolve_person(g, word, &why);
+	return p ? g_strdup(p->id) : NULL;
+}
+
+static void
+add_mention(GPtrArray *ids, const char *id)
+{
+	if (ids->len < WAG_NAMES_MAX_MENTIONS && !g_ptr_array_find_with_equal_func(ids, id, g_str_equal, NULL))
+		g_ptr_array_add(ids, g_strdup(id));
+}
+
+char *
+wag_names_mentions(WagGroup *g, const char *text, GPtrArray *ids)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = text;
+	const char *sp;
+
+	if (!text)
+		return g_string_free(out, FALSE);
+	/* IRC's way to address someone: "nick: text" (what Tab completes). */
+	sp = strpbrk(text, " \t");
+	if (sp && sp > text + 1 && (sp[-1] == ':' || sp[-1] == ',') && *text != '@') {
+		g_autofree char *word = g_strndup(text, sp - 1 - text);
+		g_autofree char *id = mention_target(g, word);
+		if (id) {
+			add_mention(ids, id);
+			g_string_append_printf(out, "@%s", id);
+			p = sp;
+		}
+	}
+	while (*p) {
+		const char *end;
+		g_autofree char *word = NULL;
+		g_autofree char *id = NULL;
+
+		/* "@" opening a word: not the middle of an e-mail address. */
+		if (*p != '@' || (p > text && !g_ascii_isspace(p[-1]) && !strchr("([{\"'", p[-1]))) {
+			g_string_append_c(out, *p++);
+			continue;
+		}
+		end = p + 1;
+		while (*end && !g_ascii_isspace(*end))
+			end++;
+		while (end > p + 1 && is_trailing_mark(end[-1]))
+			end--;
+		word = g_strndup(p + 1, end - p - 1);
+		id = mention_target(g, word);
+		if (!id) {
+			g_string_append_len(out, p, end - p);
+		} else {
+			/* WhatsApp shows "@PHONE" as the person's name, and only a
+			 * mention written so is one. */
+			add_mention(ids, id);
+			g_string_append_printf(out, "@%s", id);
+		}
+		p = end;
+	}
+	return g_string_free(out, FALSE);
+}

@@ -37,4 +37,13 @@ char *wag_group_admins_line(WagGroup *g);
  * with *error set when a name matches nobody or several people. */
 char *wag_names_rewrite_targets(WagGroup *g, const char *text, char **error);
 
+/* Mentions bounded per message, like those received. */
+#define WAG_NAMES_MAX_MENTIONS 64
+
+/* Text typed for the group with its mentions made WhatsApp's: "@NAME",
+ * "@nick" or "@PHONE" naming one participant, and IRC's leading "nick: ",
+ * become "@PHONE" (the form WhatsApp renders as the name), and the phones
+ * are added to ids (canonical, once each). Anything else stays as typed. */
+char *wag_names_mentions(WagGroup *g, const char *text, GPtrArray *ids);
+
 G_END_DECLS

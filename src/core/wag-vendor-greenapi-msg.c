@@ -106,8 +106,10 @@ normalize(JsonNode *body, GPtrArray *events, char **instance)
 }
 
 static WagRequest *
-req_send_text(const WagCreds *c, const char *group, const char *text)
+req_send_text(const WagCreds *c, const char *group, const char *text, const GPtrArray *mentions)
 {
+	/* sendMessage documents no mention field: "@number" stays text, which
+	 * WhatsApp shows but does not notify. */
 	JsonBuilder *b = json_builder_new();
 
 	json_builder_begin_object(b);

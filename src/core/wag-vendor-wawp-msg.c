@@ -142,7 +142,7 @@ normalize(JsonNode *body, GPtrArray *events, char **instance)
 }
 
 static WagRequest *
-req_send_text(const WagCreds *c, const char *group, const char *text)
+req_send_text(const WagCreds *c, const char *group, const char *text, const GPtrArray *mentions)
 {
 	WagRequest *r = wawp_msg_request(c, "POST", "send/text", NULL);
 	JsonBuilder *b = json_builder_new();
@@ -152,6 +152,17 @@ req_send_text(const WagCreds *c, const char *group, const char *text)
 	json_builder_add_string_value(b, group);
 	json_builder_set_member_name(b, "message");
 	json_builder_add_string_value(b, text);
+	/* Wawp's page lists no mention field; WAHA's sendText, which Wawp
+	 * fronts, takes "mentions" as chat ids. Sent only with a mention. */
+	if (mentions && mentions->len) {
+		json_builder_set_member_name(b, "mentions");
+		json_builder_begin_array(b);
+		for (guint i = 0; i < mentions->len; i++) {
+			g_autofree char *jid = g_strdup_printf("%s@c.us", (const char *) mentions->pdata[i]);
+			json_builder_add_string_value(b, jid);
+		}
+		json_builder_end_array(b);
+	}
 	json_builder_set_member_name(b, "instance_id");
 	json_builder_add_string_value(b, c->instance);
 	json_builder_set_member_name(b, "access_token");

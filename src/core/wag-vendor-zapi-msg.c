@@ -110,7 +110,7 @@ normalize(JsonNode *body, GPtrArray *events, char **instance)
 }
 
 static WagRequest *
-req_send_text(const WagCreds *c, const char *group, const char *text)
+req_send_text(const WagCreds *c, const char *group, const char *text, const GPtrArray *mentions)
 {
 	WagRequest *r = zapi_msg_request(c, "POST", g_strdup("send-text"));
 	JsonBuilder *b = json_builder_new();
@@ -120,6 +120,14 @@ req_send_text(const WagCreds *c, const char *group, const char *text)
 	json_builder_add_string_value(b, group);
 	json_builder_set_member_name(b, "message");
 	json_builder_add_string_value(b, text);
+	/* Z-API's "Mention member": the numbers, the text carrying "@number". */
+	if (mentions && mentions->len) {
+		json_builder_set_member_name(b, "mentioned");
+		json_builder_begin_array(b);
+		for (guint i = 0; i < mentions->len; i++)
+			json_builder_add_string_value(b, mentions->pdata[i]);
+		json_builder_end_array(b);
+	}
 	json_builder_end_object(b);
 	wag_request_set_body(r, b);
 	return r;

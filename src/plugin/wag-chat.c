@@ -15,6 +15,8 @@ struct _WagChats {
 	/* group id -> the conversation's name when the user joined by title:
 	 * bitlbee finds its channel by the name it asked for. */
 	GHashTable *conv_names;
+	/* group id -> the user's nick in it (bitlbee: the IRC nick), when given. */
+	GHashTable *nicks;
 };
 
 WagChats *
@@ -24,6 +26,7 @@ wag_chats_new(void)
 	chats->ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	chats->groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	chats->conv_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	chats->nicks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	return chats;
 }
 
@@ -35,6 +38,7 @@ wag_chats_free(WagChats *chats)
 	g_hash_table_destroy(chats->ids);
 	g_hash_table_destroy(chats->groups);
 	g_hash_table_destroy(chats->conv_names);
+	g_hash_table_destroy(chats->nicks);
 	g_free(chats);
 }
 
@@ -42,10 +46,17 @@ GList *
 wag_chat_info(PurpleConnection *gc)
 {
 	struct proto_chat_entry *pce = g_new0(struct proto_chat_entry, 1);
+	GList *list;
 	pce->label = wag_ui_caption(N_("_Group or community id:"));
 	pce->identifier = WAG_CHAT_KEY;
 	pce->required = TRUE;
-	return g_list_append(NULL, pce);
+	list = g_list_append(NULL, pce);
+	/* Optional: the name the chat shows for you. bitlbee fills it with the
+	 * IRC nick, which a line mentioning you then carries (IRC highlights). */
+	pce = g_new0(struct proto_chat_entry, 1);
+	pce->label = wag_ui_caption(N_("_Your nick in the chat (optional):"));
+	pce->identifier = WAG_CHAT_NICK_KEY;
+	return g_list_append(list, pce);
 }
 
 GHashTable *
@@ -55,6 +66,12 @@ wag_chat_info_defaults(PurpleConnection *gc, const char *name)
 	if (name)
 		g_hash_table_insert(defaults, WAG_CHAT_KEY, g_strdup(name));
 	return defaults;
+}
+
+const char *
+wag_chat_nick(WagConn *conn, const char *group)
+{
+	return g_hash_table_lookup(conn->chats->nicks, group);
 }
 
 char *
@@ -245,11 +262,14 @@ join(WagConn *conn, const char *group)
 	int id = chat_id_for(conn, group);
 	PurpleConversation *conv = purple_find_chat(conn->gc, id);
 	const char *name = g_hash_table_lookup(conn->chats->conv_names, group);
+	const char *nick = g_hash_table_lookup(conn->chats->nicks, group);
 
 	/* A chat from before a reconnect is still there, marked left: rejoin it. */
 	if (conv && !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv)))
 		return FALSE;
-	serv_got_joined_chat(conn->gc, id, name ? name : group);
+	conv = serv_got_joined_chat(conn->gc, id, name ? name : group);
+	if (nick && conv)
+		purple_conv_chat_set_nick(PURPLE_CONV_CHAT(conv), nick);
 	/* Usable at once; the roster follows when the vendor answers. */
 	wag_chat_show_roster(conn, group);
 	return TRUE;
@@ -288,7 +308,7 @@ wag_chat_join(PurpleConnection *gc, GHashTable *components)
 {
 	WagConn *conn = wag_conn(gc);
 	const char *group = g_hash_table_lookup(components, WAG_CHAT_KEY);
-	const char *typed;
+	const char *typed, *nick;
 	PurpleConversation *conv;
 
 	if (!conn || !group || !*group) {
@@ -300,6 +320,9 @@ wag_chat_join(PurpleConnection *gc, GHashTable *components)
 	group = resolve_group(conn, components, group);
 	if (!group)
 		return;
+	nick = g_hash_table_lookup(components, WAG_CHAT_NICK_KEY);
+	if (nick && *nick)
+		g_hash_table_replace(conn->chats->nicks, g_strdup(group), g_strdup(nick));
 	conv = wag_chat_find_open(conn, group);
 	if (conv) {
 		purple_conversation_present(conv);

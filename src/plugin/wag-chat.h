@@ -22,6 +22,8 @@ const char *wag_chat_group_of(WagConn *conn, int id);
 PurpleConversation *wag_chat_find(WagConn *conn, const char *group);
 /* The group's conversation if it is open and joined, else NULL. */
 PurpleConversation *wag_chat_find_open(WagConn *conn, const char *group);
+/* The nick the user gave for the group's chat (bitlbee: the IRC nick), or NULL. */
+const char *wag_chat_nick(WagConn *conn, const char *group);
 /* A system line: through write_chat, the one bitlbee shows. */
 void wag_chat_write(PurpleConversation *conv, const char *text, gboolean error);
 /* Opens the chat unless it is open, and asks the session for the roster. */

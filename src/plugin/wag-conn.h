@@ -12,6 +12,9 @@
 #define WAG_PREFS_ROOT "/plugins/prpl/wagateway"
 #define WAG_PREF_TIMEOUT WAG_PREFS_ROOT "/request_timeout"
 #define WAG_CHAT_KEY "group"
+/* The name bitlbee fills with the user's IRC nick (it does so for a chat
+ * entry of this name, as for IRC's and XMPP's). */
+#define WAG_CHAT_NICK_KEY "handle"
 #define WAG_BLIST_AUTO "wagateway-auto"
 
 typedef struct _WagChats WagChats;

@@ -22,21 +22,51 @@ our_nick(PurpleConversation *conv)
 	return nick ? nick : purple_account_get_username(purple_conversation_get_account(conv));
 }
 
+/* A line mentioning the user carries their nick, which is how IRC clients
+ * highlight (bitlbee drops libpurple's highlight flag): WhatsApp's "@PHONE"
+ * becomes "@nick", or the line is addressed "nick: ..." as on IRC. */
+static char *
+addressed_line(WagConn *conn, const WagEvent *e, const char *nick)
+{
+	g_autofree char *line = wag_message_line(e->message);
+	const char *ids[] = { wag_session_get_me(conn->session), wag_session_me_in(conn->session, e->group) };
+
+	for (guint i = 0; i < G_N_ELEMENTS(ids); i++) {
+		g_autofree char *at = ids[i] ? g_strconcat("@", ids[i], NULL) : NULL;
+		g_auto(GStrv) parts = at ? g_strsplit(line, at, -1) : NULL;
+		g_autofree char *mine = NULL;
+
+		if (!parts || g_strv_length(parts) < 2)
+			continue;
+		mine = g_strconcat("@", nick, NULL);
+		return g_strjoinv(mine, parts);
+	}
+	return g_strdup_printf("%s: %s", nick, line);
+}
+
 void
 wag_conversation_show(WagConn *conn, const WagEvent *e, gboolean mentions_me)
 {
 	PurpleConversation *conv = wag_chat_find_open(conn, e->group);
 	const WagMessage *m = e->message;
+	const char *nick = conv ? wag_chat_nick(conn, e->group) : NULL;
 	g_autofree char *html = NULL;
 	PurpleMessageFlags flags;
 	const char *who;
 
 	if (!conv || !m)
 		return;
-	html = wag_conversation_html(m);
+	if (mentions_me && nick) {
+		g_autofree char *line = addressed_line(conn, e, nick);
+		html = g_markup_escape_text(line, -1);
+	} else {
+		html = wag_conversation_html(m);
+	}
 	if (m->from_me) {
 		who = our_nick(conv);
-		flags = PURPLE_MESSAGE_SEND;
+		/* Said from the phone or another client (our own echoes were
+		 * dropped by the session): bitlbee shows only such "sent" lines. */
+		flags = PURPLE_MESSAGE_SEND | PURPLE_MESSAGE_REMOTE_SEND;
 	} else {
 		who = m->from ? m->from : "?";
 		flags = PURPLE_MESSAGE_RECV;

@@ -67,7 +67,7 @@ def main():
         else:
             print("Bail out! bitlbee did not answer on its port")
             return 1
-        t = Tap(24)
+        t = Tap(27)
         out = irc.say("help purple", "wagateway")
         t.check("wagateway (WhatsApp (API gateway))" in out, "bitlbee lists the wagateway protocol")
         irc.say("account add wagateway 3C5A9F0E1B2D tok-8d1f2a9e77c4", "Account successfully added")
@@ -165,6 +165,29 @@ def main():
             time.sleep(0.1)
         t.check(len(sends) == 1 and json.loads(sends[0]["body"]) == {"phone": GROUP, "message": "bom dia <todos> & boa semana"},
                 "text typed in the channel reaches Z-API's send-text", str(sends))
+        # A line mentioning this account carries the IRC nick (bitlbee drops libpurple's
+        # highlight flag; IRC clients highlight on the nick), and Tab's "nick: " is a
+        # WhatsApp mention (Z-API "mentioned", as its "Mention member" page shows).
+        post_webhook(relay_port, {"type": "ReceivedCallback", "isGroup": True, "instanceId": "3C5A9F0E1B2D",
+                                  "messageId": "3EB0E3E3E3E3E3E3", "phone": GROUP, "participantPhone": "5544977777777",
+                                  "senderName": "Vizinha", "fromMe": False, "momment": 1732300001000,
+                                  "status": "RECEIVED", "text": {"message": "@5511988888888 pode ver?"}})
+        out = irc.read_until("pode ver?", 10)
+        t.check(re.search(r"PRIVMSG #vizinhos :[^\r\n]*@tester pode ver\?", out) is not None,
+                "a message mentioning this account shows the IRC nick, so the IRC client highlights it", out[-400:])
+        post_webhook(relay_port, {"type": "ReceivedCallback", "isGroup": True, "instanceId": "3C5A9F0E1B2D",
+                                  "messageId": "3EB0E4E4E4E4E4E4", "phone": GROUP, "participantPhone": "5511988888888",
+                                  "fromMe": True, "momment": 1732300002000,
+                                  "status": "SENT", "text": {"message": "escrito no celular"}})
+        out = irc.read_until("escrito no celular", 10)
+        t.check(re.search(r"PRIVMSG #vizinhos :[^\r\n]*escrito no celular", out) is not None,
+                "a message typed on the phone shows in the channel", out[-400:])
+        irc.send("PRIVMSG #vizinhos :CarlaDias: bom dia")
+        wait_for(lambda: len([r for r in vendor_requests(emu_port) if r["path"].endswith("/send-text")]) > 1, 5)
+        sends = [r for r in vendor_requests(emu_port) if r["path"].endswith("/send-text")]
+        t.check(len(sends) == 2 and json.loads(sends[1]["body"]) == {
+                    "phone": GROUP, "message": "@5544977777777 bom dia", "mentioned": ["5544977777777"]},
+                "addressing a nick (Tab's 'nick: ') mentions that participant on WhatsApp", str(sends[1:]))
         # A refresh re-reads the roster: nobody unchanged leaves or joins again.
         before = len([r for r in vendor_requests(emu_port) if r["path"].endswith("/group-metadata/" + GROUP)])
         irc.send("PRIVMSG #vizinhos :/refresh")

@@ -218,6 +218,56 @@ more_applied(gpointer data)
 	return applied() > *(guint *) data;
 }
 
+/* bitlbee drops libpurple's highlight flag: a line mentioning the user
+ * carries the nick bitlbee gave as the chat's "handle" (the IRC nick). */
+static void
+test_mention_irc(void)
+{
+	Conv c = { 0 };
+	GHashTable *components = g_hash_table_new(g_str_hash, g_str_equal);
+	const char *g = fx_zapi.group;
+	CallWait w;
+
+	c.vc = &fx_zapi;
+	c.next_id = g_get_real_time();
+	c.emu = fx_emu(&fx_zapi);
+	wag_emu_set_name(c.emu, g, FX_MEMBER2, "Carla Dias");
+	c.fr = fake_relay_new();
+	c.account = fx_account(c.emu, &fx_zapi, FX_TOKEN, "relay_url", fake_relay_url(c.fr), "relay_token", "t",
+	                       "messages_per_minute", "0", NULL);
+	g_assert_true(wag_harness_wait_connected(c.account, 3000));
+	g_assert_nonnull(fx_wait_chat(c.account, g));
+	g_hash_table_insert(components, "group", (gpointer) g);
+	g_hash_table_insert(components, "handle", "tester");
+	serv_join_chat(purple_account_get_connection(c.account), components);
+	g_hash_table_destroy(components);
+	c.conv = purple_find_conversation_with_account(PURPLE_CONV_TYPE_CHAT, g, c.account);
+	g_assert_nonnull(c.conv);
+	g_assert_cmpstr(purple_conv_chat_get_nick(PURPLE_CONV_CHAT(c.conv)), ==, "tester");
+	g_assert_true(wag_harness_wait_users(c.conv, 4, 3000));
+	g_assert_true(wag_harness_wait(relay_connected, c.fr, 3000));
+	wag_harness_clear_lines();
+
+	relay_message(&c, "M1", FX_MEMBER, FALSE, "text", "@" FX_ME " olha isso", NULL);
+	g_assert_true(wag_harness_wait_line(g, "@tester olha isso", 3000));
+	g_assert_true(wag_harness_line_has_flag(g, "@tester olha isso", PURPLE_MESSAGE_NICK));
+	/* Typed on the phone: shown as ours, and as sent elsewhere (bitlbee shows those). */
+	relay_message(&c, "P1", FX_ME, TRUE, "text", "typed on the phone", NULL);
+	g_assert_true(wag_harness_wait_line(g, "typed on the phone", 3000));
+	g_assert_true(wag_harness_line_has_flag(g, "typed on the phone", PURPLE_MESSAGE_REMOTE_SEND));
+
+	/* The other way: Tab's "nick: " and "@Name" become Z-API mentions. */
+	w = (CallWait) { c.emu, "POST", "/send-text", 1 };
+	wag_harness_say(c.conv, "CarlaDias: bom dia");
+	g_assert_true(wag_harness_wait(called, &w, 3000));
+	g_assert_cmpstr(wag_emu_last(c.emu, "POST", "/send-text")->body, ==,
+	                "{\"phone\":\"120363019502650977-group\",\"message\":\"@" FX_MEMBER2 " bom dia\","
+	                "\"mentioned\":[\"" FX_MEMBER2 "\"]}");
+	/* Shown as typed. */
+	g_assert_true(wag_harness_wait_line(g, "CarlaDias: bom dia", 1000));
+	conv_stop(&c);
+}
+
 static void
 test_option_off(void)
 {
@@ -287,6 +337,7 @@ main(int argc, char **argv)
 			g_test_add_data_func(path, fx_vendors[v], per_vendor[i].fn);
 		}
 	g_test_add_func("/conversation/zapi/mention", test_mention);
+	g_test_add_func("/conversation/zapi/mention-irc-nick", test_mention_irc);
 	g_test_add_func("/conversation/zapi/option-off", test_option_off);
 	return g_test_run();
 }
