@@ -5,6 +5,11 @@
 #include <string.h>
 
 #define BACKLOG_PAGE 500
+/* Backlog pages in memory at once, whoever reads them: each is up to 1 MB
+ * (relay-store-db.c), and 4,096 followers catching up together held one
+ * each. The store thread reads one page at a time anyway; the others wait
+ * their turn here, in order. */
+#define PAGE_READS_MAX 4
 
 struct _RelayClients {
 	const RelayConfig *cfg;
@@ -14,6 +19,8 @@ struct _RelayClients {
 	guint timer;
 	gint64 log_minute;           /* monotonic start of the current minute */
 	guint log_lines, connects, closes; /* this minute */
+	guint reads, reads_peak; /* backlog pages being read */
+	GQueue read_wait;        /* Client* (a ref each) waiting to read */
 };
 
 #define LOG_LINES_PER_MINUTE 20
@@ -33,7 +40,7 @@ typedef struct {
 	gsize unacked_bytes;
 	gint64 waiting_since; /* monotonic: oldest unacked send with no ack since; 0 = none */
 	gboolean live;    /* follows the commits */
-	gboolean reading; /* a backlog page is being read */
+	gboolean reading; /* a backlog page is being read, or waits its turn */
 	gboolean closed;
 	GSource *writable; /* waiting for the socket to take more */
 } Client;
@@ -173,11 +180,23 @@ send_events(Client *c, GPtrArray *events)
 	return i;
 }
 
+static void start_read(Client *c);
+
 static void
 on_page(GPtrArray *events, gboolean more, gpointer data)
 {
 	Client *c = data;
+	RelayClients *cs = c->cs;
 
+	cs->reads--;
+	while (cs->reads < PAGE_READS_MAX && !g_queue_is_empty(&cs->read_wait)) {
+		Client *next = g_queue_pop_head(&cs->read_wait);
+		if (is_open(next))
+			start_read(next);
+		else
+			next->reading = FALSE;
+		client_unref(next);
+	}
 	c->reading = FALSE;
 	if (!is_open(c))
 		return;
@@ -190,10 +209,23 @@ on_page(GPtrArray *events, gboolean more, gpointer data)
 }
 
 static void
+start_read(Client *c)
+{
+	RelayClients *cs = c->cs;
+
+	cs->reads++;
+	cs->reads_peak = MAX(cs->reads_peak, cs->reads);
+	relay_store_read(cs->store, c->tenant, c->last_sent, BACKLOG_PAGE, on_page, client_ref(c), client_unref);
+}
+
+static void
 read_page(Client *c)
 {
 	c->reading = TRUE;
-	relay_store_read(c->cs->store, c->tenant, c->last_sent, BACKLOG_PAGE, on_page, client_ref(c), client_unref);
+	if (c->cs->reads < PAGE_READS_MAX)
+		start_read(c);
+	else
+		g_queue_push_tail(&c->cs->read_wait, client_ref(c));
 }
 
 static void
@@ -337,6 +369,18 @@ relay_clients_dropped(RelayClients *cs)
 	return cs->dropped;
 }
 
+guint
+relay_clients_reads_waiting(RelayClients *cs)
+{
+	return cs->read_wait.length;
+}
+
+guint
+relay_clients_reads_peak(RelayClients *cs)
+{
+	return cs->reads_peak;
+}
+
 void
 relay_clients_close_all(RelayClients *cs)
 {
@@ -353,6 +397,7 @@ relay_clients_free(RelayClients *cs)
 	g_source_remove(cs->timer);
 	for (guint i = 0; i < cs->list->len; i++)
 		g_signal_handlers_disconnect_by_data(((Client *) cs->list->pdata[i])->ws, cs->list->pdata[i]);
+	g_queue_clear_full(&cs->read_wait, client_unref);
 	g_ptr_array_unref(cs->list);
 	g_free(cs);
 }

@@ -21,6 +21,9 @@ void relay_clients_committed(RelayClients *cs, GPtrArray *events, GPtrArray *ten
 guint relay_clients_count(RelayClients *cs);
 guint64 relay_clients_delivered(RelayClients *cs);
 guint64 relay_clients_dropped(RelayClients *cs);
+/* Followers waiting to read a backlog page; the most read at once so far. */
+guint relay_clients_reads_waiting(RelayClients *cs);
+guint relay_clients_reads_peak(RelayClients *cs);
 /* SIGTERM: 1001 going away to every follower. */
 void relay_clients_close_all(RelayClients *cs);
 void relay_clients_free(RelayClients *cs);

@@ -203,12 +203,17 @@ metrics(Relay *r, SoupServerMessage *msg)
 	                       "wagateway_relay_clients_dropped_total %" G_GUINT64_FORMAT "\n"
 	                       "# TYPE wagateway_relay_clients_connected gauge\n"
 	                       "wagateway_relay_clients_connected %u\n"
+	                       "# TYPE wagateway_relay_backlog_reads_waiting gauge\n"
+	                       "wagateway_relay_backlog_reads_waiting %u\n"
+	                       "# TYPE wagateway_relay_backlog_reads_peak gauge\n"
+	                       "wagateway_relay_backlog_reads_peak %u\n"
 	                       "# TYPE wagateway_relay_connections_open gauge\n"
 	                       "wagateway_relay_connections_open %u\n"
 	                       "# TYPE wagateway_relay_healthy gauge\n"
 	                       "wagateway_relay_healthy %d\n",
 	                       relay_clients_delivered(r->clients), relay_clients_dropped(r->clients),
-	                       relay_clients_count(r->clients), relay_gate_connections(r->gate),
+	                       relay_clients_count(r->clients), relay_clients_reads_waiting(r->clients),
+	                       relay_clients_reads_peak(r->clients), relay_gate_connections(r->gate),
 	                       relay_store_healthy(r->store));
 	soup_server_message_set_status(msg, 200, NULL);
 	soup_server_message_set_response(msg, "text/plain; version=0.0.4", SOUP_MEMORY_TAKE, s->str, s->len);

@@ -216,6 +216,49 @@ test_followers_reset(void)
 	relay_proc_free(rp);
 }
 
+/* Many followers catching up at once: each gets the whole backlog in
+ * order, while the relay holds only a few backlog pages (up to 1 MB each)
+ * in memory at a time, not one per follower. */
+static void
+test_many_followers_catch_up(void)
+{
+	RelayProc *rp = relay_proc_start(NULL);
+	const char *upgrade = "GET /events?after=0 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+	                      "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+	                      "Authorization: Bearer " RP_CLIENT "\r\n\r\n";
+	int fds[40];
+	RelayClient *c;
+	gint64 last = 0;
+	guint64 want;
+
+	post_many(rp, 0, 1200); /* three pages of 500 */
+	/* Forty upgrades at once: the relay starts forty catch-ups together. */
+	for (guint i = 0; i < G_N_ELEMENTS(fds); i++)
+		fds[i] = raw_connect(rp->port);
+	for (guint i = 0; i < G_N_ELEMENTS(fds); i++)
+		raw_send(fds[i], upgrade, strlen(upgrade));
+	want = 1200 * G_N_ELEMENTS(fds);
+	for (int round = 0; round < 2000 && relay_metric(session, rp, "wagateway_relay_events_delivered_total") < want;
+	     round++)
+		for (guint i = 0; i < G_N_ELEMENTS(fds); i++)
+			g_free(raw_read(fds[i], 0, 1, NULL));
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_events_delivered_total"), ==, want);
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_backlog_reads_peak"), >=, 1);
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_backlog_reads_peak"), <=, 4);
+	g_assert_cmpuint(relay_metric(session, rp, "wagateway_relay_backlog_reads_waiting"), ==, 0);
+	for (guint i = 0; i < G_N_ELEMENTS(fds); i++)
+		close(fds[i]);
+	/* Waiting a turn changes nobody's order. */
+	c = relay_client_connect(session, rp, RP_CLIENT, 0);
+	g_assert_true(relay_client_wait(c, 1200, 20000));
+	for (guint k = 0; k < c->frames->len; k++) {
+		g_assert_cmpint(relay_frame_id(c->frames->pdata[k]), >, last);
+		last = relay_frame_id(c->frames->pdata[k]);
+	}
+	relay_client_free(c);
+	relay_proc_free(rp);
+}
+
 static void
 on_closed(SoupWebsocketConnection *ws, gpointer data)
 {
@@ -252,6 +295,7 @@ main(int argc, char **argv)
 	g_test_add_func("/relay/limits/emfile", test_emfile);
 	g_test_add_func("/relay/limits/slow-follower", test_slow_follower);
 	g_test_add_func("/relay/limits/followers-reset", test_followers_reset);
+	g_test_add_func("/relay/limits/many-followers-catch-up", test_many_followers_catch_up);
 	g_test_add_func("/relay/limits/sigterm-goes-away", test_sigterm_goes_away);
 	return g_test_run();
 }
