@@ -116,7 +116,7 @@ test_cap(void)
 	wag_emu_add_contacts(emu, 1200);
 	wag_emu_ignore_page(emu, TRUE);
 	w.r = r = sv_login(emu, vc);
-	g_assert_true(sv_wait(knows_name, &w, 10000));
+	g_assert_true(sv_wait(knows_name, &w, 30000));
 	g_assert_cmpuint(wag_emu_count(emu, "GET", "/v2/contacts/all"), ==, WAG_CONTACTS_MAX_PAGES);
 	sv_free(r, FALSE);
 	wag_emu_free(emu);
