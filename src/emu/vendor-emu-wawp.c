@@ -15,6 +15,26 @@ wawp_error(SoupServerMessage *msg, guint status, const char *error, const char *
 	emu_reply_json(msg, status, emu_obj_node(o));
 }
 
+/* o's id: a string, or with the "webjs" shape whatsapp-web.js's ContactId
+ * {server, user, _serialized} (Wawp's pages read id._serialized). */
+static void
+wawp_set_id(WagEmu *emu, JsonObject *o, const char *id)
+{
+	JsonObject *cid;
+	g_autofree char *user = NULL;
+
+	if (strcmp(emu->participant_shape, "webjs") != 0) {
+		json_object_set_string_member(o, "id", id);
+		return;
+	}
+	cid = json_object_new();
+	user = g_strndup(id, strchr(id, '@') - id);
+	json_object_set_string_member(cid, "server", strchr(id, '@') + 1);
+	json_object_set_string_member(cid, "user", user);
+	json_object_set_string_member(cid, "_serialized", id);
+	json_object_set_object_member(o, "id", cid);
+}
+
 /* One roster entry in the shape the test asked for (each documented). */
 static void
 wawp_participant(WagEmu *emu, JsonObject *o, const char *id, const char *role)
@@ -23,17 +43,7 @@ wawp_participant(WagEmu *emu, JsonObject *o, const char *id, const char *role)
 	gboolean super = strcmp(role, "superadmin") == 0;
 	gboolean admin = super || strcmp(role, "admin") == 0;
 
-	if (strcmp(shape, "webjs") == 0) {
-		/* whatsapp-web.js GroupParticipant: id is a ContactId. */
-		JsonObject *cid = json_object_new();
-		g_autofree char *user = g_strndup(id, strchr(id, '@') - id);
-		json_object_set_string_member(cid, "server", strchr(id, '@') + 1);
-		json_object_set_string_member(cid, "user", user);
-		json_object_set_string_member(cid, "_serialized", id);
-		json_object_set_object_member(o, "id", cid);
-	} else {
-		json_object_set_string_member(o, "id", id);
-	}
+	wawp_set_id(emu, o, id);
 	if (strcmp(shape, "wawp") == 0 || strcmp(shape, "webjs") == 0) {
 		/* Wawp's page: every participant carries isAdmin and isSuperAdmin. */
 		json_object_set_boolean_member(o, "isAdmin", admin);
@@ -60,15 +70,7 @@ wawp_contact(WagEmu *emu, const char *id, const char *pushname)
 	gboolean me = emu->me && g_str_equal(user, emu->me);
 	gboolean group = g_str_has_suffix(id, "@g.us");
 
-	if (strcmp(emu->participant_shape, "webjs") == 0) {
-		JsonObject *cid = json_object_new();
-		json_object_set_string_member(cid, "server", strchr(id, '@') + 1);
-		json_object_set_string_member(cid, "user", user);
-		json_object_set_string_member(cid, "_serialized", id);
-		json_object_set_object_member(o, "id", cid);
-	} else {
-		json_object_set_string_member(o, "id", id);
-	}
+	wawp_set_id(emu, o, id);
 	json_object_set_string_member(o, "number", user);
 	/* Nobody's number is saved in this account's address book. */
 	json_object_set_null_member(o, "name");
