@@ -123,7 +123,8 @@ wag_messages_stop(WagSession *s)
 const char *
 wag_session_get_name(WagSession *s, const char *who)
 {
-	return who && s->names ? g_hash_table_lookup(s->names, who) : NULL;
+	/* One name per person, as the user list shows it. */
+	return wag_contacts_name(s, who);
 }
 
 static History *

@@ -225,6 +225,9 @@ void wag_sync_resume_apply(WagSession *s);
 void wag_contacts_start(WagSession *s);
 void wag_contacts_stop(WagSession *s);
 gboolean wag_contacts_fill(WagSession *s, WagGroup *g);
+/* The name known for id: its contacts' name, else the one its messages
+ * carry (roster names, where the vendor gives them, come first). */
+const char *wag_contacts_name(WagSession *s, const char *id);
 
 /* wag-requests.c */
 void wag_requests_init(WagSession *s, const char *state_dir, const char *file_key);

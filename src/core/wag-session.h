@@ -116,7 +116,8 @@ char *wag_session_send_text(WagSession *s, const char *group, const char *text);
  * login; returns the refusal to show, or NULL. Each call is audited; the
  * summary comes through view->group_notice. */
 char *wag_session_delete_messages(WagSession *s, const char *group, const char *who, guint n);
-/* The WhatsApp name who's messages carry (the sender's own), or NULL. */
+/* The name known for who: its contacts' name, else the WhatsApp name its
+ * messages carry; or NULL. */
 const char *wag_session_get_name(WagSession *s, const char *who);
 
 G_END_DECLS

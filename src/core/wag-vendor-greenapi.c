@@ -136,7 +136,7 @@ parse_groups(JsonNode *body, GPtrArray *out, gboolean *more, GError **error)
 /* GetContacts with group=false: the people, with the names WhatsApp shows
  * (tests/fixtures/greenapi/getContacts.reply.json). */
 static WagRequest *
-req_contacts(const WagCreds *c)
+req_contacts(const WagCreds *c, guint page)
 {
 	WagRequest *r = green_request(c, "GET", "getContacts", NULL);
 	char *path = g_strconcat(r->path, "?group=false", NULL);
@@ -145,20 +145,18 @@ req_contacts(const WagCreds *c)
 	return r;
 }
 
-/* At most this many names are kept from one reply (a hostile vendor). */
-#define CONTACTS_MAX 50000
-
 static gboolean
-parse_contacts(JsonNode *body, GHashTable *names, GError **error)
+parse_contacts(JsonNode *body, GHashTable *names, gboolean *more, GError **error)
 {
 	JsonArray *a = body && JSON_NODE_HOLDS_ARRAY(body) ? json_node_get_array(body) : NULL;
 
+	*more = FALSE; /* one reply lists them all */
 	if (!a) {
 		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
 		            _("%s sent a contact list that is not a JSON array."), wag_vendor_greenapi.name);
 		return FALSE;
 	}
-	for (guint i = 0; i < json_array_get_length(a) && g_hash_table_size(names) < CONTACTS_MAX; i++) {
+	for (guint i = 0; i < json_array_get_length(a) && g_hash_table_size(names) < WAG_CONTACTS_MAX_NAMES; i++) {
 		JsonObject *o = wag_json_obj(json_array_get_element(a, i));
 		const char *name = wag_json_str(o, "name");
 		char *id;

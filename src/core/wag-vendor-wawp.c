@@ -220,6 +220,66 @@ parse_group_info(JsonNode *body, WagGroup *g, GError **error)
 	return TRUE;
 }
 
+/* Contacts per page: the most /v2/contacts/all gives in one call. */
+#define CONTACTS_PAGE 1000
+
+/* /v2/contacts/all (api.wawp.net/en/docs/v2/contacts/all), paged by
+ * limit/offset; sorted by id, which stays put between pages. */
+static WagRequest *
+req_contacts(const WagCreds *c, guint page)
+{
+	WagRequest *r = wawp_request(c, "GET", NULL, "contacts/all", NULL);
+	char *path = g_strdup_printf("%s&limit=%u&offset=%u&sortBy=id&sortOrder=asc", r->path, CONTACTS_PAGE,
+	                             (page ? page - 1 : 0) * CONTACTS_PAGE);
+	g_free(r->path);
+	r->path = path;
+	return r;
+}
+
+static const char *
+present(const char *text)
+{
+	for (const char *p = text; p && *p; p++)
+		if (!g_ascii_isspace(*p))
+			return text;
+	return NULL;
+}
+
+/* WAHA's contacts (tests/fixtures/wawp/contacts-all.reply-waha.json: id a
+ * string) or Wawp's page (contacts.reply-wawp-doc-shape.json: id an object
+ * with _serialized). The name the person chose (pushname) comes first, as
+ * for Green API and as messages carry it; else the address-book name.
+ * Groups, the account itself and entries without a usable id or name are
+ * skipped. */
+static gboolean
+parse_contacts(JsonNode *body, GHashTable *names, gboolean *more, GError **error)
+{
+	JsonArray *a = body && JSON_NODE_HOLDS_ARRAY(body) ? json_node_get_array(body) : NULL;
+
+	*more = FALSE;
+	if (!a) {
+		g_set_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY,
+		            _("%s sent a contact list that is not a JSON array."), wag_vendor_wawp.name);
+		return FALSE;
+	}
+	for (guint i = 0; i < json_array_get_length(a) && g_hash_table_size(names) < WAG_CONTACTS_MAX_NAMES; i++) {
+		JsonObject *o = wag_json_obj(json_array_get_element(a, i));
+		const char *name = present(wag_json_str(o, "pushname"));
+		char *id;
+
+		if (!name)
+			name = present(wag_json_str(o, "name"));
+		if (!name || wag_json_bool(o, "isMe", FALSE) || wag_json_bool(o, "isGroup", FALSE))
+			continue;
+		/* Lids stay lids: rosters name people by lid when no phone is known. */
+		id = wag_phone_canonical(waha_id(json_object_get_member(o, "id")));
+		if (id)
+			g_hash_table_replace(names, id, wag_subject_for_display(name));
+	}
+	*more = json_array_get_length(a) >= CONTACTS_PAGE;
+	return TRUE;
+}
+
 static gboolean
 is_community_id(const char *id)
 {
@@ -477,6 +537,8 @@ const WagVendor wag_vendor_wawp = {
 	.parse_edit = wag_wawp_parse_edit,
 	.req_invite_link = wag_wawp_req_invite_link,
 	.parse_invite_link = wag_wawp_parse_invite_link,
+	.req_contacts = req_contacts,
+	.parse_contacts = parse_contacts,
 };
 
 /* WAHA/Wawp names each webhook with its top-level "id". */

@@ -164,10 +164,13 @@ struct _WagVendor {
 	char *(*parse_invite_link)(JsonNode *body, GError **error);
 
 	/* People's names for vendors whose rosters carry none (Green API
-	 * getContacts); both NULL otherwise. parse_contacts fills names:
-	 * canonical id -> name (owned strings, shown as they are). */
-	WagRequest *(*req_contacts)(const WagCreds *c);
-	gboolean (*parse_contacts)(JsonNode *body, GHashTable *names, GError **error);
+	 * getContacts, Wawp /v2/contacts/all); both NULL otherwise. page counts
+	 * from 1. parse_contacts adds to names: canonical id -> name (owned
+	 * strings, shown as they are), skipping entries it cannot read, and sets
+	 * *more when another page may follow (the core reads at most
+	 * WAG_CONTACTS_MAX_PAGES). */
+	WagRequest *(*req_contacts)(const WagCreds *c, guint page);
+	gboolean (*parse_contacts)(JsonNode *body, GHashTable *names, gboolean *more, GError **error);
 };
 
 const WagVendor *wag_vendor_lookup(const char *id);
@@ -203,6 +206,10 @@ char *wag_instance_state_message(const WagVendor *v, WagInstanceState state, con
  * listed are taken out of groups and freed. */
 typedef struct _WagPager WagPager;
 #define WAG_PAGER_MAX_PAGES 200
+/* Contacts pages read at most (a vendor that always says "more"). */
+#define WAG_CONTACTS_MAX_PAGES 20
+/* Names kept at most from the contacts (a hostile vendor). */
+#define WAG_CONTACTS_MAX_NAMES 50000
 WagPager *wag_pager_new(const WagVendor *v, guint max_pages);
 void wag_pager_free(WagPager *p);
 guint wag_pager_page(const WagPager *p);

@@ -109,7 +109,8 @@ demo_world_seed(DemoWorld *w)
 			wag_emu_link(emu, COMMUNITY_ID, id);
 		for (guint j = 0; j < G_N_ELEMENTS(g->seats) && g->seats[j].phone; j++) {
 			wag_emu_add_participant(emu, id, g->seats[j].phone, g->seats[j].role);
-			if (is_zapi(w) && !g_str_equal(g->seats[j].phone, DEMO_ME))
+			/* Z-API shows them in its rosters, Green API and Wawp in their contacts. */
+			if (!g_str_equal(g->seats[j].phone, DEMO_ME))
 				wag_emu_set_name(emu, id, g->seats[j].phone, name_of(g->seats[j].phone));
 		}
 	}

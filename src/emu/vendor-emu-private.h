@@ -52,6 +52,7 @@ struct _WagEmu {
 	char *participant_shape; /* Wawp participants: "v2", "wawp", "webjs", "noweb" */
 	char *me_lid;            /* Wawp me.lid, or NULL */
 	gboolean ignore_page;    /* Z-API listings answer page 1 whatever is asked */
+	guint extra_contacts;    /* Wawp: people in the contacts beside the named participants */
 	GHashTable *privacy;     /* phones WhatsApp does not let anyone add */
 };
 

@@ -15,6 +15,26 @@ wawp_error(SoupServerMessage *msg, guint status, const char *error, const char *
 	emu_reply_json(msg, status, emu_obj_node(o));
 }
 
+/* o's id: a string, or with the "webjs" shape whatsapp-web.js's ContactId
+ * {server, user, _serialized} (Wawp's pages read id._serialized). */
+static void
+wawp_set_id(WagEmu *emu, JsonObject *o, const char *id)
+{
+	JsonObject *cid;
+	g_autofree char *user = NULL;
+
+	if (strcmp(emu->participant_shape, "webjs") != 0) {
+		json_object_set_string_member(o, "id", id);
+		return;
+	}
+	cid = json_object_new();
+	user = g_strndup(id, strchr(id, '@') - id);
+	json_object_set_string_member(cid, "server", strchr(id, '@') + 1);
+	json_object_set_string_member(cid, "user", user);
+	json_object_set_string_member(cid, "_serialized", id);
+	json_object_set_object_member(o, "id", cid);
+}
+
 /* One roster entry in the shape the test asked for (each documented). */
 static void
 wawp_participant(WagEmu *emu, JsonObject *o, const char *id, const char *role)
@@ -23,17 +43,7 @@ wawp_participant(WagEmu *emu, JsonObject *o, const char *id, const char *role)
 	gboolean super = strcmp(role, "superadmin") == 0;
 	gboolean admin = super || strcmp(role, "admin") == 0;
 
-	if (strcmp(shape, "webjs") == 0) {
-		/* whatsapp-web.js GroupParticipant: id is a ContactId. */
-		JsonObject *cid = json_object_new();
-		g_autofree char *user = g_strndup(id, strchr(id, '@') - id);
-		json_object_set_string_member(cid, "server", strchr(id, '@') + 1);
-		json_object_set_string_member(cid, "user", user);
-		json_object_set_string_member(cid, "_serialized", id);
-		json_object_set_object_member(o, "id", cid);
-	} else {
-		json_object_set_string_member(o, "id", id);
-	}
+	wawp_set_id(emu, o, id);
 	if (strcmp(shape, "wawp") == 0 || strcmp(shape, "webjs") == 0) {
 		/* Wawp's page: every participant carries isAdmin and isSuperAdmin. */
 		json_object_set_boolean_member(o, "isAdmin", admin);
@@ -47,6 +57,80 @@ wawp_participant(WagEmu *emu, JsonObject *o, const char *id, const char *role)
 	} else {
 		json_object_set_string_member(o, "role", role);
 	}
+}
+
+/* One /v2/contacts/all entry: WAHA's shape (tests/fixtures/wawp/
+ * contacts-all.reply-waha.json, id a string), or with the "webjs"
+ * participant shape Wawp's page's (id an object with _serialized). */
+static JsonObject *
+wawp_contact(WagEmu *emu, const char *id, const char *pushname)
+{
+	JsonObject *o = json_object_new();
+	g_autofree char *user = g_strndup(id, strchr(id, '@') - id);
+	gboolean me = emu->me && g_str_equal(user, emu->me);
+	gboolean group = g_str_has_suffix(id, "@g.us");
+
+	wawp_set_id(emu, o, id);
+	json_object_set_string_member(o, "number", user);
+	/* Nobody's number is saved in this account's address book. */
+	json_object_set_null_member(o, "name");
+	if (pushname)
+		json_object_set_string_member(o, "pushname", pushname);
+	else
+		json_object_set_null_member(o, "pushname");
+	json_object_set_boolean_member(o, "isMe", me);
+	json_object_set_boolean_member(o, "isGroup", group);
+	json_object_set_boolean_member(o, "isWAContact", !group);
+	json_object_set_boolean_member(o, "isMyContact", FALSE);
+	json_object_set_boolean_member(o, "isBlocked", FALSE);
+	return o;
+}
+
+static gint
+by_id(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The account, a person in no group, the participants given a name
+ * (wag_emu_set_name), the extra contacts and the groups, sorted by id and
+ * paged by limit/offset (offset ignored with wag_emu_ignore_page). */
+static void
+wawp_contacts(WagEmu *emu, SoupServerMessage *msg, GHashTable *q)
+{
+	g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GPtrArray) ids = NULL;
+	const char *limit = q ? g_hash_table_lookup(q, "limit") : NULL;
+	const char *offset = q ? g_hash_table_lookup(q, "offset") : NULL;
+	guint64 first = offset && !emu->ignore_page ? g_ascii_strtoull(offset, NULL, 10) : 0;
+	guint64 count = limit ? g_ascii_strtoull(limit, NULL, 10) : G_MAXUINT64;
+	JsonArray *a = json_array_new();
+	GHashTableIter it;
+	gpointer key;
+
+	if (emu->me)
+		g_hash_table_insert(names, g_strconcat(emu->me, "@c.us", NULL), g_strdup("Eu mesmo"));
+	g_hash_table_insert(names, g_strdup("5521987654321@c.us"), g_strdup("Uma pessoa"));
+	for (guint i = 0; i < emu->group_order->len; i++) {
+		EmuGroup *g = g_hash_table_lookup(emu->groups, emu->group_order->pdata[i]);
+		g_hash_table_insert(names, g_strdup(g->id), g_strdup(g->subject));
+		for (guint j = 0; j < g->parts->len; j++) {
+			EmuPart *p = g->parts->pdata[j];
+			if (p->name)
+				g_hash_table_insert(names, strchr(p->phone, '@') ? g_strdup(p->phone) : g_strconcat(p->phone, "@c.us", NULL),
+				                    g_strdup(p->name));
+		}
+	}
+	for (guint i = 0; i < emu->extra_contacts; i++)
+		g_hash_table_insert(names, g_strdup_printf("55000%08u@c.us", i), g_strdup_printf("Contato %u", i));
+	ids = g_ptr_array_new();
+	g_hash_table_iter_init(&it, names);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		g_ptr_array_add(ids, key);
+	g_ptr_array_sort(ids, by_id);
+	for (guint64 i = first; i < ids->len && i - first < count; i++)
+		json_array_add_object_element(a, wawp_contact(emu, ids->pdata[i], g_hash_table_lookup(names, ids->pdata[i])));
+	emu_reply_json(msg, 200, emu_arr_node(a));
 }
 
 void
@@ -92,7 +176,9 @@ emu_wawp(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 		wawp_error(msg, 422, "unprocessable", "Session status is not as expected");
 		return;
 	}
-	if (strcmp(p, "groups") == 0) {
+	if (strcmp(p, "contacts/all") == 0) {
+		wawp_contacts(emu, msg, q);
+	} else if (strcmp(p, "groups") == 0) {
 		JsonArray *a = json_array_new();
 		for (guint i = 0; i < emu->group_order->len; i++) {
 			EmuGroup *g = g_hash_table_lookup(emu->groups, emu->group_order->pdata[i]);

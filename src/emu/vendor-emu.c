@@ -429,6 +429,12 @@ wag_emu_set_participant_shape(WagEmu *emu, const char *shape)
 }
 
 void
+wag_emu_add_contacts(WagEmu *emu, guint n)
+{
+	emu->extra_contacts += n;
+}
+
+void
 wag_emu_set_name(WagEmu *emu, const char *group, const char *phone, const char *name)
 {
 	EmuPart *p = emu_find_part(g_hash_table_lookup(emu->groups, group), phone);

@@ -109,7 +109,11 @@ guint wag_emu_green_queued(WagEmu *emu);
 /* ---- names (issue 17) ---- */
 /* The participant's name as the vendor shows it: Z-API's group-metadata
  * participants[].name (tests/fixtures/zapi/group-metadata.reply.json);
- * Green API's getContacts people (tests/fixtures/greenapi/getContacts.reply.json). */
+ * Green API's getContacts people (tests/fixtures/greenapi/getContacts.reply.json);
+ * Wawp's /v2/contacts/all pushname (tests/fixtures/wawp/contacts-all.reply-waha.json). */
 void wag_emu_set_name(WagEmu *emu, const char *group, const char *phone, const char *name);
+/* Wawp: n more people in /v2/contacts/all ("Contato N", ids 55000NNNNNNNN@c.us,
+ * sorted before the fixtures' phones), to make its listing run to several pages. */
+void wag_emu_add_contacts(WagEmu *emu, guint n);
 
 G_END_DECLS

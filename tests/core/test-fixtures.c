@@ -428,15 +428,96 @@ test_names(void)
 	g_autoptr(WagGroup) g = wag_group_new("120363019502650977-group", NULL);
 	g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	WagParticipant *p;
+	gboolean more = TRUE;
 
 	g_assert_true(wag_vendor_zapi.parse_group_info(roster, g, NULL));
 	p = g_hash_table_lookup(g->participants, "5511777777777");
 	g_assert_cmpstr(p->name, ==, "ZAPIs Boys");
 	g_assert_null(((WagParticipant *) g_hash_table_lookup(g->participants, "5511888888888"))->name);
-	g_assert_true(wag_vendor_greenapi.parse_contacts(contacts, names, NULL));
+	g_assert_true(wag_vendor_greenapi.parse_contacts(contacts, names, &more, NULL));
+	g_assert_false(more);
 	g_assert_cmpuint(g_hash_table_size(names), ==, 2);
 	g_assert_cmpstr(g_hash_table_lookup(names, "11001234567"), ==, "Ivan Petrov");
 	g_assert_cmpstr(g_hash_table_lookup(names, "79001234568"), ==, "Lyusya Sidorova");
+}
+
+static GHashTable *
+wawp_names(const char *json, gboolean *more)
+{
+	g_autoptr(JsonNode) body = json_from_string(json, NULL);
+	GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+	g_assert_nonnull(body);
+	g_assert_true(wag_vendor_wawp.parse_contacts(body, names, more, NULL));
+	return names;
+}
+
+/* Wawp's contacts, in WAHA's shape (id a string) and in Wawp's page's (id
+ * an object): the name the person chose first, else the saved one; what
+ * cannot name a participant is skipped without failing the read. */
+static void
+test_wawp_contacts(void)
+{
+	g_autoptr(JsonNode) waha = wag_fixture_json("wawp", "contacts-all.reply-waha.json");
+	g_autoptr(JsonNode) page = wag_fixture_json("wawp", "contacts.reply-wawp-doc-shape.json");
+	g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(JsonArray) one = json_array_new();
+	g_autoptr(JsonNode) listed = json_node_new(JSON_NODE_ARRAY);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(WagRequest) r = NULL;
+	g_autoptr(GString) full = g_string_new("[");
+	GHashTable *t;
+	gboolean more = TRUE;
+
+	/* The page's one example is the account itself: not a participant name. */
+	g_assert_true(wag_vendor_wawp.parse_contacts(waha, names, &more, NULL));
+	g_assert_false(more);
+	g_assert_cmpuint(g_hash_table_size(names), ==, 0);
+	json_object_set_boolean_member(json_array_get_object_element(json_node_get_array(waha), 0), "isMe", FALSE);
+	g_assert_true(wag_vendor_wawp.parse_contacts(waha, names, &more, NULL));
+	g_assert_cmpstr(g_hash_table_lookup(names, "11231231231"), ==, "Pushname");
+	json_array_add_element(one, json_node_copy(page));
+	json_node_set_array(listed, one);
+	g_assert_true(wag_vendor_wawp.parse_contacts(listed, names, &more, NULL));
+	g_assert_cmpstr(g_hash_table_lookup(names, "15551234567"), ==, "Alice");
+
+	t = wawp_names("[{\"id\": \"5511911111111@c.us\", \"name\": \"Saved Only\", \"pushname\": null},"
+	               " {\"id\": {\"_serialized\": \"5511922222222@c.us\"}, \"name\": \"Saved\", \"pushname\": \"  \"},"
+	               " {\"id\": \"123456789012345@lid\", \"pushname\": \"By Lid\"},"
+	               " {\"id\": \"120363055555555555@g.us\", \"name\": \"A group\"},"
+	               " {\"id\": \"5511933333333@c.us\", \"name\": \"Grupo\", \"isGroup\": true},"
+	               " {\"id\": \"5511944444444@c.us\"}, {\"id\": 5511955555555, \"pushname\": \"Number id\"},"
+	               " {\"pushname\": \"No id\"}, {\"id\": {\"user\": \"5511966666666\"}, \"pushname\": \"No serialized\"},"
+	               " {\"id\": \"not a phone\", \"pushname\": \"Bad\"}, {\"id\": \"5511977777777@c.us\", \"pushname\": 7},"
+	               " null, 42, \"5511988888888@c.us\", [], {\"id\": \"5511999999999@c.us\", \"pushname\": \"Bia\"}]",
+	               &more);
+	g_assert_false(more);
+	g_assert_cmpuint(g_hash_table_size(t), ==, 4);
+	g_assert_cmpstr(g_hash_table_lookup(t, "5511911111111"), ==, "Saved Only");
+	g_assert_cmpstr(g_hash_table_lookup(t, "5511922222222"), ==, "Saved");
+	g_assert_cmpstr(g_hash_table_lookup(t, "123456789012345@lid"), ==, "By Lid");
+	g_assert_cmpstr(g_hash_table_lookup(t, "5511999999999"), ==, "Bia");
+	g_hash_table_unref(t);
+
+	/* A full page (the most one call gives) may have a next one. */
+	for (guint i = 0; i < 1000; i++)
+		g_string_append_printf(full, "%s{\"id\": \"55119%08u@c.us\"}", i ? "," : "", i);
+	g_string_append_c(full, ']');
+	g_hash_table_unref(wawp_names(full->str, &more));
+	g_assert_true(more);
+	g_hash_table_unref(wawp_names("[]", &more));
+	g_assert_false(more);
+
+	g_assert_false(wag_vendor_wawp.parse_contacts(page, names, &more, &error));
+	g_assert_error(error, WAG_ERROR, WAG_ERROR_BAD_REPLY);
+	g_assert_false(more);
+	g_clear_error(&error);
+	g_assert_false(wag_vendor_wawp.parse_contacts(NULL, names, &more, &error));
+
+	r = wag_vendor_wawp.req_contacts(&(WagCreds) { .instance = "I1", .token = "T1" }, 3);
+	g_assert_cmpstr(r->method, ==, "GET");
+	g_assert_true(g_str_has_prefix(r->path, "/v2/contacts/all?"));
+	g_assert_nonnull(strstr(r->path, "&limit=1000&offset=2000&"));
 }
 
 int
@@ -455,5 +536,6 @@ main(int argc, char **argv)
 	g_test_add_func("/core/fixtures/admin-requests", test_admin_requests);
 	g_test_add_func("/core/fixtures/webhooks", test_webhooks);
 	g_test_add_func("/core/fixtures/names", test_names);
+	g_test_add_func("/core/fixtures/wawp-contacts", test_wawp_contacts);
 	return g_test_run();
 }

@@ -149,6 +149,22 @@ test_contacts(void)
 	wag_emu_free(emu);
 }
 
+/* Wawp's contacts, read page by page: freed while a page is at the vendor
+ * (the pages read so far are freed with it). */
+static void
+test_wawp_contacts(void)
+{
+	WagEmu *emu = fx_emu(&fx_wawp);
+	SvRec *r;
+
+	wag_emu_add_contacts(emu, 1500);
+	wag_emu_hang(emu, "/v2/contacts/all");
+	r = login(emu, &fx_wawp);
+	g_assert_true(wait_request(emu, "GET", "/v2/contacts/all", 1));
+	free_and_drain(r);
+	wag_emu_free(emu);
+}
+
 static void
 requests_listed(WagSession *s, const char *group, const GError *error, gpointer data)
 {
@@ -313,6 +329,7 @@ main(int argc, char **argv)
 		g_test_add_data_func(job, *v, test_job_pause);
 	}
 	g_test_add_func("/teardown/greenapi/contacts", test_contacts);
+	g_test_add_func("/teardown/wawp/contacts", test_wawp_contacts);
 	g_test_add_func("/teardown/zapi/requests", test_requests);
 	g_test_add_func("/teardown/greenapi/notifications", test_notifications);
 	g_test_add_func("/teardown/greenapi/pacer", test_pacer);

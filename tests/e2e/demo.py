@@ -20,7 +20,7 @@ README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "R
 FINCH = shutil.which("finch")
 TMUX = shutil.which("tmux")
 README_PORT = "8780"
-PLAN = 19
+PLAN = 20
 
 
 def readme_section():
@@ -187,6 +187,20 @@ def bitlbee_part(t, tmp):
                     f"--vendor {vendor}: the printed lines log in and list the plain groups"
                     + (", and the join request is asked" if asks else "")
                     + ", and the call log shows the token as TOKEN", irc.log[-600:] + calls[-600:])
+            if vendor == "wawp":
+                # Wawp's rosters carry no names: its contacts do (WHOIS real name).
+                for line in printed_bitlbee_lines(banner):
+                    if line.startswith("chat add") or line.startswith("/join"):
+                        irc.type_line(line)
+
+                def named():
+                    mark = len(irc.log)
+                    irc.send("WHOIS _5511999999999")
+                    irc.wait(lambda: " 318 " in irc.since(mark), 3)
+                    return re.search(r" 311 \S+ _5511999999999 \S+ \S+ \* :Ana Paula Souza", irc.since(mark))
+
+                t.check(wait_for(named, 15), "--vendor wawp: WHOIS shows the name from Wawp's contacts",
+                        irc.log[-600:])
             irc.send("QUIT")
     finally:
         stop(procs)
