@@ -47,18 +47,24 @@ mf_normalize(const VendorCase *vc, JsonNode *n)
 }
 
 SvRec *
-mf_login(WagEmu *emu, const VendorCase *vc, const char *mode)
+mf_start(const WagSessionConfig *c)
 {
-	WagSessionConfig c = sv_config(emu, vc);
-	SvRec *r;
+	SvRec *r = sv_start(c, NULL);
 
-	c.messages = mode;
-	r = sv_start(&c, NULL);
 	g_assert_true(sv_wait_listed(r, 5000));
 	/* "me" is asked beside the listing: wait for it too. */
 	while (!wag_session_get_me(r->s))
 		g_main_context_iteration(NULL, TRUE);
 	return r;
+}
+
+SvRec *
+mf_login(WagEmu *emu, const VendorCase *vc, const char *mode)
+{
+	WagSessionConfig c = sv_config(emu, vc);
+
+	c.messages = mode;
+	return mf_start(&c);
 }
 
 /* The text fixture of each vendor and where its text and id live. */

@@ -27,7 +27,9 @@ JsonObject *mf_obj(JsonNode *n, const char *member);
 JsonNode *mf_group_fixture(const VendorCase *vc, const char *name);
 /* The events the vendor's normalizer makes of n (asserted to parse). */
 GPtrArray *mf_normalize(const VendorCase *vc, JsonNode *n);
-/* A session of vc's account logged in with messages = mode (NULL: the default). */
+/* A session started with c, listed, its own number known. */
+SvRec *mf_start(const WagSessionConfig *c);
+/* The same for vc's account with messages = mode (NULL: the default). */
 SvRec *mf_login(WagEmu *emu, const VendorCase *vc, const char *mode);
 /* A text message in vc->group, pushed as the vendor's webhook would bring it. */
 void mf_say(SvRec *r, const VendorCase *vc, const char *text, const char *id, const char *from, gboolean from_me);

@@ -151,14 +151,9 @@ static SvRec *
 login_paced(WagEmu *emu, const VendorCase *vc, guint per_minute)
 {
 	WagSessionConfig c = sv_config(emu, vc);
-	SvRec *r;
 
 	c.messages_per_minute = per_minute;
-	r = sv_start(&c, NULL);
-	g_assert_true(sv_wait_listed(r, 5000));
-	while (!wag_session_get_me(r->s))
-		g_main_context_iteration(NULL, TRUE);
-	return r;
+	return mf_start(&c);
 }
 
 /* messages_per_minute = 600: a burst goes out 100 ms apart, in the order typed. */
