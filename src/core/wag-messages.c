@@ -3,7 +3,8 @@
 /* The group conversation inside the session: messages received (shown
  * once, our own echoes dropped, the last ones kept per chat so that
  * /delete can name them), text sent and messages deleted for everyone,
- * one vendor call at a time, paced (messages_per_minute). */
+ * in the order asked, one vendor call at a time, paced by the session's
+ * pacer (WAG_OP_MESSAGE: messages_per_minute). */
 #include "wag-session-private.h"
 #include "wag-messaging.h"
 #include "wag-names.h"
@@ -108,9 +109,7 @@ wag_messages_init(WagSession *s, const char *mode, guint per_minute)
 void
 wag_messages_stop(WagSession *s)
 {
-	if (s->out_timer)
-		g_source_remove(s->out_timer);
-	s->out_timer = 0;
+	/* The call handed to the pacer is the pacer's to drop (wag_pacer_stop). */
 	if (s->outbox)
 		g_queue_free_full(s->outbox, outgoing_free);
 	s->outbox = NULL;
@@ -273,7 +272,7 @@ wag_messages_receive(WagSession *s, const WagEvent *e)
 		s->view->message(s->ui, e, mentions_me);
 }
 
-/* ---- outgoing: one call at a time, paced ---- */
+/* ---- outgoing: one call at a time, paced by the pacer ---- */
 
 static void pump(WagSession *s);
 
@@ -345,34 +344,17 @@ on_outgoing(WagReply *reply, gpointer data)
 	pump(s);
 }
 
-static gboolean
-on_pace(gpointer data)
-{
-	WagSession *s = data;
-
-	s->out_timer = 0;
-	pump(s);
-	return G_SOURCE_REMOVE;
-}
-
 static void
 pump(WagSession *s)
 {
 	const WagMessaging *msg = s->vendor->messaging;
-	gint64 spacing, wait;
 	g_autoptr(GError) err = NULL;
 	WagRequest *req;
 	Outgoing *o;
 
-	if (s->out_busy || s->out_timer || g_queue_is_empty(s->outbox))
+	/* One at a time: a refusal is told against the line it refuses. */
+	if (s->out_busy || g_queue_is_empty(s->outbox))
 		return;
-	/* WhatsApp bans numbers that blast: sends and deletions share one pace. */
-	spacing = s->messages_per_minute ? 60000 / s->messages_per_minute : 0;
-	wait = s->out_last ? s->out_last + spacing * 1000 - g_get_monotonic_time() : 0;
-	if (wait > 0) {
-		s->out_timer = g_timeout_add(MAX(wait / 1000, 1), on_pace, s);
-		return;
-	}
 	o = g_queue_pop_head(s->outbox);
 	req = o->text ? msg->req_send_text(&s->creds, o->group, o->text, o->mentions)
 	              : msg->req_delete(&s->creds, o->group, o->message_id, o->from, o->from_me, &err);
@@ -383,9 +365,10 @@ pump(WagSession *s)
 		pump(s);
 		return;
 	}
+	/* Busy from here, while it waits in the pacer too, until its reply.
+	 * Sends and deletions share one pace (WAG_OP_MESSAGE). */
 	s->out_busy = TRUE;
-	s->out_last = g_get_monotonic_time();
-	wag_session_call(s, req, on_outgoing, o, outgoing_free);
+	wag_session_call_op(s, WAG_OP_MESSAGE, req, on_outgoing, o, outgoing_free);
 }
 
 WagMessagesMode

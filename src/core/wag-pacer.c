@@ -4,9 +4,10 @@
  * calls of one operation are never closer than the vendor's documented
  * limit for it (wag_vendor_min_spacing_ms: Green API allows getGroupData
  * once a second per instance, whether it reads a chat being opened, a
- * /refresh, an @lid re-read or a poll). Calls wait in one queue per
- * operation, in the order they were asked for; backoffs wait here too, so
- * that freeing the session ends every timer. */
+ * /refresh, an @lid re-read or a poll), nor, for sends and deletions
+ * (WAG_OP_MESSAGE), than the account's messages_per_minute allows. Calls
+ * wait in one queue per operation, in the order they were asked for;
+ * backoffs wait here too, so that freeing the session ends every timer. */
 #include "wag-session-private.h"
 
 typedef struct {
@@ -43,7 +44,13 @@ paced_send(Paced *p)
 static guint
 spacing(WagSession *s, WagOp op)
 {
-	return s->vendor && op < WAG_OP_LAST ? wag_vendor_min_spacing_ms(s->vendor, op) : 0;
+	guint ms = s->vendor && op < WAG_OP_LAST ? wag_vendor_min_spacing_ms(s->vendor, op) : 0;
+
+	/* WhatsApp bans numbers that blast: the account's own pace for sends
+	 * and deletions, a user option (0: none), on top of the vendor's. */
+	if (op == WAG_OP_MESSAGE && s->messages_per_minute)
+		ms = MAX(ms, 60000 / s->messages_per_minute);
+	return ms;
 }
 
 /* ms until op may be sent again (0: now). */

@@ -75,9 +75,10 @@ struct _WagSession {
 	GQueue *live_queue;      /* WagEvent* received, not applied yet */
 	guint live_idle;
 	gint64 live_applied;     /* last event id applied, saved at live_path */
-	guint poll_timer, poll_pacer;
-	GQueue *poll_queue;      /* group ids to re-read, one a second */
-	GHashTable *polling;     /* the ids in poll_queue */
+	guint poll_timer;
+	GQueue *poll_queue;      /* group ids to re-read, in turn */
+	gboolean poll_busy;      /* one read is in the pacer or at the vendor */
+	GHashTable *polling;     /* the ids in poll_queue or being read */
 
 	/* wag-apply.c */
 	GHashTable *newest;      /* "group\nperson" -> gint64*: newest vendor time applied */
@@ -105,12 +106,10 @@ struct _WagSession {
 	GPtrArray *add_checks;
 	/* wag-messages.c */
 	WagMessagesMode messages_mode;
-	guint messages_per_minute; /* sends and deletions; 0: no limit */
+	guint messages_per_minute; /* sends and deletions (the pacer's WAG_OP_MESSAGE); 0: no limit */
 	GHashTable *history;     /* group id -> the last messages seen there (History*) */
 	GQueue *outbox;          /* sends and deletions waiting for their turn */
-	gboolean out_busy;       /* one of them is in flight */
-	guint out_timer;         /* the pace */
-	gint64 out_last;         /* monotonic time of the last call */
+	gboolean out_busy;       /* one of them is in the pacer or at the vendor */
 	GPtrArray *echo_texts;   /* "group\ntext" sent, whose echo has not come back */
 	GHashTable *sent_ids;    /* ids of messages we sent, echo not seen yet */
 	GHashTable *names;       /* canonical id -> the WhatsApp name its messages carry */
@@ -136,7 +135,8 @@ struct _WagSession {
 };
 
 /* wag-pacer.c: every vendor call of the session (takes req). op's calls are
- * spaced by wag_vendor_min_spacing_ms(); WAG_OP_LAST: not limited. */
+ * spaced by wag_vendor_min_spacing_ms(), WAG_OP_MESSAGE's also by the
+ * account's messages_per_minute; WAG_OP_LAST: not limited. */
 void wag_pacer_send(WagSession *s, WagOp op, WagRequest *req, WagHttpCallback cb, gpointer data,
                     GDestroyNotify destroy);
 /* The same after delay_ms (a backoff), then paced like the others. */

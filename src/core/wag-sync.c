@@ -10,7 +10,6 @@
 #include <string.h>
 
 #define APPLY_PER_ITERATION 200
-#define POLL_SPACING_MS 1000 /* Green API: getGroupData 1/s per instance */
 
 /* ---- relay ---- */
 
@@ -198,9 +197,8 @@ add_event(GPtrArray *events, WagEventKind kind, const char *group, const char *i
 
 /* The difference between what we hold and what the vendor says, as events. */
 static void
-on_polled(WagReply *reply, gpointer data)
+apply_poll(PollCtx *pc, WagReply *reply)
 {
-	PollCtx *pc = data;
 	WagSession *s = pc->s;
 	WagGroup *old = wag_model_lookup(s->model, pc->group);
 	g_autoptr(WagGroup) now = wag_group_new(pc->group, NULL);
@@ -241,22 +239,38 @@ on_polled(WagReply *reply, gpointer data)
 		s->view->roster_loaded(s->ui, pc->group, NULL);
 }
 
-static gboolean
-poll_next(gpointer data)
+static void poll_next(WagSession *s);
+
+static void
+on_polled(WagReply *reply, gpointer data)
 {
-	WagSession *s = data;
+	PollCtx *pc = data;
+	WagSession *s = pc->s;
+
+	s->poll_busy = FALSE;
+	/* Read (or not): a later tick may ask for it again. */
+	g_hash_table_remove(s->polling, pc->group);
+	apply_poll(pc, reply);
+	poll_next(s);
+}
+
+/* The open chats are read in turn, one read at a time, spaced by the
+ * pacer (Green API: getGroupData once a second per instance). One at a
+ * time, so that a chat being opened or a /refresh waits in the pacer
+ * behind one poll at most, not behind every open chat's. */
+static void
+poll_next(WagSession *s)
+{
 	PollCtx *pc;
 
-	if (g_queue_is_empty(s->poll_queue)) {
-		s->poll_pacer = 0;
-		return G_SOURCE_REMOVE;
-	}
+	if (s->poll_busy || g_queue_is_empty(s->poll_queue))
+		return;
 	pc = g_new0(PollCtx, 1);
 	pc->s = s;
 	pc->group = g_queue_pop_head(s->poll_queue);
-	g_hash_table_remove(s->polling, pc->group);
-	wag_session_call_op(s, WAG_OP_GROUP_INFO, s->vendor->req_group_info(&s->creds, pc->group), on_polled, pc, poll_ctx_free);
-	return G_SOURCE_CONTINUE; /* the next one a second later: shared by all chats */
+	s->poll_busy = TRUE;
+	wag_session_call_op(s, WAG_OP_GROUP_INFO, s->vendor->req_group_info(&s->creds, pc->group), on_polled, pc,
+	                    poll_ctx_free);
 }
 
 static gboolean
@@ -274,10 +288,7 @@ poll_tick(gpointer data)
 			g_queue_push_tail(s->poll_queue, g_strdup(k));
 		}
 	}
-	if (!s->poll_pacer && !g_queue_is_empty(s->poll_queue)) {
-		poll_next(s);
-		s->poll_pacer = g_timeout_add(POLL_SPACING_MS, poll_next, s);
-	}
+	poll_next(s);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -321,14 +332,13 @@ wag_sync_stop(WagSession *s)
 		g_source_remove(s->live_idle);
 	if (s->poll_timer)
 		g_source_remove(s->poll_timer);
-	if (s->poll_pacer)
-		g_source_remove(s->poll_pacer);
-	s->live_idle = s->poll_timer = s->poll_pacer = 0;
+	s->live_idle = s->poll_timer = 0;
 	wag_notify_stop(s);
 	/* What was received but not applied is received again next time. */
 	wag_relay_client_free(s->relay);
 	s->relay = NULL;
 	g_queue_free_full(s->live_queue, (GDestroyNotify) wag_event_free);
+	/* A read handed to the pacer is the pacer's to drop (wag_pacer_stop). */
 	g_queue_free_full(s->poll_queue, g_free);
 	g_hash_table_destroy(s->polling);
 	s->live_queue = s->poll_queue = NULL;

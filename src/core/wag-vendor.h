@@ -51,6 +51,7 @@ typedef enum {
 	WAG_OP_GROUP_INFO,
 	WAG_OP_ACTION,
 	WAG_OP_REQUESTS,
+	WAG_OP_MESSAGE,  /* a text sent or a message deleted: also the account's messages_per_minute */
 	WAG_OP_LAST
 } WagOp;
 

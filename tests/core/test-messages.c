@@ -1,77 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * Copyright (C) 2026 the purple-wagateway authors */
-/* The group conversation against the core alone: each vendor's documented
- * message webhooks -> `message` events -> the lines a front end shows
- * (through the recording view), sending text, echoes, refusals, the
- * `messages` option, pacing and /delete. No libpurple, no fixed sleeps.
- *
- * Z-API and Green API document only private-chat examples of their message
- * webhooks (tests/fixtures/README.md); the tests take those examples and
- * make them group messages with the fields the same pages document for
- * groups: Z-API isGroup true, phone = the group, participantPhone = the
- * sender (webhooks/on-message-received.md); Green API senderData.chatId =
- * the ...@g.us group, sender = the member (the "Incoming messages" field
- * table). WAHA's examples are private chats too; for a group, from is the
- * group and participant the sender (receive-messages, chat-id notes). */
-#include "session-view.h"
-#include "vendor-fixture.h"
-#include "wag-messaging.h"
-#include "wag-store.h"
+/* The group conversation against the core alone, receiving: each vendor's
+ * documented message webhooks -> `message` events -> the lines a front end
+ * shows (through the recording view), shown once, mentions, the `messages`
+ * option, Green API's notification queue. Sending, pacing and /delete:
+ * test-messages-send.c. No libpurple, no fixed sleeps. How the documented
+ * private-chat examples are made group messages: message-fixture.h. */
+#include "message-fixture.h"
 #include "wag-json.h"
 #include <string.h>
-
-#define MEMBER_NAME "Ana"
-
-static JsonObject *
-obj(JsonNode *n, const char *member)
-{
-	JsonObject *o = json_node_get_object(n);
-	return member ? json_object_get_object_member(o, member) : o;
-}
-
-/* A documented example made a message of group from FX_MEMBER. */
-static JsonNode *
-group_fixture(const VendorCase *vc, const char *name)
-{
-	JsonNode *n = wag_fixture_json(vc->vendor, name);
-	JsonObject *o = obj(n, NULL);
-
-	if (strcmp(vc->vendor, "zapi") == 0) {
-		json_object_set_boolean_member(o, "isGroup", TRUE);
-		json_object_set_string_member(o, "phone", vc->group);
-		json_object_set_string_member(o, "participantPhone", FX_MEMBER);
-		json_object_set_string_member(o, "instanceId", FX_INSTANCE);
-	} else if (strcmp(vc->vendor, "greenapi") == 0) {
-		JsonObject *sd = obj(n, "senderData");
-		json_object_set_string_member(sd, "chatId", vc->group);
-		json_object_set_string_member(sd, "sender", FX_MEMBER "@c.us");
-		json_object_set_string_member(sd, "senderName", MEMBER_NAME);
-	} else {
-		JsonObject *p = obj(n, "payload");
-		if (json_object_has_member(p, "before"))
-			p = json_object_get_object_member(p, "before");
-		json_object_set_string_member(p, "from", vc->group);
-		json_object_set_string_member(p, "participant", FX_MEMBER "@c.us");
-	}
-	return n;
-}
-
-static GPtrArray *
-normalize(const VendorCase *vc, JsonNode *n)
-{
-	GPtrArray *events = g_ptr_array_new_with_free_func((GDestroyNotify) wag_event_free);
-	g_autofree char *instance = NULL;
-
-	g_assert_true(wag_messaging_normalize(wag_vendor_lookup(vc->vendor), n, events, &instance));
-	return events;
-}
 
 /* The one event a documented webhook gives, made a group message. */
 static WagEvent *
 one_event(const VendorCase *vc, const char *name)
 {
-	g_autoptr(JsonNode) n = group_fixture(vc, name);
-	g_autoptr(GPtrArray) events = normalize(vc, n);
+	g_autoptr(JsonNode) n = mf_group_fixture(vc, name);
+	g_autoptr(GPtrArray) events = mf_normalize(vc, n);
 
 	g_assert_cmpuint(events->len, ==, 1);
 	g_assert_cmpint(((WagEvent *) events->pdata[0])->kind, ==, WAG_EVENT_MESSAGE);
@@ -119,12 +63,12 @@ test_zapi_webhooks(void)
 
 	/* The private-chat original and membership notifications are no messages. */
 	n = wag_fixture_json("zapi", "webhook-text.json");
-	none = normalize(vc, n);
+	none = mf_normalize(vc, n);
 	g_assert_cmpuint(none->len, ==, 0);
 	g_clear_pointer(&n, json_node_unref);
 	g_clear_pointer(&none, g_ptr_array_unref);
 	n = wag_fixture_json("zapi", "webhook-MEMBERSHIP_APPROVAL_REQUEST-invite_link.json");
-	none = normalize(vc, n);
+	none = mf_normalize(vc, n);
 	g_assert_cmpuint(none->len, ==, 0);
 }
 
@@ -139,7 +83,7 @@ test_green_webhooks(void)
 	g_autoptr(WagEvent) quoted = one_event(vc, "webhook-incomingMessageReceived-quotedMessage.json");
 	g_autoptr(WagEvent) out = one_event(vc, "webhook-outgoingMessageReceived-deletedMessage.json");
 	g_autoptr(JsonNode) n = wag_fixture_json("greenapi", "webhook-incomingMessageReceived-textMessage.json");
-	g_autoptr(GPtrArray) none = normalize(vc, n);
+	g_autoptr(GPtrArray) none = mf_normalize(vc, n);
 	g_autofree char *l1 = line_of(text), *l2 = line_of(image), *l3 = line_of(deleted), *l4 = line_of(reaction);
 
 	g_assert_cmpstr(text->group, ==, vc->group);
@@ -170,7 +114,7 @@ test_wawp_webhooks(void)
 	g_autoptr(WagEvent) reaction = one_event(vc, "webhook-message.reaction.json");
 	g_autoptr(WagEvent) revoked = one_event(vc, "webhook-message.revoked.json");
 	g_autoptr(JsonNode) n = wag_fixture_json("wawp", "webhook-message.revoked.json");
-	g_autoptr(GPtrArray) none = normalize(vc, n);
+	g_autoptr(GPtrArray) none = mf_normalize(vc, n);
 	g_autofree char *l1 = line_of(text), *l2 = line_of(media), *l3 = line_of(wawp), *l4 = line_of(revoked);
 
 	g_assert_cmpstr(text->group, ==, vc->group);
@@ -247,103 +191,25 @@ test_bad_text(void)
 
 /* ---- the session ---- */
 
-static SvRec *
-login(WagEmu *emu, const VendorCase *vc, const char *mode)
-{
-	WagSessionConfig c = sv_config(emu, vc);
-	SvRec *r;
-
-	c.messages = mode;
-	r = sv_start(&c, NULL);
-	g_assert_true(sv_wait_listed(r, 5000));
-	/* "me" is asked beside the listing: wait for it too. */
-	while (!wag_session_get_me(r->s))
-		g_main_context_iteration(NULL, TRUE);
-	return r;
-}
-
-static void
-push_fixture(SvRec *r, const VendorCase *vc, const char *name, void (*edit)(JsonNode *n, gpointer), gpointer data)
-{
-	g_autoptr(JsonNode) n = group_fixture(vc, name);
-	g_autoptr(GPtrArray) events = NULL;
-
-	if (edit)
-		edit(n, data);
-	events = normalize(vc, n);
-	for (guint i = 0; i < events->len; i++)
-		wag_session_push_event(r->s, g_ptr_array_steal_index(events, i--));
-}
-
-/* The text fixture of each vendor and where its text and id live. */
-static const char *
-text_fixture(const VendorCase *vc)
-{
-	return strcmp(vc->vendor, "zapi") == 0 ? "webhook-text.json" :
-	       strcmp(vc->vendor, "greenapi") == 0 ? "webhook-incomingMessageReceived-textMessage.json" :
-	       "webhook-message.json";
-}
-
-typedef struct {
-	const char *text, *id, *from;
-	gboolean from_me;
-} Edit;
-
-static void
-edit_text(JsonNode *n, gpointer data)
-{
-	const Edit *ed = data;
-	JsonObject *o = obj(n, NULL);
-
-	if (json_object_has_member(o, "isGroup")) {
-		json_object_set_string_member(obj(n, "text"), "message", ed->text);
-		json_object_set_string_member(o, "messageId", ed->id);
-		json_object_set_boolean_member(o, "fromMe", ed->from_me);
-		if (ed->from)
-			json_object_set_string_member(o, "participantPhone", ed->from);
-	} else if (json_object_has_member(o, "typeWebhook")) {
-		json_object_set_string_member(json_object_get_object_member(obj(n, "messageData"), "textMessageData"),
-		                              "textMessage", ed->text);
-		json_object_set_string_member(o, "idMessage", ed->id);
-		json_object_set_string_member(o, "typeWebhook", ed->from_me ? "outgoingMessageReceived" : "incomingMessageReceived");
-		if (ed->from)
-			json_object_set_string_member(obj(n, "senderData"), "sender", ed->from);
-	} else {
-		JsonObject *p = obj(n, "payload");
-		json_object_set_string_member(p, "body", ed->text);
-		json_object_set_string_member(p, "id", ed->id);
-		json_object_set_boolean_member(p, "fromMe", ed->from_me);
-		if (ed->from)
-			json_object_set_string_member(p, "participant", ed->from);
-	}
-}
-
-static void
-say(SvRec *r, const VendorCase *vc, const char *text, const char *id, const char *from, gboolean from_me)
-{
-	Edit ed = { text, id, from, from_me };
-	push_fixture(r, vc, text_fixture(vc), edit_text, &ed);
-}
-
 static void
 test_receive(gconstpointer data)
 {
 	const VendorCase *vc = data;
 	WagEmu *emu = fx_emu(vc);
-	SvRec *r = login(emu, vc, NULL);
+	SvRec *r = mf_login(emu, vc, NULL);
 	g_autofree char *want = NULL;
 
-	say(r, vc, "bom dia", "M1", NULL, FALSE);
+	mf_say(r, vc, "bom dia", "M1", NULL, FALSE);
 	want = g_strdup_printf("message %s %s @", vc->group, FX_MEMBER);
 	g_assert_true(sv_wait_line(r, want, 3000));
 	g_assert_true(sv_wait_line(r, ": bom dia", 10));
 	/* The same message again (message and message.any, a replay): once. */
-	say(r, vc, "bom dia", "M1", NULL, FALSE);
-	say(r, vc, "@" FX_ME " veja", "M2", NULL, FALSE);
+	mf_say(r, vc, "bom dia", "M1", NULL, FALSE);
+	mf_say(r, vc, "@" FX_ME " veja", "M2", NULL, FALSE);
 	g_assert_true(sv_wait_line(r, "!mention: @" FX_ME " veja", 3000));
 	g_assert_cmpuint(sv_count(r, ": bom dia"), ==, 1);
 	/* Another member's name does not highlight. */
-	say(r, vc, "@" FX_MEMBER2 " oi", "M3", NULL, FALSE);
+	mf_say(r, vc, "@" FX_MEMBER2 " oi", "M3", NULL, FALSE);
 	g_assert_true(sv_wait_line(r, FX_MEMBER2 " oi", 3000));
 	g_assert_cmpuint(sv_count(r, "!mention"), ==, 1);
 	sv_free(r, FALSE);
@@ -355,199 +221,27 @@ test_mode_off(gconstpointer data)
 {
 	const VendorCase *vc = data;
 	WagEmu *emu = fx_emu(vc);
-	SvRec *r = login(emu, vc, "off");
+	SvRec *r = mf_login(emu, vc, "off");
 	g_autofree char *refusal = wag_session_send_text(r->s, vc->group, "hello");
 
 	g_assert_cmpint(wag_session_messages_mode(r->s), ==, WAG_MESSAGES_OFF);
 	g_assert_nonnull(refusal);
 	g_assert_nonnull(strstr(refusal, "administers"));
-	say(r, vc, "bom dia", "M1", NULL, FALSE);
-	say(r, vc, "the marker", "M2", NULL, FALSE);
+	mf_say(r, vc, "bom dia", "M1", NULL, FALSE);
+	mf_say(r, vc, "the marker", "M2", NULL, FALSE);
 	while (g_main_context_iteration(NULL, FALSE))
 		;
 	g_assert_cmpuint(sv_count(r, "message "), ==, 0);
 	sv_free(r, FALSE);
 
 	/* read: shown, never sent. */
-	r = login(emu, vc, "read");
+	r = mf_login(emu, vc, "read");
 	g_clear_pointer(&refusal, g_free);
 	refusal = wag_session_send_text(r->s, vc->group, "hello");
 	g_assert_nonnull(refusal);
-	say(r, vc, "bom dia", "M1", NULL, FALSE);
+	mf_say(r, vc, "bom dia", "M1", NULL, FALSE);
 	g_assert_true(sv_wait_line(r, ": bom dia", 3000));
 	g_assert_cmpuint(wag_emu_count(emu, "POST", vc == &fx_zapi ? "send-text" : vc == &fx_green ? "sendMessage" : "send/text"), ==, 0);
-	sv_free(r, FALSE);
-	wag_emu_free(emu);
-}
-
-static const char *
-send_path(const VendorCase *vc)
-{
-	return vc == &fx_zapi ? "/send-text" : vc == &fx_green ? "/sendMessage/" : "/v2/send/text";
-}
-
-static gboolean
-sent_n(gpointer data)
-{
-	gpointer *w = data;
-	return wag_emu_count(w[0], "POST", w[1]) >= GPOINTER_TO_UINT(w[2]);
-}
-
-static void
-test_send(gconstpointer data)
-{
-	const VendorCase *vc = data;
-	WagEmu *emu = fx_emu(vc);
-	SvRec *r = login(emu, vc, NULL);
-	gpointer w[3] = { emu, (gpointer) send_path(vc), GUINT_TO_POINTER(1) };
-	g_autoptr(JsonNode) body = NULL;
-	JsonObject *o;
-	WagEmuRequest *req;
-	g_autofree char *refusal = wag_session_send_text(r->s, vc->group, "ol\xc3\xa1 <grupo>");
-
-	g_assert_null(refusal);
-	g_assert_true(sv_wait(sent_n, w, 3000));
-	req = wag_emu_last(emu, "POST", send_path(vc));
-	body = wag_json_parse(req->body, strlen(req->body), NULL);
-	o = json_node_get_object(body);
-	/* What each vendor documents: Z-API {phone, message}; Green and Wawp {chatId, message}. */
-	g_assert_cmpstr(json_object_get_string_member(o, vc == &fx_zapi ? "phone" : "chatId"), ==, vc->group);
-	g_assert_cmpstr(json_object_get_string_member(o, "message"), ==, "ol\xc3\xa1 <grupo>");
-	g_assert_false(json_object_has_member(o, "text"));
-
-	/* The echo of our own message (its id, from_me) is not shown again;
-	 * one typed on the phone is. */
-	while (!wag_emu_last_sent_id(emu) || g_main_context_pending(NULL))
-		g_main_context_iteration(NULL, TRUE);
-	say(r, vc, "ol\xc3\xa1 <grupo>", wag_emu_last_sent_id(emu), FX_ME, TRUE);
-	say(r, vc, "from the phone", "P1", FX_ME, TRUE);
-	g_assert_true(sv_wait_line(r, " (me) @", 3000));
-	g_assert_true(sv_wait_line(r, ": from the phone", 10));
-	g_assert_cmpuint(sv_count(r, "<grupo>"), ==, 0);
-
-	/* An echo faster than the vendor's reply is known by its text. */
-	wag_emu_delay(emu, send_path(vc), 300);
-	g_free(wag_session_send_text(r->s, vc->group, "quick echo"));
-	say(r, vc, "quick echo", "FAST1", FX_ME, TRUE);
-	say(r, vc, "after the quick one", "P2", FX_ME, TRUE);
-	g_assert_true(sv_wait_line(r, ": after the quick one", 3000));
-	g_assert_cmpuint(sv_count(r, "quick echo"), ==, 0);
-	w[2] = GUINT_TO_POINTER(2);
-	g_assert_true(sv_wait(sent_n, w, 3000));
-	while (g_main_context_pending(NULL))
-		g_main_context_iteration(NULL, TRUE);
-	wag_emu_delay(emu, send_path(vc), 0);
-
-	/* A refusal: the vendor's words, for the text that was not sent. */
-	wag_emu_fail_next(emu, send_path(vc), 400, "{\"error\": \"chatId not found\", \"message\": \"chatId not found\"}");
-	g_clear_pointer(&refusal, g_free);
-	refusal = wag_session_send_text(r->s, vc->group, "second");
-	g_assert_null(refusal);
-	g_assert_true(sv_wait_line(r, "send-failed", 3000));
-	g_assert_true(sv_wait_line(r, "send-failed " , 10));
-	g_assert_cmpuint(sv_count(r, ": second: "), ==, 1);
-	g_assert_cmpuint(sv_count(r, "chatId not found"), ==, 1);
-	for (guint i = 0; i < r->lines->len; i++)
-		fx_assert_no_secret(r->lines->pdata[i]);
-	sv_free(r, FALSE);
-	wag_emu_free(emu);
-}
-
-static void
-test_pace(void)
-{
-	WagEmu *emu = fx_emu(&fx_green);
-	WagSessionConfig c = sv_config(emu, &fx_green);
-	gpointer w[3] = { emu, "/sendMessage/", GUINT_TO_POINTER(3) };
-	GPtrArray *reqs;
-	gint64 when[3];
-	guint n = 0;
-	SvRec *r;
-
-	c.messages_per_minute = 600; /* 100 ms apart */
-	r = sv_start(&c, NULL);
-	g_assert_true(sv_wait_listed(r, 5000));
-	for (guint i = 0; i < 3; i++)
-		g_free(wag_session_send_text(r->s, fx_green.group, "burst"));
-	g_assert_true(sv_wait(sent_n, w, 3000));
-	reqs = wag_emu_requests(emu);
-	for (guint i = 0; i < reqs->len && n < 3; i++) {
-		WagEmuRequest *q = reqs->pdata[i];
-		if (strstr(q->path, "/sendMessage/"))
-			when[n++] = q->when;
-	}
-	g_assert_cmpint(when[1] - when[0], >=, 95000);
-	g_assert_cmpint(when[2] - when[1], >=, 95000);
-	sv_free(r, FALSE);
-	wag_emu_free(emu);
-}
-
-static const char *
-delete_path(const VendorCase *vc)
-{
-	return vc == &fx_zapi ? "/messages" : vc == &fx_green ? "/deleteMessage/" : "/v2/messages/delete";
-}
-
-static void
-test_delete(gconstpointer data)
-{
-	const VendorCase *vc = data;
-	WagEmu *emu = fx_emu(vc);
-	SvRec *r = login(emu, vc, NULL);
-	const char *method = vc == &fx_green ? "POST" : "DELETE";
-	g_autofree char *refusal = NULL;
-	g_autofree char *audit = NULL;
-	g_autofree char *audit_path = NULL;
-	WagEmuRequest *req;
-
-	say(r, vc, "spam 1", "S1", NULL, FALSE);
-	say(r, vc, "ok", "K1", FX_MEMBER2 "@c.us", FALSE);
-	say(r, vc, "spam 2", "S2", NULL, FALSE);
-	say(r, vc, "spam 3", "S3", NULL, FALSE);
-	g_assert_true(sv_wait_line(r, ": spam 3", 3000));
-
-	/* Nothing seen of someone: refused, no call. */
-	refusal = wag_session_delete_messages(r->s, vc->group, "5511900000000", 1);
-	g_assert_nonnull(refusal);
-	g_assert_cmpuint(wag_emu_count(emu, method, delete_path(vc)), ==, 0);
-
-	/* The last two of FX_MEMBER: S3 and S2, never K1. */
-	g_clear_pointer(&refusal, g_free);
-	refusal = wag_session_delete_messages(r->s, vc->group, FX_MEMBER, 2);
-	g_assert_null(refusal);
-	g_assert_true(sv_wait_line(r, "Deleted 2 of 2 messages of " FX_MEMBER, 3000));
-	g_assert_cmpuint(wag_emu_count(emu, method, delete_path(vc)), ==, 2);
-	req = wag_emu_last(emu, method, delete_path(vc));
-	if (vc == &fx_green) {
-		g_assert_nonnull(strstr(req->body, "\"idMessage\":\"S2\""));
-		g_assert_nonnull(strstr(req->body, vc->group));
-	} else {
-		if (vc == &fx_wawp) {
-			/* The documented request line: chatId and messageId in the query. */
-			g_autofree char *doc = wag_fixture_source("wawp", "messages-delete.request-wawp-doc.json");
-			g_assert_nonnull(strstr(doc, "/v2/messages/delete"));
-			g_assert_nonnull(strstr(req->query, "chatId="));
-		}
-		g_assert_nonnull(strstr(req->query, "messageId=S2"));
-		if (vc == &fx_zapi)
-			g_assert_nonnull(strstr(req->query, "owner=false"));
-	}
-	/* all: what is left of FX_MEMBER (S1), one refused by the vendor. */
-	wag_emu_fail_next(emu, delete_path(vc), 400, "{\"error\": \"Message by id not found\"}");
-	g_clear_pointer(&refusal, g_free);
-	refusal = wag_session_delete_messages(r->s, vc->group, FX_MEMBER, 0);
-	g_assert_null(refusal);
-	g_assert_true(sv_wait_line(r, "Deleted 0 of 1 messages", 3000));
-	g_assert_true(sv_wait_line(r, "Message by id not found", 10));
-
-	audit_path = g_build_filename(r->state_dir, "audit.log", NULL);
-	wag_store_flush();
-	g_assert_true(g_file_get_contents(audit_path, &audit, NULL, NULL));
-	g_assert_nonnull(strstr(audit, "\"action\":\"delete-message\""));
-	g_assert_nonnull(strstr(audit, "\"message_id\":\"S3\""));
-	/* The members of every audit line (one writer for all actions). */
-	g_assert_nonnull(strstr(audit, "\"targets\":[\"" FX_MEMBER "\"],\"reason\":null,\"message_id\":\"S3\""));
-	g_assert_nonnull(strstr(audit, "\"result\":\"error\""));
 	sv_free(r, FALSE);
 	wag_emu_free(emu);
 }
@@ -578,7 +272,7 @@ test_green_notifications(void)
 	json = json_to_string(bn, FALSE);
 	wag_emu_green_notify(emu, json);
 	wag_emu_green_notify(emu, "{\"typeWebhook\": \"stateInstanceChanged\", \"stateInstance\": \"authorized\"}");
-	r = login(emu, &fx_green, NULL);
+	r = mf_login(emu, &fx_green, NULL);
 	g_assert_true(sv_wait_line(r, ": I use Green-API to send this message to you!", 5000));
 	g_assert_true(sv_wait(queue_drained, emu, 5000));
 	g_assert_cmpuint(wag_emu_count(emu, "DELETE", "/deleteNotification/"), ==, 2);
@@ -587,13 +281,12 @@ test_green_notifications(void)
 	/* messages=off: the queue is left alone. */
 	wag_emu_green_notify(emu, json);
 	reads = wag_emu_count(emu, "GET", "/receiveNotification/");
-	r = login(emu, &fx_green, "off");
+	r = mf_login(emu, &fx_green, "off");
 	sv_free(r, FALSE);
 	g_assert_cmpuint(wag_emu_count(emu, "GET", "/receiveNotification/"), ==, reads);
 	g_assert_cmpuint(wag_emu_green_queued(emu), ==, 1);
 	wag_emu_free(emu);
 }
-
 int
 main(int argc, char **argv)
 {
@@ -603,12 +296,10 @@ main(int argc, char **argv)
 	g_test_add_func("/messages/wawp/webhooks", test_wawp_webhooks);
 	g_test_add_func("/messages/schema", test_schema);
 	g_test_add_func("/messages/bad-text", test_bad_text);
-	g_test_add_func("/messages/greenapi/pace", test_pace);
 	g_test_add_func("/messages/greenapi/notifications", test_green_notifications);
 	for (guint v = 0; fx_vendors[v]; v++) {
 		static const struct { const char *name; GTestDataFunc fn; } t[] = {
 			{ "receive", test_receive }, { "option", test_mode_off },
-			{ "send", test_send }, { "delete", test_delete },
 		};
 		for (guint i = 0; i < G_N_ELEMENTS(t); i++) {
 			g_autofree char *path = g_strdup_printf("/messages/%s/%s", fx_vendors[v]->vendor, t[i].name);

@@ -2,9 +2,9 @@
  * Copyright (C) 2026 the purple-wagateway authors */
 /* Closing the account while work is under way: the session is freed in the
  * middle of each kind of work that outlives one call (a message in the
- * outbox, an admin edit, the contacts read, the join-request queue, the
- * notification queue, the pacer's queues, the listing's retry timer, a
- * job's pause), and nothing may run afterwards: no view slot (checked
+ * outbox, an admin edit, the polls of open chats, the contacts read, the
+ * join-request queue, the notification queue, the pacer's queues, the
+ * listing's retry timer, a job's pause), and nothing may run afterwards: no view slot (checked
  * here), no timer or callback touching the freed struct (checked by the
  * ASan build: meson setup build-asan -Db_sanitize=address,undefined). */
 #include "session-view.h"
@@ -249,6 +249,31 @@ test_pacer(void)
 	wag_emu_free(emu);
 }
 
+/* Green API's polls of the open chats, freed while the next waits in the
+ * pacer: nothing more is read, nothing is told. */
+static void
+test_polls(void)
+{
+	WagEmu *emu = fx_emu(&fx_green);
+	WagSessionConfig c = sv_config(emu, &fx_green);
+	SvRec *r;
+
+	c.poll_seconds = 1;
+	r = login_with(&c);
+	wag_session_open_group(r->s, fx_green.group);
+	for (int i = 0; i < 2; i++) {
+		g_autofree char *id = g_strdup_printf("12036302%010d@g.us", i);
+		wag_emu_add_group(emu, id, "more");
+		wag_emu_add_participant(emu, id, FX_ME, "admin");
+		wag_session_open_group(r->s, id);
+	}
+	/* The three opens and two polls: the next is a second away at least. */
+	g_assert_true(wait_request(emu, "POST", "getGroupData", 5));
+	free_and_drain(r);
+	g_assert_cmpuint(wag_emu_count(emu, "POST", "getGroupData"), ==, 5);
+	wag_emu_free(emu);
+}
+
 /* The listing failed and waits to be asked again. */
 static void
 test_listing_retry(void)
@@ -333,6 +358,7 @@ main(int argc, char **argv)
 	g_test_add_func("/teardown/zapi/requests", test_requests);
 	g_test_add_func("/teardown/greenapi/notifications", test_notifications);
 	g_test_add_func("/teardown/greenapi/pacer", test_pacer);
+	g_test_add_func("/teardown/greenapi/polls", test_polls);
 	g_test_add_func("/teardown/zapi/listing-retry", test_listing_retry);
 	g_test_add_func("/teardown/zapi/relay-retry", test_relay_retry);
 	return g_test_run();

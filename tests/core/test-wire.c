@@ -254,6 +254,91 @@ test_green_pacer(void)
 	wag_emu_free(emu);
 }
 
+#define POLLED_CHATS 4
+
+/* The getGroupData calls the emulator received for group, from its request `from` on. */
+static guint
+reads_of(WagEmu *emu, const char *group, guint from)
+{
+	GPtrArray *reqs = wag_emu_requests(emu);
+	guint n = 0;
+
+	for (guint i = from; i < reqs->len; i++) {
+		WagEmuRequest *q = reqs->pdata[i];
+		n += strstr(q->path, "getGroupData") && q->body && strstr(q->body, group);
+	}
+	return n;
+}
+
+typedef struct {
+	WagEmu *emu;
+	char **groups;
+	guint n;
+} ReadsWait;
+
+static gboolean
+each_read(gpointer data)
+{
+	ReadsWait *w = data;
+
+	for (guint i = 0; w->groups[i]; i++)
+		if (reads_of(w->emu, w->groups[i], 0) < w->n)
+			return FALSE;
+	return TRUE;
+}
+
+/* Green API's polls go through the pacer, one at a time: every open chat
+ * is read again in turn, no two getGroupData calls less than a second
+ * apart, and a /refresh of another chat waits behind one poll at most, not
+ * behind every open chat's. */
+static void
+test_green_polls_in_turn(void)
+{
+	const VendorCase *vc = &fx_green;
+	const char *other = "120363043968000099@g.us";
+	WagEmu *emu = fx_emu(vc);
+	WagSessionConfig c = sv_config(emu, vc);
+	g_auto(GStrv) open = g_new0(char *, POLLED_CHATS + 1);
+	g_autofree char *loaded = g_strdup_printf("roster %s", other);
+	ReadsWait w = { emu, open, 3 }; /* the open's read and two polls */
+	GPtrArray *reqs;
+	guint before, ahead = 0;
+	SvRec *r;
+
+	wag_emu_add_group(emu, other, "Outro grupo");
+	wag_emu_add_participant(emu, other, FX_ME, "admin");
+	for (guint i = 0; i < POLLED_CHATS; i++) {
+		open[i] = i ? g_strdup_printf("1203630439680001%02u@g.us", i) : g_strdup(vc->group);
+		if (i) {
+			wag_emu_add_group(emu, open[i], "Grupo");
+			wag_emu_add_participant(emu, open[i], FX_ME, "admin");
+		}
+	}
+	c.poll_seconds = 1;
+	r = wire_login(emu, vc, &c);
+	for (guint i = 0; i < POLLED_CHATS; i++)
+		wag_session_open_group(r->s, open[i]);
+	g_assert_true(sv_wait(each_read, &w, 20000));
+
+	before = wag_emu_requests(emu)->len;
+	wag_session_load_roster(r->s, other);
+	g_assert_true(sv_wait_line(r, loaded, 5000));
+	reqs = wag_emu_requests(emu);
+	for (guint i = before; i < reqs->len; i++) {
+		WagEmuRequest *q = reqs->pdata[i];
+		if (!strstr(q->path, "getGroupData"))
+			continue;
+		if (q->body && strstr(q->body, other))
+			break;
+		ahead++;
+	}
+	g_assert_cmpuint(ahead, <=, 1);
+	g_assert_cmpuint(reads_of(emu, other, before), ==, 1);
+	g_assert_cmpuint(assert_spaced(emu, "getGroupData", 1000 - 15), >=, 3 * POLLED_CHATS + 1);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 /* A 429 on a roster read is read again later, not shown as a failure. */
 static void
 test_roster_429(void)
@@ -392,6 +477,7 @@ main(int argc, char **argv)
 	g_test_add_func("/wire/zapi/roster-changed-rereads", test_roster_changed);
 	g_test_add_func("/wire/wawp/admin-by-lid", test_admin_by_lid);
 	g_test_add_func("/wire/greenapi/one-pacer", test_green_pacer);
+	g_test_add_func("/wire/greenapi/polls-in-turn", test_green_polls_in_turn);
 	g_test_add_func("/wire/greenapi/roster-429-retried", test_roster_429);
 	g_test_add_func("/wire/zapi/paging-stops-and-tells", test_paging);
 	g_test_add_func("/wire/zapi/listing-retried", test_listing_retried);
