@@ -8,29 +8,17 @@
 #include "wag-session-private.h"
 #include "wag-messaging.h"
 #include "wag-names.h"
+#include "wag-history.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include <string.h>
 
-/* Per chat, what /delete can reach while the session runs. */
-#define HISTORY_PER_GROUP 500
-/* Chats with a history, and echo texts waiting: bounded whatever a relay sends. */
-#define HISTORY_GROUPS_MAX 5000
+/* Echo texts waiting: bounded whatever a relay sends. */
 #define ECHO_TEXTS_MAX 200
 /* Names kept (a hostile stream of senders cannot grow it without bound). */
 #define NAMES_MAX 20000
 /* Ids of messages we sent whose echo has not come back yet. */
 #define SENT_IDS_MAX 1000
-
-typedef struct {
-	char *id, *from;
-	gboolean from_me, deleted;
-} Seen;
-
-typedef struct {
-	GQueue order;     /* Seen*, oldest first */
-	GHashTable *ids;  /* message id -> Seen* (in order) */
-} History;
 
 typedef struct {
 	guint refs;
@@ -49,24 +37,6 @@ typedef struct {
 	gboolean from_me;
 	DeleteBatch *batch;
 } Outgoing;
-
-static void
-seen_free(gpointer p)
-{
-	Seen *x = p;
-	g_free(x->id);
-	g_free(x->from);
-	g_free(x);
-}
-
-static void
-history_free(gpointer p)
-{
-	History *h = p;
-	g_hash_table_destroy(h->ids);
-	g_queue_clear_full(&h->order, seen_free);
-	g_free(h);
-}
 
 static void
 batch_unref(DeleteBatch *b)
@@ -99,7 +69,6 @@ wag_messages_init(WagSession *s, const char *mode, guint per_minute)
 	s->messages_mode = g_strcmp0(mode, "off") == 0 ? WAG_MESSAGES_OFF :
 	                   g_strcmp0(mode, "read") == 0 ? WAG_MESSAGES_READ : WAG_MESSAGES_BOTH;
 	s->messages_per_minute = per_minute;
-	s->history = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, history_free);
 	s->outbox = g_queue_new();
 	s->echo_texts = g_ptr_array_new_with_free_func(g_free);
 	s->sent_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -113,7 +82,6 @@ wag_messages_stop(WagSession *s)
 	if (s->outbox)
 		g_queue_free_full(s->outbox, outgoing_free);
 	s->outbox = NULL;
-	g_clear_pointer(&s->history, g_hash_table_destroy);
 	g_clear_pointer(&s->echo_texts, g_ptr_array_unref);
 	g_clear_pointer(&s->sent_ids, g_hash_table_destroy);
 	g_clear_pointer(&s->names, g_hash_table_destroy);
@@ -124,42 +92,6 @@ wag_session_get_name(WagSession *s, const char *who)
 {
 	/* One name per person, as the user list shows it. */
 	return wag_contacts_name(s, who);
-}
-
-static History *
-history_for(WagSession *s, const char *group)
-{
-	History *h = g_hash_table_lookup(s->history, group);
-
-	if (!h) {
-		if (g_hash_table_size(s->history) >= HISTORY_GROUPS_MAX)
-			g_hash_table_remove_all(s->history);
-		h = g_new0(History, 1);
-		g_queue_init(&h->order);
-		h->ids = g_hash_table_new(g_str_hash, g_str_equal);
-		g_hash_table_insert(s->history, g_strdup(group), h);
-	}
-	return h;
-}
-
-static void
-remember(History *h, const char *id, const char *from, gboolean from_me)
-{
-	Seen *x;
-
-	if (!id || g_hash_table_contains(h->ids, id))
-		return;
-	if (h->order.length >= HISTORY_PER_GROUP) {
-		Seen *old = g_queue_pop_head(&h->order);
-		g_hash_table_remove(h->ids, old->id);
-		seen_free(old);
-	}
-	x = g_new0(Seen, 1);
-	x->id = g_strdup(id);
-	x->from = g_strdup(from);
-	x->from_me = from_me;
-	g_queue_push_tail(&h->order, x);
-	g_hash_table_insert(h->ids, x->id, x);
 }
 
 static char *
@@ -235,29 +167,25 @@ void
 wag_messages_receive(WagSession *s, const WagEvent *e)
 {
 	const WagMessage *m = e->message;
-	History *h;
 	gboolean mentions_me;
 	const char *me_in;
 
 	if (!m || s->messages_mode == WAG_MESSAGES_OFF)
 		return;
-	h = history_for(s, e->group);
 	/* message and message.any both carry it; a relay replay too. */
-	if (m->message_id && g_hash_table_contains(h->ids, m->message_id)) {
+	if (m->message_id && wag_history_lookup(s, e->group, m->message_id)) {
 		g_debug("message %s in %s already shown", m->message_id, e->group);
 		return;
 	}
 	if (m->type == WAG_MSG_DELETED && m->quoted_id) {
-		Seen *gone = g_hash_table_lookup(h->ids, m->quoted_id);
-		if (gone)
-			gone->deleted = TRUE;
+		wag_history_mark_deleted(s, e->group, m->quoted_id);
 	}
 	if (m->from_me && is_our_echo(s, e->group, m)) {
-		remember(h, m->message_id, m->from ? m->from : s->me, TRUE);
+		wag_history_remember(s, e->group, m->message_id, m->from ? m->from : s->me, TRUE, e->at);
 		return;
 	}
 	if (m->type != WAG_MSG_DELETED)
-		remember(h, m->message_id, m->from, m->from_me);
+		wag_history_remember(s, e->group, m->message_id, m->from, m->from_me, e->at);
 	if (m->from && m->from_name && *m->from_name && !m->from_me) {
 		if (g_hash_table_size(s->names) >= NAMES_MAX)
 			g_hash_table_remove_all(s->names);
@@ -280,8 +208,6 @@ static void
 delete_done(WagSession *s, Outgoing *o, const GError *error)
 {
 	DeleteBatch *b = o->batch;
-	History *h = history_for(s, o->group);
-	Seen *x = g_hash_table_lookup(h->ids, o->message_id);
 	g_autofree char *summary = NULL;
 
 	wag_runner_audit_delete(s, o->group, o->from, o->message_id, error);
@@ -291,8 +217,7 @@ delete_done(WagSession *s, Outgoing *o, const GError *error)
 			g_string_append_printf(b->errors, "%s%s", b->errors->len ? "; " : "", safe);
 	} else {
 		b->ok++;
-		if (x)
-			x->deleted = TRUE;
+		wag_history_mark_deleted(s, o->group, o->message_id);
 	}
 	if (b->refs > 1)
 		return; /* more of this batch queued */
@@ -325,7 +250,7 @@ send_done(WagSession *s, Outgoing *o, WagReply *reply)
 	}
 	if (g_hash_table_size(s->sent_ids) >= SENT_IDS_MAX)
 		g_hash_table_remove_all(s->sent_ids);
-	remember(history_for(s, o->group), id, s->me, TRUE);
+	wag_history_remember(s, o->group, id, s->me, TRUE, g_get_real_time() / 1000);
 	g_hash_table_add(s->sent_ids, g_steal_pointer(&id));
 }
 
@@ -406,28 +331,22 @@ wag_session_send_text(WagSession *s, const char *group, const char *text)
 char *
 wag_session_delete_messages(WagSession *s, const char *group, const char *who, guint n)
 {
-	History *h = s->history ? g_hash_table_lookup(s->history, group) : NULL;
 	g_autoptr(GError) err = NULL;
 	g_autoptr(WagRequest) probe = NULL;
-	GPtrArray *picked = g_ptr_array_new();
+	GPtrArray *picked;
 	DeleteBatch *b;
 
 	if (!s->vendor || !s->vendor->messaging || !s->vendor->messaging->req_delete ||
 	    !(probe = s->vendor->messaging->req_delete(&s->creds, group, "probe", who, FALSE, &err))) {
-		g_ptr_array_free(picked, TRUE);
 		return g_strdup_printf(_("%s cannot delete messages for everyone; nothing was deleted."),
 		                       s->vendor ? s->vendor->name : "?");
 	}
-	for (GList *l = h ? h->order.tail : NULL; l && (n == 0 || picked->len < n); l = l->prev) {
-		Seen *x = l->data;
-		if (!x->deleted && g_strcmp0(x->from, who) == 0)
-			g_ptr_array_add(picked, x);
-	}
+	picked = wag_history_pick(s, group, who, n);
 	if (!picked->len) {
 		g_ptr_array_free(picked, TRUE);
-		return g_strdup_printf(_("No message of %s was seen in this chat since the account "
-		                         "connected (the last %u of each chat are kept)."),
-		                       who, HISTORY_PER_GROUP);
+		return g_strdup_printf(_("No message of %s is known in this chat (the last %u of each "
+		                         "chat are remembered, for three days)."),
+		                       who, WAG_HISTORY_PER_GROUP);
 	}
 	b = g_new0(DeleteBatch, 1);
 	b->group = g_strdup(group);
@@ -435,7 +354,7 @@ wag_session_delete_messages(WagSession *s, const char *group, const char *who, g
 	b->errors = g_string_new(NULL);
 	b->total = picked->len;
 	for (guint i = 0; i < picked->len; i++) {
-		Seen *x = picked->pdata[i];
+		WagSeen *x = picked->pdata[i];
 		Outgoing *o = g_new0(Outgoing, 1);
 		o->s = s;
 		o->group = g_strdup(group);

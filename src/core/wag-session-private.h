@@ -107,7 +107,10 @@ struct _WagSession {
 	/* wag-messages.c */
 	WagMessagesMode messages_mode;
 	guint messages_per_minute; /* sends and deletions (the pacer's WAG_OP_MESSAGE); 0: no limit */
-	GHashTable *history;     /* group id -> the last messages seen there (History*) */
+	GHashTable *history;     /* group id -> the last messages seen there (wag-history.c) */
+	char *history_path;      /* where they are kept between runs */
+	guint history_save;      /* a write waiting (debounced) */
+	gboolean history_dirty;
 	GQueue *outbox;          /* sends and deletions waiting for their turn */
 	gboolean out_busy;       /* one of them is in the pacer or at the vendor */
 	GPtrArray *echo_texts;   /* "group\ntext" sent, whose echo has not come back */

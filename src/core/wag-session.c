@@ -3,6 +3,7 @@
 /* The session's life cycle and the login order, in one step function. */
 #include "wag-session.h"
 #include "wag-session-private.h"
+#include "wag-history.h"
 #include "wag-check.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
@@ -65,6 +66,7 @@ wag_session_new(const WagSessionConfig *config, const WagView *view, gpointer ui
 	wag_runner_init(s);
 	wag_sync_init(s);
 	wag_messages_init(s, config->messages, config->messages_per_minute);
+	wag_history_init(s, config->state_dir, key);
 	wag_requests_init(s, config->state_dir, key);
 	return s;
 }
@@ -82,6 +84,7 @@ wag_session_free(WagSession *s)
 	wag_apply_stop(s);
 	wag_pacer_stop(s);
 	wag_messages_stop(s);
+	wag_history_stop(s);
 	/* No callback runs after this, so nothing can touch the freed struct. */
 	wag_http_shutdown(s->http);
 	wag_http_unref(s->http);

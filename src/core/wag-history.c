@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Copyright (C) 2026 the purple-wagateway authors */
+/* The messages /delete can name: per chat, the last ones seen (their ids
+ * and senders, never their text). Kept on disk per account, so that a
+ * spammer's messages seen before Pidgin restarted can still be deleted:
+ * the relay does not send them again (they are before the last id the
+ * plugin applied). The file holds only what WhatsApp still lets an admin
+ * delete for everyone (a few days), and is written in the background. */
+#include "wag-history.h"
+#include "wag-session-private.h"
+#include "wag-store.h"
+#include <string.h>
+
+#define PER_GROUP WAG_HISTORY_PER_GROUP
+/* Chats with a history: bounded whatever a relay sends. */
+#define GROUPS_MAX 5000
+/* On disk: the chats most recently active, the newest of each, and only
+ * what is younger than WhatsApp's delete-for-everyone window. */
+#define SAVED_GROUPS 100
+#define SAVED_PER_GROUP 50
+#define SAVED_MAX_AGE_MS (3 * 24 * 3600 * G_GINT64_CONSTANT(1000))
+#define SAVE_DELAY_S 30
+#define FILE_MAX_BYTES (2 << 20)
+
+typedef struct {
+	GQueue order;    /* WagSeen*, oldest first */
+	GHashTable *ids; /* message id -> WagSeen* (in order) */
+	gint64 active;   /* real time (ms) of the newest remembered */
+} History;
+
+static void
+seen_free(gpointer p)
+{
+	WagSeen *x = p;
+	g_free(x->id);
+	g_free(x->from);
+	g_free(x);
+}
+
+static void
+history_free(gpointer p)
+{
+	History *h = p;
+	g_hash_table_destroy(h->ids);
+	g_queue_clear_full(&h->order, seen_free);
+	g_free(h);
+}
+
+static History *
+history_for(WagSession *s, const char *group)
+{
+	History *h = g_hash_table_lookup(s->history, group);
+
+	if (!h) {
+		if (g_hash_table_size(s->history) >= GROUPS_MAX)
+			g_hash_table_remove_all(s->history);
+		h = g_new0(History, 1);
+		g_queue_init(&h->order);
+		h->ids = g_hash_table_new(g_str_hash, g_str_equal);
+		g_hash_table_insert(s->history, g_strdup(group), h);
+	}
+	return h;
+}
+
+static gboolean
+save_now(gpointer data)
+{
+	WagSession *s = data;
+	g_autoptr(GList) groups = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+	gint64 oldest = g_get_real_time() / 1000 - SAVED_MAX_AGE_MS;
+	guint n = 0;
+
+	s->history_save = 0;
+	if (!s->history_dirty)
+		return G_SOURCE_REMOVE;
+	s->history_dirty = FALSE;
+	/* Most recently active chats first. */
+	groups = g_hash_table_get_keys(s->history);
+	groups = g_list_sort_with_data(groups, (GCompareDataFunc) wag_history_cmp_active, s->history);
+	for (GList *l = groups; l && n < SAVED_GROUPS; l = l->next, n++) {
+		History *h = g_hash_table_lookup(s->history, l->data);
+		GList *from = h->order.tail;
+		/* The newest SAVED_PER_GROUP, written oldest first. */
+		for (guint k = 1; k < SAVED_PER_GROUP && from && from->prev; k++)
+			from = from->prev;
+		for (GList *e = from; e; e = e->next) {
+			WagSeen *x = e->data;
+			if (x->at && x->at < oldest)
+				continue;
+			g_string_append_printf(out, "%s\t%s\t%s\t%c%c\t%" G_GINT64_FORMAT "\n", (char *) l->data, x->id,
+			                       x->from ? x->from : "", x->from_me ? 'm' : '-', x->deleted ? 'd' : '-', x->at);
+		}
+	}
+	wag_store_replace(s->history_path, out->len ? out->str : NULL);
+	return G_SOURCE_REMOVE;
+}
+
+gint
+wag_history_cmp_active(gconstpointer a, gconstpointer b, gpointer table)
+{
+	const History *x = g_hash_table_lookup(table, a), *y = g_hash_table_lookup(table, b);
+	return x->active > y->active ? -1 : x->active < y->active;
+}
+
+static void
+changed(WagSession *s)
+{
+	s->history_dirty = TRUE;
+	if (!s->history_save && s->history_path)
+		s->history_save = g_timeout_add_seconds(SAVE_DELAY_S, save_now, s);
+}
+
+/* Written to a tab-separated file: ids from the vendor with a tab or a
+ * line break in them are not remembered at all. */
+static gboolean
+storable(const char *text)
+{
+	return text && *text && !strpbrk(text, "\t\r\n") && strlen(text) <= 256;
+}
+
+static WagSeen *
+add(History *h, const char *id, const char *from, gboolean from_me, gint64 at, gboolean older)
+{
+	WagSeen *x;
+
+	if (!storable(id) || (from && !storable(from)) || g_hash_table_contains(h->ids, id))
+		return NULL;
+	if (h->order.length >= PER_GROUP) {
+		/* Full: what is older than everything kept is not kept. */
+		WagSeen *old;
+		if (older)
+			return NULL;
+		old = g_queue_pop_head(&h->order);
+		g_hash_table_remove(h->ids, old->id);
+		seen_free(old);
+	}
+	x = g_new0(WagSeen, 1);
+	x->id = g_strdup(id);
+	x->from = g_strdup(from);
+	x->from_me = from_me;
+	x->at = at;
+	if (older)
+		g_queue_push_head(&h->order, x);
+	else
+		g_queue_push_tail(&h->order, x);
+	g_hash_table_insert(h->ids, x->id, x);
+	h->active = MAX(h->active, at ? at : g_get_real_time() / 1000);
+	return x;
+}
+
+void
+wag_history_remember(WagSession *s, const char *group, const char *id, const char *from, gboolean from_me, gint64 at)
+{
+	if (add(history_for(s, group), id, from, from_me, at, FALSE))
+		changed(s);
+}
+
+WagSeen *
+wag_history_lookup(WagSession *s, const char *group, const char *id)
+{
+	History *h = s->history && group ? g_hash_table_lookup(s->history, group) : NULL;
+	return h && id ? g_hash_table_lookup(h->ids, id) : NULL;
+}
+
+void
+wag_history_mark_deleted(WagSession *s, const char *group, const char *id)
+{
+	WagSeen *x = wag_history_lookup(s, group, id);
+
+	if (x && !x->deleted) {
+		x->deleted = TRUE;
+		changed(s);
+	}
+}
+
+GPtrArray *
+wag_history_pick(WagSession *s, const char *group, const char *who, guint n)
+{
+	History *h = s->history ? g_hash_table_lookup(s->history, group) : NULL;
+	GPtrArray *picked = g_ptr_array_new();
+
+	for (GList *l = h ? h->order.tail : NULL; l && (n == 0 || picked->len < n); l = l->prev) {
+		WagSeen *x = l->data;
+		if (!x->deleted && g_strcmp0(x->from, who) == 0)
+			g_ptr_array_add(picked, x);
+	}
+	return picked;
+}
+
+static void
+on_loaded(GObject *source, GAsyncResult *res, gpointer data)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *text = wag_store_load_finish(res, &err);
+	g_auto(GStrv) lines = NULL;
+	WagSession *s;
+	guint n;
+
+	if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		return;
+	s = data;
+	/* A broken or oversized file is not read: /delete reaches less. */
+	if (!text || strlen(text) > FILE_MAX_BYTES)
+		return;
+	lines = g_strsplit(text, "\n", SAVED_GROUPS * SAVED_PER_GROUP + 1);
+	n = g_strv_length(lines);
+	/* Newest last in the file; seen this session already is newer still. */
+	for (guint i = n; i-- > 0;) {
+		g_auto(GStrv) f = g_strsplit(lines[i], "\t", 6);
+		WagSeen *x;
+		if (g_strv_length(f) != 5 || strlen(f[3]) != 2 || !storable(f[0]))
+			continue;
+		x = add(history_for(s, f[0]), f[1], *f[2] ? f[2] : NULL, f[3][0] == 'm', g_ascii_strtoll(f[4], NULL, 10), TRUE);
+		if (x && f[3][1] == 'd')
+			x->deleted = TRUE;
+	}
+}
+
+void
+wag_history_init(WagSession *s, const char *state_dir, const char *file_key)
+{
+	s->history = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, history_free);
+	if (state_dir && file_key) {
+		g_autofree char *file = g_strconcat(file_key, ".seen", NULL);
+		s->history_path = g_build_filename(state_dir, "messages", file, NULL);
+		wag_store_load(s->history_path, wag_http_get_cancellable(s->http), on_loaded, s);
+	}
+}
+
+void
+wag_history_stop(WagSession *s)
+{
+	if (s->history_save)
+		g_source_remove(s->history_save);
+	s->history_save = 0;
+	/* What changed since the last write is queued now (the writer thread
+	 * does it; nothing waits here). */
+	if (s->history && s->history_dirty && s->history_path)
+		save_now(s);
+	g_clear_pointer(&s->history, g_hash_table_destroy);
+	g_clear_pointer(&s->history_path, g_free);
+}
