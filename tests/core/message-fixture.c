@@ -127,3 +127,15 @@ mf_send_path(const VendorCase *vc)
 {
 	return vc == &fx_zapi ? "/send-text" : vc == &fx_green ? "/sendMessage/" : "/v2/send/text";
 }
+
+const char *
+mf_delete_path(const VendorCase *vc)
+{
+	return vc == &fx_zapi ? "/messages" : vc == &fx_green ? "/deleteMessage/" : "/v2/messages/delete";
+}
+
+const char *
+mf_delete_method(const VendorCase *vc)
+{
+	return vc == &fx_green ? "POST" : "DELETE";
+}

@@ -35,5 +35,8 @@ SvRec *mf_login(WagEmu *emu, const VendorCase *vc, const char *mode);
 void mf_say(SvRec *r, const VendorCase *vc, const char *text, const char *id, const char *from, gboolean from_me);
 /* Where each vendor's send-text call goes. */
 const char *mf_send_path(const VendorCase *vc);
+/* Where, and with which method, each vendor's delete-for-everyone goes. */
+const char *mf_delete_path(const VendorCase *vc);
+const char *mf_delete_method(const VendorCase *vc);
 
 G_END_DECLS

@@ -5,27 +5,14 @@
  * the last ones seen are kept per account (never their text), only for as
  * long as WhatsApp lets an admin delete them, and a broken file costs only
  * that memory. */
-#include "session-view.h"
+#include "message-fixture.h"
 #include "wag-history.h"
-#include "wag-messaging.h"
 #include "wag-event.h"
 #include "wag-store.h"
 #include <glib/gstdio.h>
 #include <string.h>
 
 #define DAY_MS (24 * 3600 * G_GINT64_CONSTANT(1000))
-
-static const char *
-delete_path(const VendorCase *vc)
-{
-	return vc == &fx_zapi ? "/messages" : vc == &fx_green ? "/deleteMessage/" : "/v2/messages/delete";
-}
-
-static const char *
-delete_method(const VendorCase *vc)
-{
-	return vc == &fx_green ? "POST" : "DELETE";
-}
 
 static void
 said(SvRec *r, const char *group, const char *id, const char *from, WagMessageType type, const char *quoted, gint64 at)
@@ -87,7 +74,7 @@ asked_to_delete(WagEmu *emu, const VendorCase *vc, const char *id)
 
 	for (guint i = 0; i < all->len; i++) {
 		WagEmuRequest *q = all->pdata[i];
-		if (strstr(q->path, delete_path(vc)) &&
+		if (strstr(q->path, mf_delete_path(vc)) &&
 		    ((q->query && strstr(q->query, id)) || (q->body && strstr(q->body, id))))
 			n++;
 	}
@@ -111,7 +98,7 @@ test_survives_restart(gconstpointer data)
 	SvRec *r = login(emu, vc, NULL);
 	g_autofree char *dir = g_strdup(r->state_dir);
 	gint64 now = g_get_real_time() / 1000;
-	gpointer w[4] = { emu, (gpointer) delete_method(vc), (gpointer) delete_path(vc), GUINT_TO_POINTER(2) };
+	gpointer w[4] = { emu, (gpointer) mf_delete_method(vc), (gpointer) mf_delete_path(vc), GUINT_TO_POINTER(2) };
 	Known k;
 	g_autofree char *refusal = NULL;
 	g_autofree char *file = NULL;
@@ -150,7 +137,7 @@ test_survives_restart(gconstpointer data)
 	g_assert_true(sv_wait(deleted_n, w, 5000));
 	while (g_main_context_iteration(NULL, FALSE))
 		;
-	g_assert_cmpuint(wag_emu_count(emu, delete_method(vc), delete_path(vc)), ==, 2);
+	g_assert_cmpuint(wag_emu_count(emu, mf_delete_method(vc), mf_delete_path(vc)), ==, 2);
 	/* The two not deleted yet, by their ids (in the query or the body). */
 	g_assert_cmpuint(asked_to_delete(emu, vc, "SPAM3"), ==, 1);
 	g_assert_cmpuint(asked_to_delete(emu, vc, "SPAM2"), ==, 1);

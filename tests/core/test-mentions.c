@@ -5,8 +5,7 @@
  * phones beside it) in each vendor's documented form: Z-API "mentioned"
  * numbers, WAHA's "mentions" chat ids for Wawp, and none for Green API,
  * whose sendMessage documents no such field. */
-#include "session-view.h"
-#include "vendor-fixture.h"
+#include "message-fixture.h"
 #include "wag-names.h"
 #include "wag-json.h"
 #include <string.h>
@@ -85,12 +84,6 @@ test_rewrite(void)
 	wag_model_free(m);
 }
 
-static const char *
-send_path(const VendorCase *vc)
-{
-	return vc == &fx_zapi ? "/send-text" : vc == &fx_green ? "/sendMessage/" : "/v2/send/text";
-}
-
 static gboolean
 sent_n(gpointer data)
 {
@@ -101,11 +94,11 @@ sent_n(gpointer data)
 static JsonObject *
 last_body(WagEmu *emu, const VendorCase *vc, guint n, JsonNode **keep)
 {
-	gpointer w[3] = { emu, (gpointer) send_path(vc), GUINT_TO_POINTER(n) };
+	gpointer w[3] = { emu, (gpointer) mf_send_path(vc), GUINT_TO_POINTER(n) };
 	WagEmuRequest *req;
 
 	g_assert_true(sv_wait(sent_n, w, 5000));
-	req = wag_emu_last(emu, "POST", send_path(vc));
+	req = wag_emu_last(emu, "POST", mf_send_path(vc));
 	*keep = wag_json_parse(req->body, strlen(req->body), NULL);
 	g_assert_nonnull(*keep);
 	return json_node_get_object(*keep);

@@ -79,18 +79,6 @@ test_send(gconstpointer data)
 }
 
 
-static const char *
-delete_path(const VendorCase *vc)
-{
-	return vc == &fx_zapi ? "/messages" : vc == &fx_green ? "/deleteMessage/" : "/v2/messages/delete";
-}
-
-static const char *
-delete_method(const VendorCase *vc)
-{
-	return vc == &fx_green ? "POST" : "DELETE";
-}
-
 /* The sends and deletions the vendor received from its request `from`
  * on, in order of arrival. */
 static GPtrArray *
@@ -101,7 +89,7 @@ outgoing(WagEmu *emu, const VendorCase *vc, guint from)
 	for (guint i = from; i < reqs->len; i++) {
 		WagEmuRequest *q = reqs->pdata[i];
 		if ((g_str_equal(q->method, "POST") && strstr(q->path, mf_send_path(vc))) ||
-		    (g_str_equal(q->method, delete_method(vc)) && strstr(q->path, delete_path(vc))))
+		    (g_str_equal(q->method, mf_delete_method(vc)) && strstr(q->path, mf_delete_path(vc))))
 			g_ptr_array_add(out, q);
 	}
 	return out;
@@ -318,15 +306,15 @@ test_delete(gconstpointer data)
 	/* Nothing seen of someone: refused, no call. */
 	refusal = wag_session_delete_messages(r->s, vc->group, "5511900000000", 1);
 	g_assert_nonnull(refusal);
-	g_assert_cmpuint(wag_emu_count(emu, method, delete_path(vc)), ==, 0);
+	g_assert_cmpuint(wag_emu_count(emu, method, mf_delete_path(vc)), ==, 0);
 
 	/* The last two of FX_MEMBER: S3 and S2, never K1. */
 	g_clear_pointer(&refusal, g_free);
 	refusal = wag_session_delete_messages(r->s, vc->group, FX_MEMBER, 2);
 	g_assert_null(refusal);
 	g_assert_true(sv_wait_line(r, "Deleted 2 of 2 messages of " FX_MEMBER, 3000));
-	g_assert_cmpuint(wag_emu_count(emu, method, delete_path(vc)), ==, 2);
-	req = wag_emu_last(emu, method, delete_path(vc));
+	g_assert_cmpuint(wag_emu_count(emu, method, mf_delete_path(vc)), ==, 2);
+	req = wag_emu_last(emu, method, mf_delete_path(vc));
 	if (vc == &fx_green) {
 		g_assert_nonnull(strstr(req->body, "\"idMessage\":\"S2\""));
 		g_assert_nonnull(strstr(req->body, vc->group));
@@ -342,7 +330,7 @@ test_delete(gconstpointer data)
 			g_assert_nonnull(strstr(req->query, "owner=false"));
 	}
 	/* all: what is left of FX_MEMBER (S1), one refused by the vendor. */
-	wag_emu_fail_next(emu, delete_path(vc), 400, "{\"error\": \"Message by id not found\"}");
+	wag_emu_fail_next(emu, mf_delete_path(vc), 400, "{\"error\": \"Message by id not found\"}");
 	g_clear_pointer(&refusal, g_free);
 	refusal = wag_session_delete_messages(r->s, vc->group, FX_MEMBER, 0);
 	g_assert_null(refusal);
