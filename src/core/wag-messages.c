@@ -192,7 +192,7 @@ wag_messages_receive(WagSession *s, const WagEvent *e)
 		g_hash_table_replace(s->names, g_strdup(m->from), wag_message_clean_text(m->from_name, 64));
 		name_participant(s, e->group, m->from);
 	}
-	me_in = wag_session_me_in(s, e->group);
+	me_in = wag_instance_info_me_in(s->info, s->me, wag_model_lookup(s->model, e->group));
 	/* A roster listing this account by its lid mentions it by the lid. */
 	mentions_me = !m->from_me && ((s->me && mentions(m, s->me)) ||
 	                              (me_in && g_strcmp0(me_in, s->me) != 0 && mentions(m, me_in)));

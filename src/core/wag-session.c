@@ -532,16 +532,5 @@ wag_session_is_me(WagSession *s, const char *id)
 const char *
 wag_session_me_in(WagSession *s, const char *group)
 {
-	WagGroup *g = group ? wag_model_lookup(s->model, group) : NULL;
-	GHashTableIter it;
-	gpointer k;
-
-	/* A roster may list this account by its lid rather than its phone. */
-	if (g && !(s->me && g_hash_table_contains(g->participants, s->me))) {
-		g_hash_table_iter_init(&it, g->participants);
-		while (g_hash_table_iter_next(&it, &k, NULL))
-			if (wag_instance_info_is_me(s->info, k))
-				return k;
-	}
-	return s->me;
+	return wag_instance_info_me_in(s->info, s->me, group ? wag_model_lookup(s->model, group) : NULL);
 }

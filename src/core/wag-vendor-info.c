@@ -109,6 +109,22 @@ wag_instance_info_is_me(const WagInstanceInfo *info, const char *id)
 	return wag_is_me(id, info->me, NULL);
 }
 
+const char *
+wag_instance_info_me_in(const WagInstanceInfo *info, const char *me, WagGroup *g)
+{
+	GHashTableIter it;
+	gpointer k;
+
+	/* A roster may list this account by its lid rather than its phone. */
+	if (g && !(me && g_hash_table_contains(g->participants, me))) {
+		g_hash_table_iter_init(&it, g->participants);
+		while (g_hash_table_iter_next(&it, &k, NULL))
+			if (wag_instance_info_is_me(info, k))
+				return k;
+	}
+	return me;
+}
+
 char *
 wag_instance_state_message(const WagVendor *v, WagInstanceState state, const char *detail)
 {

@@ -195,6 +195,8 @@ void wag_vendor_read_info(const WagVendor *v, JsonNode *body, WagInstanceInfo *i
 /* Whether a roster id (canonical) is this account: its phone or one of its lids. */
 gboolean wag_is_me(const char *id, const char *my_phone, const char *const *my_lids);
 gboolean wag_instance_info_is_me(const WagInstanceInfo *info, const char *id);
+/* The id g's roster lists this account by (its phone, or a lid), or me. */
+const char *wag_instance_info_me_in(const WagInstanceInfo *info, const char *me, WagGroup *g);
 /* The text telling the user what to do about a state, for the states the
  * plugin's own messages do not cover (WAG_STATE_STOPPED); NULL otherwise. */
 char *wag_instance_state_message(const WagVendor *v, WagInstanceState state, const char *detail);
