@@ -259,11 +259,47 @@ wag_names_rewrite_targets(WagGroup *g, const char *text, char **error)
 	return g_strdup(out->str);
 }
 
-/* Where an address or a mention may end: "@Ana," "(@Ana)" "Ana: hi". */
+/* A mention may open after a space or an opening bracket or quote, and
+ * inside WhatsApp's *bold*, _italics_ or ~strike~ ("/me hugs @Ana" is
+ * sent as "_hugs @Ana_"); never in the middle of an e-mail address. */
 static gboolean
-is_trailing_mark(char c)
+opens_mention(const char *text, const char *at)
 {
-	return strchr(".,:;!?)]}'\"", c) != NULL;
+	gunichar c;
+
+	while (at > text && strchr("*_~", at[-1]))
+		at--;
+	if (at == text)
+		return TRUE;
+	c = g_utf8_get_char(g_utf8_find_prev_char(text, at));
+	return g_unichar_isspace(c) || c == '"' || c == '\'' || g_unichar_type(c) == G_UNICODE_OPEN_PUNCTUATION ||
+	       g_unichar_type(c) == G_UNICODE_INITIAL_PUNCTUATION;
+}
+
+/* Where a mention's word ends before what closes a sentence, a quote or
+ * WhatsApp's formatting: "@Ana," "(@Ana)" "@Ana_" "@Ana…" "«@Ana»". */
+static const char *
+mention_end(const char *start, const char *end)
+{
+	while (end > start) {
+		const char *prev = g_utf8_find_prev_char(start, end);
+		gunichar c = g_utf8_get_char(prev);
+		if (c < 0x80 ? !strchr(".,:;!?)]}'\"*_~", (int) c) : !g_unichar_ispunct(c))
+			break;
+		end = prev;
+	}
+	return end;
+}
+
+/* As WhatsApp writes a mention in the text: "@" and the id's number (a
+ * lid's without its "@lid"). */
+static void
+append_mention(GString *out, const char *id)
+{
+	const char *at = strchr(id, '@');
+
+	g_string_append_c(out, '@');
+	g_string_append_len(out, id, at ? at - id : (gssize) strlen(id));
 }
 
 /* The participant a word names for a mention, or NULL. A phone counts when
@@ -295,14 +331,17 @@ add_mention(GPtrArray *ids, const char *id)
 }
 
 char *
-wag_names_mentions(WagGroup *g, const char *text, GPtrArray *ids)
+wag_names_mentions(WagGroup *g, const char *typed, GPtrArray *ids)
 {
 	GString *out = g_string_new(NULL);
-	const char *p = text;
-	const char *sp;
+	g_autofree char *valid = NULL;
+	const char *text, *p, *sp;
 
-	if (!text)
+	if (!typed)
 		return g_string_free(out, FALSE);
+	/* Read by characters below: never past the end of a broken one. */
+	valid = g_utf8_make_valid(typed, -1);
+	text = p = valid;
 	/* IRC's way to address someone: "nick: text" (what Tab completes). */
 	sp = strpbrk(text, " \t");
 	if (sp && sp > text + 1 && (sp[-1] == ':' || sp[-1] == ',') && *text != '@') {
@@ -310,36 +349,42 @@ wag_names_mentions(WagGroup *g, const char *text, GPtrArray *ids)
 		g_autofree char *id = mention_target(g, word);
 		if (id) {
 			add_mention(ids, id);
-			g_string_append_printf(out, "@%s", id);
+			append_mention(out, id);
 			p = sp;
 		}
 	}
 	while (*p) {
-		const char *end;
+		const char *end, *stop;
 		g_autofree char *word = NULL;
 		g_autofree char *id = NULL;
 
-		/* "@" opening a word: not the middle of an e-mail address. */
-		if (*p != '@' || (p > text && !g_ascii_isspace(p[-1]) && !strchr("([{\"'", p[-1]))) {
+		if (*p != '@' || !opens_mention(text, p)) {
 			g_string_append_c(out, *p++);
 			continue;
 		}
 		end = p + 1;
-		while (*end && !g_ascii_isspace(*end))
-			end++;
-		while (end > p + 1 && is_trailing_mark(end[-1]))
-			end--;
-		word = g_strndup(p + 1, end - p - 1);
+		while (*end && !g_unichar_isspace(g_utf8_get_char(end)))
+			end = g_utf8_next_char(end);
+		/* "@Ana," names Ana; "@Ana🌸" may be someone's whole name. */
+		stop = mention_end(p + 1, end);
+		word = g_strndup(p + 1, stop - p - 1);
 		id = mention_target(g, word);
+		if (!id && stop < end) {
+			g_free(word);
+			word = g_strndup(p + 1, end - p - 1);
+			if ((id = mention_target(g, word)))
+				stop = end;
+		}
 		if (!id) {
 			g_string_append_len(out, p, end - p);
-		} else {
-			/* WhatsApp shows "@PHONE" as the person's name, and only a
-			 * mention written so is one. */
-			add_mention(ids, id);
-			g_string_append_printf(out, "@%s", id);
+			p = end;
+			continue;
 		}
-		p = end;
+		/* WhatsApp shows "@PHONE" as the person's name, and only a
+		 * mention written so is one. */
+		add_mention(ids, id);
+		append_mention(out, id);
+		p = stop;
 	}
 	return g_string_free(out, FALSE);
 }
