@@ -9,6 +9,7 @@
 #include "wag-messaging.h"
 #include "wag-names.h"
 #include "wag-history.h"
+#include "wag-phone.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include <string.h>
@@ -130,14 +131,17 @@ is_our_echo(WagSession *s, const char *group, const WagMessage *m)
 }
 
 /* Named in the event's mentions, or "@PHONE" in its text (a sender of
- * events that left the list out). */
+ * events that left the list out). A lid is written "@" and its number, as
+ * WhatsApp writes it (and as the mentions read from the text name it). */
 static gboolean
 mentions(const WagMessage *m, const char *me)
 {
-	g_autofree char *at = g_strconcat("@", me, NULL);
+	g_autofree char *number = g_strndup(me, strcspn(me, "@"));
+	g_autofree char *at = g_strconcat("@", number, NULL);
 	const char *p = m->text;
 
-	if (g_ptr_array_find_with_equal_func(m->mentions, me, g_str_equal, NULL))
+	if (g_ptr_array_find_with_equal_func(m->mentions, me, g_str_equal, NULL) ||
+	    (wag_phone_is_lid(me) && g_ptr_array_find_with_equal_func(m->mentions, number, g_str_equal, NULL)))
 		return TRUE;
 	while (p && (p = strstr(p, at))) {
 		p += strlen(at);
