@@ -323,6 +323,17 @@ mention_target(WagGroup *g, const char *word)
 	return p ? g_strdup(p->id) : NULL;
 }
 
+/* Where "nick: " or "nick, " opening text ends (at the blank after the
+ * mark), within a name's length; NULL when text opens otherwise. */
+static const char *
+leading_address(const char *text)
+{
+	for (const char *q = text + 1; *q && q - text < 64; q++)
+		if ((*q == ':' || *q == ',') && (q[1] == ' ' || q[1] == '\t'))
+			return q + 1;
+	return NULL;
+}
+
 static void
 add_mention(GPtrArray *ids, const char *id)
 {
@@ -342,11 +353,15 @@ wag_names_mentions(WagGroup *g, const char *typed, GPtrArray *ids)
 	/* Read by characters below: never past the end of a broken one. */
 	valid = g_utf8_make_valid(typed, -1);
 	text = p = valid;
-	/* IRC's way to address someone: "nick: text" (what Tab completes). */
-	sp = strpbrk(text, " \t");
-	if (sp && sp > text + 1 && (sp[-1] == ':' || sp[-1] == ',') && *text != '@') {
+	/* IRC's way to address someone: "nick: text" (what Tab completes;
+	 * Pidgin completes a name with spaces: "Carla Dias: text"). */
+	sp = leading_address(text);
+	if (sp && *text != '@') {
 		g_autofree char *word = g_strndup(text, sp - 1 - text);
-		g_autofree char *id = mention_target(g, word);
+		g_autofree char *id = NULL;
+		/* "11 98888-7777, ligue" addresses no one. */
+		if (!strchr(word, ' ') || !wag_phone_canonical(word))
+			id = mention_target(g, word);
 		if (id) {
 			add_mention(ids, id);
 			append_mention(out, id);

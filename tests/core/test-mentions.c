@@ -59,6 +59,10 @@ test_rewrite(void)
 	assert_mentions(g, "_5544999999999: bom dia", "@5544999999999 bom dia", "5544999999999");
 	assert_mentions(g, "CarlaDias, tudo bem? @Ana_Souza", "@5544977777777 tudo bem? @5511999999999",
 	                "5544977777777 5511999999999");
+	/* Pidgin's Tab completes a name with spaces. */
+	assert_mentions(g, "Carla Dias: bom dia", "@5544977777777 bom dia", "5544977777777");
+	assert_mentions(g, "Nota importante: amanha", "Nota importante: amanha", "");
+	assert_mentions(unknown, "11 98888-7777, ligue", "11 98888-7777, ligue", "");
 	/* Twice the same person: one mention. */
 	assert_mentions(g, "@Ana_Souza @5511999999999", "@5511999999999 @5511999999999", "5511999999999");
 	/* Not a mention: an e-mail address, nobody by that name, a word before ':'. */
