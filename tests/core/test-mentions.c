@@ -127,6 +127,35 @@ test_lid(void)
 	wag_model_free(m);
 }
 
+/* A pasted text full of "@" in a big group: the roster is read once per
+ * message, not once per "@" (5,000 took 5 s of the main loop before). */
+static void
+test_many_at(void)
+{
+	WagModel *m = wag_model_new();
+	WagGroup *g = wag_model_take(m, wag_group_new("120363019502650977-group", "Grande"));
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *sent = NULL;
+	gint64 start;
+
+	for (guint i = 0; i < 1024; i++) {
+		g_autofree char *id = g_strdup_printf("55449%08u", i);
+		wag_group_add_participant(g, id, WAG_ROLE_MEMBER)->name = g_strdup_printf("Participante N\xc3\xbamero %u", i);
+	}
+	g->roster_loaded = TRUE;
+	for (guint i = 0; i < 5000; i++)
+		g_string_append(text, "@fulano ");
+	g_string_append(text, "@ParticipanteN\xc3\xbamero7");
+	start = g_get_monotonic_time();
+	sent = wag_names_mentions(g, text->str, ids);
+	g_test_message("5,000 \"@\" in a group of 1,024: %.1f ms", (g_get_monotonic_time() - start) / 1000.0);
+	g_assert_cmpint(g_get_monotonic_time() - start, <, G_USEC_PER_SEC);
+	g_assert_true(g_str_has_suffix(sent, " @5544900000007"));
+	g_assert_cmpuint(ids->len, ==, 1);
+	wag_model_free(m);
+}
+
 static gboolean
 sent_n(gpointer data)
 {
@@ -206,6 +235,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/mentions/rewrite", test_rewrite);
 	g_test_add_func("/mentions/lid", test_lid);
+	g_test_add_func("/mentions/many-at", test_many_at);
 	for (guint v = 0; fx_vendors[v]; v++) {
 		g_autofree char *path = g_strdup_printf("/mentions/%s/send", fx_vendors[v]->vendor);
 		g_test_add_data_func(path, fx_vendors[v], test_send);
