@@ -214,6 +214,7 @@ test_hostile_group(void)
 	sv_free(r, TRUE);
 
 	r = login(emu, vc, dir);
+	k.r = r;
 	g_assert_true(sv_wait(known, &k, 5000));
 	settle();
 	g_assert_null(wag_history_lookup(r->s, "120363000000000001@g.us", "FORGED"));
