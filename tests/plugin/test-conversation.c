@@ -190,6 +190,10 @@ test_send(gconstpointer data)
 	req = wag_emu_last(c.emu, "POST", send_path(c.vc));
 	g_assert_nonnull(strstr(req->body, "\"message\":\"_waves_\""));
 
+	/* A mistyped command is said so, and never reaches the whole group. */
+	wag_harness_say(c.conv, "/kik 5544999999999 spam");
+	g_assert_true(wag_harness_wait_line(g, "&quot;/kik&quot; is not a command here; nothing was sent", 1000));
+
 	/* Refused: marked failed, with the vendor's words. */
 	wag_emu_fail_next(c.emu, send_path(c.vc), 400, "{\"error\": \"chatId not found\", \"message\": \"chatId not found\"}");
 	wag_harness_say(c.conv, "lost words");
