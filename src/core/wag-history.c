@@ -14,6 +14,10 @@
 #define PER_GROUP WAG_HISTORY_PER_GROUP
 /* Chats with a history: bounded whatever a relay sends. */
 #define GROUPS_MAX 5000
+/* Messages kept in all chats together (about 200 bytes each): 5,000 full
+ * chats were 2.5 million, 510 MB in Pidgin. Past it, the least recently
+ * active chat is forgotten. */
+#define ENTRIES_MAX 100000
 /* On disk: the chats most recently active, the newest of each, and only
  * what is younger than WhatsApp's delete-for-everyone window. */
 #define SAVED_GROUPS 100
@@ -52,8 +56,10 @@ history_for(WagSession *s, const char *group)
 	History *h = g_hash_table_lookup(s->history, group);
 
 	if (!h) {
-		if (g_hash_table_size(s->history) >= GROUPS_MAX)
+		if (g_hash_table_size(s->history) >= GROUPS_MAX) {
 			g_hash_table_remove_all(s->history);
+			s->history_entries = 0;
+		}
 		h = g_new0(History, 1);
 		g_queue_init(&h->order);
 		h->ids = g_hash_table_new(g_str_hash, g_str_equal);
@@ -142,7 +148,7 @@ storable(const char *text)
 }
 
 static WagSeen *
-add(History *h, const char *id, const char *from, gboolean from_me, gint64 at, gboolean older)
+add(WagSession *s, History *h, const char *id, const char *from, gboolean from_me, gint64 at, gboolean older)
 {
 	WagSeen *x;
 
@@ -156,6 +162,7 @@ add(History *h, const char *id, const char *from, gboolean from_me, gint64 at, g
 		old = g_queue_pop_head(&h->order);
 		g_hash_table_remove(h->ids, old->id);
 		seen_free(old);
+		s->history_entries--;
 	}
 	x = g_new0(WagSeen, 1);
 	x->id = g_strdup(id);
@@ -167,8 +174,29 @@ add(History *h, const char *id, const char *from, gboolean from_me, gint64 at, g
 	else
 		g_queue_push_tail(&h->order, x);
 	g_hash_table_insert(h->ids, x->id, x);
+	s->history_entries++;
 	h->active = MAX(h->active, at ? at : g_get_real_time() / 1000);
 	return x;
+}
+
+/* Over ENTRIES_MAX: the least recently active chat but keep goes. */
+static void
+forget_least_active(WagSession *s, const char *keep)
+{
+	GHashTableIter it;
+	const char *group, *victim = NULL;
+	History *h, *least = NULL;
+
+	g_hash_table_iter_init(&it, s->history);
+	while (g_hash_table_iter_next(&it, (gpointer *) &group, (gpointer *) &h))
+		if (strcmp(group, keep) != 0 && (!least || h->active < least->active)) {
+			least = h;
+			victim = group;
+		}
+	if (!least)
+		return;
+	s->history_entries -= least->order.length;
+	g_hash_table_remove(s->history, victim);
 }
 
 void
@@ -176,8 +204,11 @@ wag_history_remember(WagSession *s, const char *group, const char *id, const cha
 {
 	/* A chat id is a field of the file's lines too: one with a tab or a
 	 * line break (from a hostile relay) would write lines of its own. */
-	if (storable(group) && add(history_for(s, group), id, from, from_me, at, FALSE))
-		changed(s);
+	if (!storable(group) || !add(s, history_for(s, group), id, from, from_me, at, FALSE))
+		return;
+	while (s->history_entries > ENTRIES_MAX && g_hash_table_size(s->history) > 1)
+		forget_least_active(s, group);
+	changed(s);
 }
 
 WagSeen *
@@ -235,7 +266,7 @@ on_loaded(GObject *source, GAsyncResult *res, gpointer data)
 		WagSeen *x;
 		if (g_strv_length(f) != 5 || strlen(f[3]) != 2 || !storable(f[0]))
 			continue;
-		x = add(history_for(s, f[0]), f[1], *f[2] ? f[2] : NULL, f[3][0] == 'm', g_ascii_strtoll(f[4], NULL, 10), TRUE);
+		x = add(s, history_for(s, f[0]), f[1], *f[2] ? f[2] : NULL, f[3][0] == 'm', g_ascii_strtoll(f[4], NULL, 10), TRUE);
 		if (x && f[3][1] == 'd')
 			x->deleted = TRUE;
 	}
