@@ -24,7 +24,9 @@ WagSeen *wag_history_lookup(WagSession *s, const char *group, const char *id);
 void wag_history_mark_deleted(WagSession *s, const char *group, const char *id);
 /* who's last n (0: all) messages not deleted, newest first (WagSeen*, owned by the history). */
 GPtrArray *wag_history_pick(WagSession *s, const char *group, const char *who, guint n);
-gint wag_history_cmp_active(gconstpointer a, gconstpointer b, gpointer table);
+/* Queues the write of what changed, now (the debounced timer's work;
+ * wag_history_stop, tests/bench/bench-history.c). */
+void wag_history_save(WagSession *s);
 /* Per chat, what /delete can reach. */
 #define WAG_HISTORY_PER_GROUP 500
 

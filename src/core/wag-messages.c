@@ -9,6 +9,7 @@
 #include "wag-messaging.h"
 #include "wag-names.h"
 #include "wag-history.h"
+#include "wag-phone.h"
 #include "wag-error.h"
 #include "wag-i18n.h"
 #include <string.h>
@@ -130,14 +131,17 @@ is_our_echo(WagSession *s, const char *group, const WagMessage *m)
 }
 
 /* Named in the event's mentions, or "@PHONE" in its text (a sender of
- * events that left the list out). */
+ * events that left the list out). A lid is written "@" and its number, as
+ * WhatsApp writes it (and as the mentions read from the text name it). */
 static gboolean
 mentions(const WagMessage *m, const char *me)
 {
-	g_autofree char *at = g_strconcat("@", me, NULL);
+	g_autofree char *number = g_strndup(me, strcspn(me, "@"));
+	g_autofree char *at = g_strconcat("@", number, NULL);
 	const char *p = m->text;
 
-	if (g_ptr_array_find_with_equal_func(m->mentions, me, g_str_equal, NULL))
+	if (g_ptr_array_find_with_equal_func(m->mentions, me, g_str_equal, NULL) ||
+	    (wag_phone_is_lid(me) && g_ptr_array_find_with_equal_func(m->mentions, number, g_str_equal, NULL)))
 		return TRUE;
 	while (p && (p = strstr(p, at))) {
 		p += strlen(at);
@@ -234,20 +238,24 @@ send_done(WagSession *s, Outgoing *o, WagReply *reply)
 {
 	g_autofree char *id = NULL;
 
-	take_echo_text(s, o->group, o->text);
 	if (reply->error) {
 		g_autofree char *safe = wag_http_redact(s->http, reply->error->message);
 		g_autoptr(GError) err = g_error_new_literal(WAG_SESSION_ERROR, WAG_SESSION_ERROR_FATAL, safe);
+		take_echo_text(s, o->group, o->text);
 		if (s->view->message_failed)
 			s->view->message_failed(s->ui, o->group, o->text, err);
 		return;
 	}
 	id = s->vendor->messaging->parse_sent(reply->json);
-	if (!id) {
-		/* Without an id its echo is known by its text only. */
-		add_echo_text(s, o->group, o->text);
+	/* Without an id its echo is known by its text only (kept from the send). */
+	if (!id)
 		return;
-	}
+	/* Its echo came first and took its own text: taking one now would
+	 * take the next identical line's, shown again when its echo beats
+	 * its reply too. */
+	if (wag_history_lookup(s, o->group, id))
+		return;
+	take_echo_text(s, o->group, o->text);
 	if (g_hash_table_size(s->sent_ids) >= SENT_IDS_MAX)
 		g_hash_table_remove_all(s->sent_ids);
 	wag_history_remember(s, o->group, id, s->me, TRUE, g_get_real_time() / 1000);

@@ -259,21 +259,90 @@ wag_names_rewrite_targets(WagGroup *g, const char *text, char **error)
 	return g_strdup(out->str);
 }
 
-/* Where an address or a mention may end: "@Ana," "(@Ana)" "Ana: hi". */
+/* A mention may open after a space or an opening bracket or quote, and
+ * inside WhatsApp's *bold*, _italics_ or ~strike~ ("/me hugs @Ana" is
+ * sent as "_hugs @Ana_"); never in the middle of an e-mail address. */
 static gboolean
-is_trailing_mark(char c)
+opens_mention(const char *text, const char *at)
 {
-	return strchr(".,:;!?)]}'\"", c) != NULL;
+	gunichar c;
+
+	while (at > text && strchr("*_~", at[-1]))
+		at--;
+	if (at == text)
+		return TRUE;
+	c = g_utf8_get_char(g_utf8_find_prev_char(text, at));
+	return g_unichar_isspace(c) || c == '"' || c == '\'' || g_unichar_type(c) == G_UNICODE_OPEN_PUNCTUATION ||
+	       g_unichar_type(c) == G_UNICODE_INITIAL_PUNCTUATION;
 }
 
-/* The participant a word names for a mention, or NULL. A phone counts when
- * it is a participant, or when the roster is not known yet (the vendor
- * then decides); a name or nick needs the roster. */
-static char *
-mention_target(WagGroup *g, const char *word)
+/* Where a mention's word ends before what closes a sentence, a quote or
+ * WhatsApp's formatting: "@Ana," "(@Ana)" "@Ana_" "@Ana…" "«@Ana»". */
+static const char *
+mention_end(const char *start, const char *end)
 {
-	g_autofree char *why = NULL;
+	while (end > start) {
+		const char *prev = g_utf8_find_prev_char(start, end);
+		gunichar c = g_utf8_get_char(prev);
+		if (c < 0x80 ? !strchr(".,:;!?)]}'\"*_~", (int) c) : !g_unichar_ispunct(c))
+			break;
+		end = prev;
+	}
+	return end;
+}
+
+/* As WhatsApp writes a mention in the text: "@" and the id's number (a
+ * lid's without its "@lid"). */
+static void
+append_mention(GString *out, const char *id)
+{
+	const char *at = strchr(id, '@');
+
+	g_string_append_c(out, '@');
+	g_string_append_len(out, id, at ? at - id : (gssize) strlen(id));
+}
+
+/* A name as same_name() compares it: without spaces and '_', casefolded. */
+static char *
+name_key(const char *name)
+{
+	g_autofree char *squeezed = wag_names_squeeze(g_strdup(name));
+	return g_utf8_casefold(squeezed, -1);
+}
+
+/* The participants by name_key(), NULL for a name several people have:
+ * built once per message, so that a text with thousands of "@" costs one
+ * pass over the roster, not one per "@" (5,000 in a group of 1,024 took
+ * 5 s of the main loop). */
+static GHashTable *
+names_index(WagGroup *g)
+{
+	GHashTable *index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GHashTableIter it;
+	WagParticipant *p;
+
+	g_hash_table_iter_init(&it, g->participants);
+	while (g_hash_table_iter_next(&it, NULL, (gpointer *) &p)) {
+		char *key = p->name ? name_key(p->name) : NULL;
+		if (!key || !*key)
+			g_free(key);
+		else if (g_hash_table_contains(index, key))
+			g_hash_table_replace(index, key, NULL);
+		else
+			g_hash_table_insert(index, key, p);
+	}
+	return index;
+}
+
+/* The participant a word names for a mention, or NULL, as
+ * wag_group_resolve_person() would. A phone counts when it is a
+ * participant, or when the roster is not known yet (the vendor then
+ * decides); a name or nick needs the roster. */
+static char *
+mention_target(WagGroup *g, GHashTable **index, const char *word)
+{
 	g_autofree char *phone = NULL;
+	g_autofree char *key = NULL;
 	WagParticipant *p;
 
 	if (!*word)
@@ -283,8 +352,24 @@ mention_target(WagGroup *g, const char *word)
 		return g_steal_pointer(&phone);
 	if (!g || !g->roster_loaded)
 		return NULL;
-	p = wag_group_resolve_person(g, word, &why);
+	if (phone)
+		return g_hash_table_contains(g->participants, phone) ? g_steal_pointer(&phone) : NULL;
+	if (!*index)
+		*index = names_index(g);
+	key = name_key(word);
+	p = *key ? g_hash_table_lookup(*index, key) : NULL;
 	return p ? g_strdup(p->id) : NULL;
+}
+
+/* Where "nick: " or "nick, " opening text ends (at the blank after the
+ * mark), within a name's length; NULL when text opens otherwise. */
+static const char *
+leading_address(const char *text)
+{
+	for (const char *q = text + 1; *q && q - text < 64; q++)
+		if ((*q == ':' || *q == ',') && (q[1] == ' ' || q[1] == '\t'))
+			return q + 1;
+	return NULL;
 }
 
 static void
@@ -295,51 +380,65 @@ add_mention(GPtrArray *ids, const char *id)
 }
 
 char *
-wag_names_mentions(WagGroup *g, const char *text, GPtrArray *ids)
+wag_names_mentions(WagGroup *g, const char *typed, GPtrArray *ids)
 {
 	GString *out = g_string_new(NULL);
-	const char *p = text;
-	const char *sp;
+	g_autofree char *valid = NULL;
+	g_autoptr(GHashTable) index = NULL;
+	const char *text, *p, *sp;
 
-	if (!text)
+	if (!typed)
 		return g_string_free(out, FALSE);
-	/* IRC's way to address someone: "nick: text" (what Tab completes). */
-	sp = strpbrk(text, " \t");
-	if (sp && sp > text + 1 && (sp[-1] == ':' || sp[-1] == ',') && *text != '@') {
+	/* Read by characters below: never past the end of a broken one. */
+	valid = g_utf8_make_valid(typed, -1);
+	text = p = valid;
+	/* IRC's way to address someone: "nick: text" (what Tab completes;
+	 * Pidgin completes a name with spaces: "Carla Dias: text"). */
+	sp = leading_address(text);
+	if (sp && *text != '@') {
 		g_autofree char *word = g_strndup(text, sp - 1 - text);
-		g_autofree char *id = mention_target(g, word);
+		g_autofree char *id = NULL;
+		/* "11 98888-7777, ligue" addresses no one. */
+		if (!strchr(word, ' ') || !wag_phone_canonical(word))
+			id = mention_target(g, &index, word);
 		if (id) {
 			add_mention(ids, id);
-			g_string_append_printf(out, "@%s", id);
+			append_mention(out, id);
 			p = sp;
 		}
 	}
 	while (*p) {
-		const char *end;
+		const char *end, *stop;
 		g_autofree char *word = NULL;
 		g_autofree char *id = NULL;
 
-		/* "@" opening a word: not the middle of an e-mail address. */
-		if (*p != '@' || (p > text && !g_ascii_isspace(p[-1]) && !strchr("([{\"'", p[-1]))) {
+		if (*p != '@' || !opens_mention(text, p)) {
 			g_string_append_c(out, *p++);
 			continue;
 		}
 		end = p + 1;
-		while (*end && !g_ascii_isspace(*end))
-			end++;
-		while (end > p + 1 && is_trailing_mark(end[-1]))
-			end--;
-		word = g_strndup(p + 1, end - p - 1);
-		id = mention_target(g, word);
+		while (*end && !g_unichar_isspace(g_utf8_get_char(end)))
+			end = g_utf8_next_char(end);
+		/* "@Ana," names Ana; "@Ana🌸" may be someone's whole name. */
+		stop = mention_end(p + 1, end);
+		word = g_strndup(p + 1, stop - p - 1);
+		id = mention_target(g, &index, word);
+		if (!id && stop < end) {
+			g_free(word);
+			word = g_strndup(p + 1, end - p - 1);
+			if ((id = mention_target(g, &index, word)))
+				stop = end;
+		}
 		if (!id) {
 			g_string_append_len(out, p, end - p);
-		} else {
-			/* WhatsApp shows "@PHONE" as the person's name, and only a
-			 * mention written so is one. */
-			add_mention(ids, id);
-			g_string_append_printf(out, "@%s", id);
+			p = end;
+			continue;
 		}
-		p = end;
+		/* WhatsApp shows "@PHONE" as the person's name, and only a
+		 * mention written so is one. */
+		add_mention(ids, id);
+		append_mention(out, id);
+		p = stop;
 	}
 	return g_string_free(out, FALSE);
 }

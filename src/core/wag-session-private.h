@@ -111,6 +111,7 @@ struct _WagSession {
 	char *history_path;      /* where they are kept between runs */
 	guint history_save;      /* a write waiting (debounced) */
 	gboolean history_dirty;
+	guint history_entries;   /* messages kept in all chats together */
 	GQueue *outbox;          /* sends and deletions waiting for their turn */
 	gboolean out_busy;       /* one of them is in the pacer or at the vendor */
 	GPtrArray *echo_texts;   /* "group\ntext" sent, whose echo has not come back */

@@ -158,7 +158,9 @@ req_send_text(const WagCreds *c, const char *group, const char *text, const GPtr
 		json_builder_set_member_name(b, "mentions");
 		json_builder_begin_array(b);
 		for (guint i = 0; i < mentions->len; i++) {
-			g_autofree char *jid = g_strdup_printf("%s@c.us", (const char *) mentions->pdata[i]);
+			const char *id = mentions->pdata[i];
+			/* A participant the roster lists by lid is a chat id already. */
+			g_autofree char *jid = strchr(id, '@') ? g_strdup(id) : g_strdup_printf("%s@c.us", id);
 			json_builder_add_string_value(b, jid);
 		}
 		json_builder_end_array(b);

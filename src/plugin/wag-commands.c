@@ -462,15 +462,45 @@ run_text(PurpleConversation *conv, const char *message)
 	return FALSE;
 }
 
+/* "/word ..." naming no command (other than /me): a mistyped command
+ * ("/kik 5544... spam"), which sent as text would reach everyone in the
+ * group. Returns the word, or NULL for text to send. */
+static char *
+mistyped_command(const char *message)
+{
+	g_autofree char *plain = purple_markup_strip_html(message);
+	const char *text = plain;
+	size_t len;
+
+	while (g_ascii_isspace(*text))
+		text++;
+	if (*text != '/')
+		return NULL;
+	while (*text == '/')
+		text++;
+	for (len = 0; g_ascii_isalpha(text[len]); len++)
+		;
+	if (!len || (text[len] && !g_ascii_isspace(text[len])) || (len == 2 && g_ascii_strncasecmp(text, "me", 2) == 0))
+		return NULL;
+	return g_strndup(text, len);
+}
+
 int
 wag_commands_chat_send(PurpleConnection *gc, int id, const char *message, PurpleMessageFlags flags)
 {
 	WagConn *conn = wag_conn(gc);
 	const char *group = conn ? wag_chat_group_of(conn, id) : NULL;
 	PurpleConversation *conv = group ? wag_chat_find(conn, group) : NULL;
+	g_autofree char *word = NULL;
 
 	if (conv && run_text(conv, message))
 		return 0;
+	if (conv && (word = mistyped_command(message))) {
+		g_autofree char *line = g_strdup_printf(_("\"/%s\" is not a command here; nothing was sent to the group. "
+		                                          "Type /help for the commands."), word);
+		wag_chat_write(conv, line, TRUE);
+		return 0;
+	}
 	if (conv)
 		wag_conversation_send(conn, conv, group, message);
 	return 0;

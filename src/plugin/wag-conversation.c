@@ -32,7 +32,8 @@ addressed_line(WagConn *conn, const WagEvent *e, const char *nick)
 	const char *ids[] = { wag_session_get_me(conn->session), wag_session_me_in(conn->session, e->group) };
 
 	for (guint i = 0; i < G_N_ELEMENTS(ids); i++) {
-		g_autofree char *at = ids[i] ? g_strconcat("@", ids[i], NULL) : NULL;
+		/* A lid is written "@" and its number, without "@lid". */
+		g_autofree char *at = ids[i] ? g_strdup_printf("@%.*s", (int) strcspn(ids[i], "@"), ids[i]) : NULL;
 		g_auto(GStrv) parts = at ? g_strsplit(line, at, -1) : NULL;
 		g_autofree char *mine = NULL;
 

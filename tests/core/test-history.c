@@ -193,6 +193,62 @@ test_broken_file(void)
 	wag_emu_free(emu);
 }
 
+/* A chat id with a line break and tabs (a hostile relay's) writes no line
+ * of its own into the file: after a restart nothing it named is known. */
+static void
+test_hostile_group(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	SvRec *r = login(emu, vc, NULL);
+	g_autofree char *dir = g_strdup(r->state_dir);
+	gint64 now = g_get_real_time() / 1000;
+	g_autofree char *hostile = g_strdup_printf("120363000000000001@g.us\tFORGED\t%s\t--\t%" G_GINT64_FORMAT "\n%s",
+	                                           FX_MEMBER, now, vc->group);
+	Known k;
+
+	said(r, hostile, "REAL1", FX_MEMBER, WAG_MSG_TEXT, NULL, now);
+	said(r, vc->group, "REAL2", FX_MEMBER, WAG_MSG_TEXT, NULL, now);
+	k = (Known) { r, vc->group, "REAL2" };
+	g_assert_true(sv_wait(known, &k, 5000));
+	sv_free(r, TRUE);
+
+	r = login(emu, vc, dir);
+	k.r = r;
+	g_assert_true(sv_wait(known, &k, 5000));
+	settle();
+	g_assert_null(wag_history_lookup(r->s, "120363000000000001@g.us", "FORGED"));
+	g_assert_null(wag_history_lookup(r->s, vc->group, "REAL1"));
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
+/* Memory stays bounded in all chats together, not only per chat: past
+ * 100,000 messages the least recently active chats are forgotten (5,000
+ * chats of 500 held 510 MB), the one just written to never. */
+static void
+test_bounded_in_all(void)
+{
+	const VendorCase *vc = &fx_zapi;
+	WagEmu *emu = fx_emu(vc);
+	SvRec *r = login(emu, vc, NULL);
+	gint64 now = g_get_real_time() / 1000;
+
+	for (guint g = 0; g < 300; g++) {
+		g_autofree char *group = g_strdup_printf("1203630%011u@g.us", g);
+		for (guint i = 0; i < WAG_HISTORY_PER_GROUP; i++) {
+			g_autofree char *id = g_strdup_printf("G%uM%u", g, i);
+			wag_history_remember(r->s, group, id, FX_MEMBER, FALSE, now - (300 - g) * 1000);
+		}
+	}
+	g_assert_null(wag_history_lookup(r->s, "120363000000000000@g.us", "G0M499"));
+	g_assert_nonnull(wag_history_lookup(r->s, "120363000000000299@g.us", "G299M0"));
+	g_assert_nonnull(wag_history_lookup(r->s, "120363000000000299@g.us", "G299M499"));
+	g_assert_nonnull(wag_history_lookup(r->s, "120363000000000150@g.us", "G150M499"));
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -202,5 +258,7 @@ main(int argc, char **argv)
 		g_test_add_data_func(path, fx_vendors[v], test_survives_restart);
 	}
 	g_test_add_func("/history/broken-or-huge-file", test_broken_file);
+	g_test_add_func("/history/hostile-group-id", test_hostile_group);
+	g_test_add_func("/history/bounded-in-all-chats", test_bounded_in_all);
 	return g_test_run();
 }

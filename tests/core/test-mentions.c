@@ -59,6 +59,10 @@ test_rewrite(void)
 	assert_mentions(g, "_5544999999999: bom dia", "@5544999999999 bom dia", "5544999999999");
 	assert_mentions(g, "CarlaDias, tudo bem? @Ana_Souza", "@5544977777777 tudo bem? @5511999999999",
 	                "5544977777777 5511999999999");
+	/* Pidgin's Tab completes a name with spaces. */
+	assert_mentions(g, "Carla Dias: bom dia", "@5544977777777 bom dia", "5544977777777");
+	assert_mentions(g, "Nota importante: amanha", "Nota importante: amanha", "");
+	assert_mentions(unknown, "11 98888-7777, ligue", "11 98888-7777, ligue", "");
 	/* Twice the same person: one mention. */
 	assert_mentions(g, "@Ana_Souza @5511999999999", "@5511999999999 @5511999999999", "5511999999999");
 	/* Not a mention: an e-mail address, nobody by that name, a word before ':'. */
@@ -75,12 +79,80 @@ test_rewrite(void)
 	wag_group_add_participant(g, "5521900000001", WAG_ROLE_MEMBER)->name = g_strdup("carla dias");
 	assert_mentions(g, "@CarlaDias oi", "@CarlaDias oi", "");
 
+	/* WhatsApp's formatting around a mention stays (bitlbee's "/me hugs
+	 * @Ana" is sent as "_hugs @Ana_"), and so does closing punctuation. */
+	assert_mentions(g, "_abraca @Ana_Souza_", "_abraca @5511999999999_", "5511999999999");
+	assert_mentions(g, "*@AnaSouza* ~@5544999999999~", "*@5511999999999* ~@5544999999999~",
+	                "5511999999999 5544999999999");
+	assert_mentions(g, "\xc2\xab@Ana_Souza\xc2\xbb ok\xe2\x80\xa6 @Ana_Souza\xe2\x80\xa6",
+	                "\xc2\xab@5511999999999\xc2\xbb ok\xe2\x80\xa6 @5511999999999\xe2\x80\xa6", "5511999999999");
+	/* Still no mention inside an address, with or without formatting. */
+	assert_mentions(g, "ana_@example.com https://Ana_Souza@host/", "ana_@example.com https://Ana_Souza@host/", "");
+
 	/* Bounded whatever is typed. */
 	for (guint i = 0; i < 200; i++)
 		g_string_append_printf(many, "@55119%08u ", i);
 	text = wag_names_mentions(NULL, many->str, ids);
 	g_assert_cmpuint(ids->len, ==, WAG_NAMES_MAX_MENTIONS);
 	g_assert_cmpstr(text, ==, many->str);
+	wag_model_free(m);
+}
+
+/* A participant the roster lists by lid (no phone known) is mentioned as
+ * WhatsApp writes it, "@" and the lid's number; the mention itself names
+ * the lid: Wawp (WAHA) takes it as the chat id it is, Z-API where a phone
+ * goes, as its lids go everywhere else. */
+static void
+test_lid(void)
+{
+	WagModel *m = wag_model_new();
+	WagGroup *g = roster(m);
+	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+	WagCreds creds = { .instance = "wawp-84729105", .token = "tok", .base = "http://127.0.0.1:1" };
+	g_autoptr(WagRequest) wawp = NULL, zapi = NULL;
+	JsonArray *a;
+
+	wag_group_add_participant(g, "123456789012345@lid", WAG_ROLE_MEMBER)->name = g_strdup("Dora Lima");
+	assert_mentions(g, "@DoraLima veja", "@123456789012345 veja", "123456789012345@lid");
+	assert_mentions(g, "DoraLima: veja", "@123456789012345 veja", "123456789012345@lid");
+	g_free(wag_names_mentions(g, "@DoraLima @Ana_Souza", ids));
+	wawp = wag_vendor_lookup("wawp")->messaging->req_send_text(&creds, "120363@g.us", "@123456789012345", ids);
+	a = json_object_get_array_member(json_node_get_object(wawp->body), "mentions");
+	g_assert_cmpuint(json_array_get_length(a), ==, 2);
+	g_assert_cmpstr(json_array_get_string_element(a, 0), ==, "123456789012345@lid");
+	g_assert_cmpstr(json_array_get_string_element(a, 1), ==, "5511999999999@c.us");
+	zapi = wag_vendor_lookup("zapi")->messaging->req_send_text(&creds, "120363-group", "@123456789012345", ids);
+	a = json_object_get_array_member(json_node_get_object(zapi->body), "mentioned");
+	g_assert_cmpstr(json_array_get_string_element(a, 0), ==, "123456789012345@lid");
+	wag_model_free(m);
+}
+
+/* A pasted text full of "@" in a big group: the roster is read once per
+ * message, not once per "@" (5,000 took 5 s of the main loop before). */
+static void
+test_many_at(void)
+{
+	WagModel *m = wag_model_new();
+	WagGroup *g = wag_model_take(m, wag_group_new("120363019502650977-group", "Grande"));
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *sent = NULL;
+	gint64 start;
+
+	for (guint i = 0; i < 1024; i++) {
+		g_autofree char *id = g_strdup_printf("55449%08u", i);
+		wag_group_add_participant(g, id, WAG_ROLE_MEMBER)->name = g_strdup_printf("Participante N\xc3\xbamero %u", i);
+	}
+	g->roster_loaded = TRUE;
+	for (guint i = 0; i < 5000; i++)
+		g_string_append(text, "@fulano ");
+	g_string_append(text, "@ParticipanteN\xc3\xbamero7");
+	start = g_get_monotonic_time();
+	sent = wag_names_mentions(g, text->str, ids);
+	g_test_message("5,000 \"@\" in a group of 1,024: %.1f ms", (g_get_monotonic_time() - start) / 1000.0);
+	g_assert_cmpint(g_get_monotonic_time() - start, <, G_USEC_PER_SEC);
+	g_assert_true(g_str_has_suffix(sent, " @5544900000007"));
+	g_assert_cmpuint(ids->len, ==, 1);
 	wag_model_free(m);
 }
 
@@ -162,6 +234,8 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/mentions/rewrite", test_rewrite);
+	g_test_add_func("/mentions/lid", test_lid);
+	g_test_add_func("/mentions/many-at", test_many_at);
 	for (guint v = 0; fx_vendors[v]; v++) {
 		g_autofree char *path = g_strdup_printf("/mentions/%s/send", fx_vendors[v]->vendor);
 		g_test_add_data_func(path, fx_vendors[v], test_send);

@@ -79,6 +79,39 @@ test_send(gconstpointer data)
 }
 
 
+/* The same text sent twice, each echo faster than its reply: neither is
+ * shown again (the first echo, known by its text, took its own text; the
+ * first reply must not take the second's). */
+static void
+test_echo_twice(gconstpointer data)
+{
+	const VendorCase *vc = data;
+	WagEmu *emu = fx_emu(vc);
+	WagSessionConfig c = sv_config(emu, vc);
+	gpointer w[3] = { emu, (gpointer) mf_send_path(vc), GUINT_TO_POINTER(1) };
+	g_autofree char *first = NULL;
+	SvRec *r;
+
+	c.messages_per_minute = 0;
+	r = mf_start(&c);
+	wag_emu_delay(emu, mf_send_path(vc), 300);
+	g_free(wag_session_send_text(r->s, vc->group, "ok ok"));
+	g_free(wag_session_send_text(r->s, vc->group, "ok ok"));
+	g_assert_true(sv_wait(sent_n, w, 3000));
+	first = g_strdup(wag_emu_last_sent_id(emu));
+	mf_say(r, vc, "ok ok", first, FX_ME, TRUE);
+	/* The second goes out once the first's reply is in. */
+	w[2] = GUINT_TO_POINTER(2);
+	g_assert_true(sv_wait(sent_n, w, 3000));
+	g_assert_cmpstr(wag_emu_last_sent_id(emu), !=, first);
+	mf_say(r, vc, "ok ok", wag_emu_last_sent_id(emu), FX_ME, TRUE);
+	mf_say(r, vc, "from the phone", "P9", FX_ME, TRUE);
+	g_assert_true(sv_wait_line(r, ": from the phone", 3000));
+	g_assert_cmpuint(sv_count(r, "ok ok"), ==, 0);
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 /* The sends and deletions the vendor received from its request `from`
  * on, in order of arrival. */
 static GPtrArray *
@@ -358,7 +391,7 @@ main(int argc, char **argv)
 	g_test_add_func("/messages/greenapi/unpaced", test_unpaced);
 	for (guint v = 0; fx_vendors[v]; v++) {
 		static const struct { const char *name; GTestDataFunc fn; } t[] = {
-			{ "send", test_send }, { "delete", test_delete },
+			{ "send", test_send }, { "echo-twice", test_echo_twice }, { "delete", test_delete },
 			{ "pace-shared", test_pace_shared }, { "free-queued", test_free_queued },
 		};
 		for (guint i = 0; i < G_N_ELEMENTS(t); i++) {

@@ -216,6 +216,27 @@ test_receive(gconstpointer data)
 	wag_emu_free(emu);
 }
 
+/* A roster listing this account by its lid: WhatsApp writes a mention of
+ * it as "@" and the lid's number, and that mentions the user. */
+static void
+test_mention_by_lid(void)
+{
+	const VendorCase *vc = &fx_wawp;
+	WagEmu *emu = fx_emu(vc);
+	SvRec *r;
+
+	wag_emu_remove_participant(emu, vc->group, FX_ME);
+	wag_emu_add_participant(emu, vc->group, "99887766554433@lid", "admin");
+	wag_emu_set_me_lid(emu, "99887766554433@lid");
+	r = mf_login(emu, vc, NULL);
+	g_assert_true(sv_open(r, vc->group, 5000));
+	g_assert_cmpstr(wag_session_me_in(r->s, vc->group), ==, "99887766554433@lid");
+	mf_say(r, vc, "@99887766554433 veja", "L1", NULL, FALSE);
+	g_assert_true(sv_wait_line(r, "!mention: @99887766554433 veja", 3000));
+	sv_free(r, FALSE);
+	wag_emu_free(emu);
+}
+
 static void
 test_mode_off(gconstpointer data)
 {
@@ -296,6 +317,7 @@ main(int argc, char **argv)
 	g_test_add_func("/messages/wawp/webhooks", test_wawp_webhooks);
 	g_test_add_func("/messages/schema", test_schema);
 	g_test_add_func("/messages/bad-text", test_bad_text);
+	g_test_add_func("/messages/wawp/mention-by-lid", test_mention_by_lid);
 	g_test_add_func("/messages/greenapi/notifications", test_green_notifications);
 	for (guint v = 0; fx_vendors[v]; v++) {
 		static const struct { const char *name; GTestDataFunc fn; } t[] = {

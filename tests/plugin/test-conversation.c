@@ -190,6 +190,10 @@ test_send(gconstpointer data)
 	req = wag_emu_last(c.emu, "POST", send_path(c.vc));
 	g_assert_nonnull(strstr(req->body, "\"message\":\"_waves_\""));
 
+	/* A mistyped command is said so, and never reaches the whole group. */
+	wag_harness_say(c.conv, "/kik 5544999999999 spam");
+	g_assert_true(wag_harness_wait_line(g, "&quot;/kik&quot; is not a command here; nothing was sent", 1000));
+
 	/* Refused: marked failed, with the vendor's words. */
 	wag_emu_fail_next(c.emu, send_path(c.vc), 400, "{\"error\": \"chatId not found\", \"message\": \"chatId not found\"}");
 	wag_harness_say(c.conv, "lost words");
@@ -268,6 +272,42 @@ test_mention_irc(void)
 	conv_stop(&c);
 }
 
+/* The same when the roster lists this account by its lid (Wawp): WhatsApp
+ * writes the mention "@" and the lid's number, which becomes the nick. */
+static void
+test_mention_irc_lid(void)
+{
+	Conv c = { 0 };
+	GHashTable *components = g_hash_table_new(g_str_hash, g_str_equal);
+	const char *g = fx_wawp.group;
+
+	c.vc = &fx_wawp;
+	c.next_id = g_get_real_time();
+	c.emu = fx_emu(&fx_wawp);
+	wag_emu_remove_participant(c.emu, g, FX_ME);
+	wag_emu_add_participant(c.emu, g, "99887766554433@lid", "admin");
+	wag_emu_set_me_lid(c.emu, "99887766554433@lid");
+	c.fr = fake_relay_new();
+	c.account = fx_account(c.emu, &fx_wawp, FX_TOKEN, "relay_url", fake_relay_url(c.fr), "relay_token", "t",
+	                       "messages_per_minute", "0", NULL);
+	g_assert_true(wag_harness_wait_connected(c.account, 3000));
+	g_assert_nonnull(fx_wait_chat(c.account, g));
+	g_hash_table_insert(components, "group", (gpointer) g);
+	g_hash_table_insert(components, "handle", "tester");
+	serv_join_chat(purple_account_get_connection(c.account), components);
+	g_hash_table_destroy(components);
+	c.conv = purple_find_conversation_with_account(PURPLE_CONV_TYPE_CHAT, g, c.account);
+	g_assert_nonnull(c.conv);
+	g_assert_true(wag_harness_wait_users(c.conv, 4, 3000));
+	g_assert_true(wag_harness_wait(relay_connected, c.fr, 3000));
+	wag_harness_clear_lines();
+
+	relay_message(&c, "M1", FX_MEMBER, FALSE, "text", "@99887766554433 olha isso", NULL);
+	g_assert_true(wag_harness_wait_line(g, "olha isso", 3000));
+	g_assert_true(wag_harness_line_has_flag(g, "@tester olha isso", PURPLE_MESSAGE_NICK));
+	conv_stop(&c);
+}
+
 static void
 test_option_off(void)
 {
@@ -338,6 +378,7 @@ main(int argc, char **argv)
 		}
 	g_test_add_func("/conversation/zapi/mention", test_mention);
 	g_test_add_func("/conversation/zapi/mention-irc-nick", test_mention_irc);
+	g_test_add_func("/conversation/wawp/mention-irc-nick-lid", test_mention_irc_lid);
 	g_test_add_func("/conversation/zapi/option-off", test_option_off);
 	return g_test_run();
 }
