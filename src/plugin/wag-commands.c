@@ -464,7 +464,8 @@ run_text(PurpleConversation *conv, const char *message)
 
 /* "/word ..." naming no command (other than /me): a mistyped command
  * ("/kik 5544... spam"), which sent as text would reach everyone in the
- * group. Returns the word, or NULL for text to send. */
+ * group. Returns the word, or NULL for text to send. A line that starts
+ * with a space is text as typed: the way to send "/shrug" on purpose. */
 static char *
 mistyped_command(const char *message)
 {
@@ -472,8 +473,6 @@ mistyped_command(const char *message)
 	const char *text = plain;
 	size_t len;
 
-	while (g_ascii_isspace(*text))
-		text++;
 	if (*text != '/')
 		return NULL;
 	while (*text == '/')
@@ -497,7 +496,8 @@ wag_commands_chat_send(PurpleConnection *gc, int id, const char *message, Purple
 		return 0;
 	if (conv && (word = mistyped_command(message))) {
 		g_autofree char *line = g_strdup_printf(_("\"/%s\" is not a command here; nothing was sent to the group. "
-		                                          "Type /help for the commands."), word);
+		                                          "Type /help for the commands, or start the line with a space "
+		                                          "to send it as text."), word);
 		wag_chat_write(conv, line, TRUE);
 		return 0;
 	}
