@@ -134,7 +134,10 @@ on_edit(WagReply *reply, gpointer data)
 	case WAG_EDIT_SUBJECT:
 		g_free(g->subject);
 		g->subject = g_strdup(a->text);
-		say(s, a->group, _("The group's subject was changed."), FALSE);
+		{
+			g_autofree char *line = g_strdup_printf(_("The group's subject is now \"%s\"."), g->subject);
+			say(s, a->group, line, FALSE);
+		}
 		s->view->group_info_changed(s->ui, a->group);
 		s->view->groups_changed(s->ui, FALSE);
 		break;

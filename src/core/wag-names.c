@@ -68,7 +68,24 @@ wag_names_squeeze(char *s)
 	return s;
 }
 
-/* A name as a nick could carry it: '_' for spaces (bitlbee's nick_format). */
+/* A name in the form every way of typing it compares equal: without
+ * spaces or '_' (bitlbee's nick_format writes "Ana_Souza" or "AnaSouza",
+ * and adds '_' to a nick that is taken), casefolded, without accents
+ * ("Joao" finds "João"; letters of other scripts stay as they are). */
+static char *
+name_key(const char *name)
+{
+	g_autofree char *squeezed = wag_names_squeeze(g_strdup(name));
+	g_autofree char *folded = g_utf8_casefold(squeezed, -1);
+	g_autofree char *split = g_utf8_normalize(folded, -1, G_NORMALIZE_NFD);
+	GString *key = g_string_new(NULL);
+
+	for (const char *c = split; c && *c; c = g_utf8_next_char(c))
+		if (g_unichar_type(g_utf8_get_char(c)) != G_UNICODE_NON_SPACING_MARK)
+			g_string_append_unichar(key, g_utf8_get_char(c));
+	return g_string_free(key, FALSE);
+}
+
 static gboolean
 same_name(const char *name, const char *text)
 {
@@ -76,40 +93,96 @@ same_name(const char *name, const char *text)
 
 	if (!name || !*name)
 		return FALSE;
-	/* bitlbee's nick_format %full_name drops the spaces: "AnaSouza". */
-	a = g_strdup(name);
-	b = g_strdup(text);
-	g_strdelimit(a, " ", '_');
-	g_strdelimit(b, " ", '_');
-	if (same_text(a, b))
-		return TRUE;
-	g_free(a);
-	g_free(b);
-	a = g_strdup(name);
-	b = g_strdup(text);
-	return same_text(wag_names_squeeze(a), wag_names_squeeze(b));
+	a = name_key(name);
+	b = name_key(text);
+	return *a && strcmp(a, b) == 0;
+}
+
+/* text is the first word(s) of name: "Maria" of "Maria Fernanda Lima". */
+static gboolean
+starts_name(const char *name, const char *text)
+{
+	g_auto(GStrv) words = NULL;
+	g_autofree char *want = NULL;
+	guint n;
+
+	if (!name || !*name)
+		return FALSE;
+	words = g_strsplit_set(name, " \t", -1);
+	n = g_strv_length(words);
+	want = name_key(text);
+	if (!*want)
+		return FALSE;
+	for (guint k = 1; k < n; k++) {
+		char *saved = words[k];
+		g_autofree char *head = NULL;
+		g_autofree char *key = NULL;
+		words[k] = NULL;
+		head = g_strjoinv(" ", words);
+		words[k] = saved;
+		key = name_key(head);
+		if (strcmp(key, want) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* How many participants text names: by their whole name, or else, when
+ * no one has it as a whole name, by its first word(s). */
+static guint
+named(WagGroup *g, const char *text, WagParticipant **found)
+{
+	GHashTableIter it;
+	WagParticipant *p;
+	guint whole = 0, start = 0;
+	WagParticipant *by_whole = NULL, *by_start = NULL;
+
+	g_hash_table_iter_init(&it, g->participants);
+	while (g_hash_table_iter_next(&it, NULL, (gpointer *) &p)) {
+		if (same_name(p->name, text)) {
+			by_whole = p;
+			whole++;
+		} else if (starts_name(p->name, text)) {
+			by_start = p;
+			start++;
+		}
+	}
+	if (found)
+		*found = whole ? by_whole : by_start;
+	return whole ? whole : start;
+}
+
+/* A phone as a nick writes it: "_5544999999999", and "_5544999999999_"
+ * when bitlbee found the nick taken (two accounts in one group). */
+static char *
+nick_phone(const char *text)
+{
+	g_autofree char *bare = g_strdup(text);
+	char *start = bare;
+	gsize len;
+
+	while (*start == '_')
+		start++;
+	len = strlen(start);
+	while (len && start[len - 1] == '_')
+		start[--len] = '\0';
+	return wag_phone_canonical(start);
 }
 
 WagParticipant *
 wag_group_resolve_person(WagGroup *g, const char *text, char **error)
 {
 	g_autofree char *id = NULL;
-	WagParticipant *p, *found = NULL;
-	GHashTableIter it;
-	guint matches = 0;
+	WagParticipant *found = NULL;
+	guint matches;
 
 	*error = NULL;
 	if (!g || !text || !*text)
 		return NULL;
-	id = wag_phone_canonical(*text == '_' ? text + 1 : text);
+	id = nick_phone(text);
 	if (id)
 		return g_hash_table_lookup(g->participants, id);
-	g_hash_table_iter_init(&it, g->participants);
-	while (g_hash_table_iter_next(&it, NULL, (gpointer *) &p))
-		if (same_name(p->name, text) || (*text == '_' && same_name(p->name, text + 1))) {
-			found = p;
-			matches++;
-		}
+	matches = named(g, text, &found);
 	if (matches == 1)
 		return found;
 	*error = matches ? g_strdup_printf(_("%u participants are called \"%s\": give the phone number instead."),
@@ -154,14 +227,7 @@ wag_group_admins_line(WagGroup *g)
 static gboolean
 ambiguous(WagGroup *g, const char *text)
 {
-	GHashTableIter it;
-	WagParticipant *p;
-	guint n = 0;
-
-	g_hash_table_iter_init(&it, g->participants);
-	while (g_hash_table_iter_next(&it, NULL, (gpointer *) &p))
-		n += same_name(p->name, text) || (*text == '_' && same_name(p->name, text + 1));
-	return n > 1;
+	return named(g, text, NULL) > 1;
 }
 
 static gboolean
@@ -236,6 +302,17 @@ wag_names_rewrite_targets(WagGroup *g, const char *text, char **error)
 			piece++;
 		if (i)
 			g_string_append_c(out, ',');
+		if (*piece == '_' && looks_like_phone(piece)) {
+			/* A nick: "_5544999999999", or "..._" when bitlbee found it taken. */
+			gsize len = strcspn(piece, " \t");
+			g_autofree char *word = g_strndup(piece, len);
+			g_autofree char *id = nick_phone(word);
+			if (id) {
+				g_string_append(out, id);
+				g_string_append(out, piece + len);
+				continue;
+			}
+		}
 		if (!*piece || looks_like_phone(piece)) {
 			g_string_append(out, pieces[i]);
 			continue;
@@ -302,14 +379,6 @@ append_mention(GString *out, const char *id)
 	g_string_append_len(out, id, at ? at - id : (gssize) strlen(id));
 }
 
-/* A name as same_name() compares it: without spaces and '_', casefolded. */
-static char *
-name_key(const char *name)
-{
-	g_autofree char *squeezed = wag_names_squeeze(g_strdup(name));
-	return g_utf8_casefold(squeezed, -1);
-}
-
 /* The participants by name_key(), NULL for a name several people have:
  * built once per message, so that a text with thousands of "@" costs one
  * pass over the roster, not one per "@" (5,000 in a group of 1,024 took
@@ -323,13 +392,27 @@ names_index(WagGroup *g)
 
 	g_hash_table_iter_init(&it, g->participants);
 	while (g_hash_table_iter_next(&it, NULL, (gpointer *) &p)) {
-		char *key = p->name ? name_key(p->name) : NULL;
-		if (!key || !*key)
-			g_free(key);
-		else if (g_hash_table_contains(index, key))
-			g_hash_table_replace(index, key, NULL);
-		else
-			g_hash_table_insert(index, key, p);
+		g_auto(GStrv) words = p->name ? g_strsplit_set(p->name, " \t", -1) : NULL;
+		guint n = words ? g_strv_length(words) : 0;
+		/* The whole name, then its first word(s) marked apart ("\1"):
+		 * looked up in that order, as named() counts them. */
+		for (guint k = n; k > 0; k--) {
+			char *saved = words[k];
+			g_autofree char *head = NULL;
+			g_autofree char *bare = NULL;
+			char *key;
+			words[k] = NULL;
+			head = g_strjoinv(" ", words);
+			words[k] = saved;
+			bare = name_key(head);
+			if (!*bare)
+				continue;
+			key = k == n ? g_steal_pointer(&bare) : g_strconcat("\1", bare, NULL);
+			if (g_hash_table_contains(index, key))
+				g_hash_table_replace(index, key, NULL);
+			else
+				g_hash_table_insert(index, key, p);
+		}
 	}
 	return index;
 }
@@ -347,7 +430,7 @@ mention_target(WagGroup *g, GHashTable **index, const char *word)
 
 	if (!*word)
 		return NULL;
-	phone = wag_phone_canonical(*word == '_' ? word + 1 : word);
+	phone = nick_phone(word);
 	if (phone && (!g || !g->roster_loaded))
 		return g_steal_pointer(&phone);
 	if (!g || !g->roster_loaded)
@@ -357,7 +440,14 @@ mention_target(WagGroup *g, GHashTable **index, const char *word)
 	if (!*index)
 		*index = names_index(g);
 	key = name_key(word);
-	p = *key ? g_hash_table_lookup(*index, key) : NULL;
+	if (!*key)
+		return NULL;
+	if (g_hash_table_contains(*index, key)) {
+		p = g_hash_table_lookup(*index, key);
+	} else {
+		g_autofree char *start = g_strconcat("\1", key, NULL);
+		p = g_hash_table_lookup(*index, start);
+	}
 	return p ? g_strdup(p->id) : NULL;
 }
 

@@ -418,7 +418,7 @@ wag_session_start_job(WagSession *s, WagAction action, const char *group, GPtrAr
 		ok = g_ptr_array_new();
 		for (guint i = 0; i < ids->len; i++) {
 			g_clear_error(&shown);
-			if (id_ok(s, ids->pdata[i], action == WAG_ACTION_UNLINK ? _("group") : _("participant"), &shown))
+			if (id_ok(s, ids->pdata[i], action == WAG_ACTION_UNLINK || action == WAG_ACTION_LINK ? _("group") : _("participant"), &shown))
 				g_ptr_array_add(ok, ids->pdata[i]);
 			else
 				s->view->group_notice(s->ui, group, shown->message, WAG_NOTICE_ERROR);

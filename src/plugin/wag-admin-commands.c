@@ -6,6 +6,7 @@
 #include "wag-admin-commands.h"
 #include "wag-chat.h"
 #include "wag-check.h"
+#include "wag-names.h"
 #include "wag-phone.h"
 #include "wag-prompts.h"
 #include <string.h>
@@ -25,10 +26,17 @@ people(WagConn *conn, PurpleConversation *conv, const char *group, const char *a
 {
 	g_autoptr(GPtrArray) ids = NULL;
 	g_autoptr(GPtrArray) invalid = NULL;
+	g_autofree char *error = NULL;
+	/* Participants by name or nick as well as by phone (/op Ana Souza). */
+	g_autofree char *targets = wag_names_rewrite_targets(wag_conn_group(conn, group), arg, &error);
 	WagCheck check;
 	gboolean go;
 
-	wag_phone_parse_targets(arg, &ids, &invalid, NULL);
+	if (error) {
+		wag_chat_write(conv, error, TRUE);
+		return;
+	}
+	wag_phone_parse_targets(targets, &ids, &invalid, NULL);
 	if (!ids->len && !invalid->len) {
 		wag_chat_write(conv, usage, TRUE);
 		return;
@@ -173,8 +181,17 @@ wag_admin_cmd_link(WagConn *conn, PurpleConversation *conv, const char *group, c
 	WagCheck check;
 	gboolean go;
 
-	for (char **p = pieces; *p; p++)
+	for (char **p = pieces; *p; p++) {
+		g_autofree char *unknown = NULL;
+		WagGroup *named;
 		g_strstrip(*p);
+		/* A group by its name, as the buddy list shows it, or by its id. */
+		named = **p ? wag_model_resolve_group(wag_session_get_model(conn->session), *p, &unknown) : NULL;
+		if (named) {
+			g_free(*p);
+			*p = g_strdup(named->id);
+		}
+	}
 	wag_check_init(&check);
 	go = wag_check_link(&check, wag_session_get_vendor(conn->session), wag_conn_group(conn, group),
 	                    wag_session_me_in(conn->session, group), (const char *const *) pieces,

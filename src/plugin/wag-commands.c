@@ -99,6 +99,8 @@ cmd_delete(Ctx *c)
 	g_autoptr(GPtrArray) invalid = NULL;
 	g_autofree char *targets = g_strstrip(g_strdup(c->arg ? c->arg : ""));
 	g_autofree char *extra = NULL;
+	g_autofree char *error = NULL;
+	g_autofree char *who = NULL;
 	char *last = strrchr(targets, ' ');
 	guint64 n = 1;
 
@@ -110,7 +112,13 @@ cmd_delete(Ctx *c)
 			n = 0;
 		*last = '\0';
 	}
-	wag_phone_parse_targets(targets, &ids, &invalid, &extra);
+	/* The participant by name or nick as well as by phone. */
+	who = wag_names_rewrite_targets(c->g, targets, &error);
+	if (error) {
+		say(c, TRUE, "%s", error);
+		return;
+	}
+	wag_phone_parse_targets(who, &ids, &invalid, &extra);
 	if (!ids->len || invalid->len || extra) {
 		say(c, TRUE, _("Usage: /delete PHONE [N|all]"));
 		return;
@@ -501,7 +509,8 @@ wag_commands_chat_send(PurpleConnection *gc, int id, const char *message, Purple
 		wag_chat_write(conv, line, TRUE);
 		return 0;
 	}
+	/* " /shrug": the space only said "this is text"; it is not sent. */
 	if (conv)
-		wag_conversation_send(conn, conv, group, message);
+		wag_conversation_send(conn, conv, group, message[0] == ' ' && message[1] == '/' ? message + 1 : message);
 	return 0;
 }

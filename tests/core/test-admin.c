@@ -262,7 +262,7 @@ test_subject(gconstpointer data)
 
 	sv_clear(r);
 	wag_session_edit(r->s, vc->group, &edit);
-	g_assert_true(sv_wait_line(r, "The group's subject was changed.", 3000));
+	g_assert_true(sv_wait_line(r, "The group's subject is now \"Vila Nova — avisos\".", 3000));
 	g_assert_cmpstr(wag_emu_subject(emu, vc->group), ==, "Vila Nova — avisos");
 	g_assert_cmpstr(wag_model_lookup(wag_session_get_model(r->s), vc->group)->subject, ==, "Vila Nova — avisos");
 	g_assert_cmpuint(sv_count(r, "group-info " ), ==, 1);

@@ -89,6 +89,10 @@ test_rewrite(void)
 	/* Still no mention inside an address, with or without formatting. */
 	assert_mentions(g, "ana_@example.com https://Ana_Souza@host/", "ana_@example.com https://Ana_Souza@host/", "");
 
+	/* A first name only one participant has, and without its accents. */
+	wag_group_add_participant(g, "5521911112222", WAG_ROLE_MEMBER)->name = g_strdup("Jo\xc3\xa3o Pedro");
+	assert_mentions(g, "oi @Joao e @Ana", "oi @5521911112222 e @5511999999999", "5521911112222 5511999999999");
+
 	/* Bounded whatever is typed. */
 	for (guint i = 0; i < 200; i++)
 		g_string_append_printf(many, "@55119%08u ", i);

@@ -102,6 +102,27 @@ test_resolve(void)
 	g_assert_null(wag_group_resolve_person(a, "Bia", &error));
 	g_assert_nonnull(strstr(error, "No participant called \"Bia\""));
 	g_clear_pointer(&error, g_free);
+	/* A first name only one participant has; accents as typed or not; a
+	 * nick bitlbee suffixed with '_' (taken by another account). */
+	g_assert_true(wag_group_resolve_person(a, "ana", &error) == p);
+	g_assert_true(wag_group_resolve_person(a, "_5511999999999_", &error) == p);
+	{
+		WagParticipant *joao = wag_group_add_participant(a, "5521911112222", WAG_ROLE_MEMBER);
+		WagParticipant *ana = wag_group_add_participant(a, "5521933334444", WAG_ROLE_MEMBER);
+		joao->name = g_strdup("Jo\xc3\xa3o Pedro Santos");
+		g_assert_true(wag_group_resolve_person(a, "JoaoPedroSantos", &error) == joao);
+		g_assert_true(wag_group_resolve_person(a, "joao pedro", &error) == joao);
+		/* A whole name beats another's first name; two first names: ask. */
+		ana->name = g_strdup("Ana");
+		g_assert_true(wag_group_resolve_person(a, "Ana", &error) == ana);
+		g_free(ana->name);
+		ana->name = g_strdup("Ana Lima");
+		g_assert_null(wag_group_resolve_person(a, "Ana", &error));
+		g_assert_nonnull(strstr(error, "2 participants are called \"Ana\""));
+		g_clear_pointer(&error, g_free);
+		g_hash_table_remove(a->participants, "5521911112222");
+		g_hash_table_remove(a->participants, "5521933334444");
+	}
 	{
 		g_autofree char *t = NULL;
 		t = wag_names_rewrite_targets(a, "Ana Souza spam links", &error);

@@ -78,7 +78,7 @@ def main():
 
         # IRC TOPIC -> set_chat_topic -> update-group-name; the new topic is shown.
         irc.send("TOPIC #vizinhos :Vila Nova avisos")
-        out = irc.read_until("subject was changed", 10)
+        out = irc.read_until("subject is now", 10)
         time.sleep(0.3)
         out += irc.read_until("PART", 0.5)
         names = calls(emu_port, "/update-group-name")
@@ -86,7 +86,7 @@ def main():
                 "IRC TOPIC reaches Z-API's update-group-name", str(names))
         # bitlbee 3.6 follows no libpurple topic change after the join (it
         # sets the topic once, from the conversation's title): the line says it.
-        t.check("The group's subject was changed." in out and " PART #vizinhos" not in out,
+        t.check("The group's subject is now \"Vila Nova avisos\"." in out and " PART #vizinhos" not in out,
                 "the change is said in the channel, the roster untouched", out.replace("\r\n", " | "))
 
         # MODE +o: bitlbee answers 477 itself and calls no prpl function; /op as text works.

@@ -193,12 +193,12 @@ test_send(gconstpointer data)
 	/* A mistyped command is said so, and never reaches the whole group. */
 	wag_harness_say(c.conv, "/kik 5544999999999 spam");
 	g_assert_true(wag_harness_wait_line(g, "&quot;/kik&quot; is not a command here; nothing was sent", 1000));
-	/* On purpose: a leading space sends it as typed. */
+	/* On purpose: a leading space sends it as text (the space is not sent). */
 	w.n = 3;
 	wag_harness_say(c.conv, " /shrug");
 	g_assert_true(wag_harness_wait(called, &w, 3000));
 	req = wag_emu_last(c.emu, "POST", send_path(c.vc));
-	g_assert_nonnull(strstr(req->body, "\"message\":\" /shrug\""));
+	g_assert_nonnull(strstr(req->body, "\"message\":\"/shrug\""));
 
 	/* Refused: marked failed, with the vendor's words. */
 	wag_emu_fail_next(c.emu, send_path(c.vc), 400, "{\"error\": \"chatId not found\", \"message\": \"chatId not found\"}");

@@ -220,6 +220,14 @@ test_names(void)
 	wag_harness_say(conv, "/kick Nobody Here");
 	g_assert_true(wag_harness_wait_line(vc->group, "is not a phone number", 2000));
 	g_assert_cmpuint(wag_emu_count(emu, "POST", "remove-participant"), ==, 1);
+	/* Every command that names participants takes the name: /op by a first
+	 * name only one participant has, /delete by a nick bitlbee suffixed. */
+	wag_harness_say(conv, "/op ana");
+	g_assert_true(wag_harness_wait_line(vc->group, "is already an admin", 3000) ||
+	              wag_harness_wait_line(vc->group, "created the group", 10));
+	g_assert_cmpuint(wag_emu_count(emu, "POST", "add-admin"), ==, 0);
+	wag_harness_say(conv, "/delete _" FX_OWNER "_ all");
+	g_assert_true(wag_harness_wait_line(vc->group, "No message of " FX_OWNER, 2000));
 	fx_finish(account, emu);
 }
 
