@@ -6,6 +6,7 @@
  * a join request reaches the plugin. */
 #include "demo.h"
 #include "wag-event.h"
+#include "wag-messaging.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -62,6 +63,10 @@ show_call(DemoFront *f, SoupServerMessage *msg, GBytes *body)
 	g_autofree char *when = g_date_time_format(now, "%H:%M:%S");
 	gsize len = text ? strlen(text) : 0;
 
+	/* Green API's notification queue is read about once a second: a line
+	 * each would bury the calls the user makes. */
+	if (strstr(path, "/receiveNotification/"))
+		return;
 	printf("%s %s %s %s%s%.*s\n", when, f->world->vendor->name, soup_server_message_get_method(msg), path,
 	       len ? " " : "", (int) MIN(len, 200), len ? text : "");
 	fflush(stdout);
@@ -144,6 +149,14 @@ send_event(SoupWebsocketConnection *ws, const WagEvent *e)
 		soup_websocket_connection_send_text(ws, text);
 }
 
+static void
+publish(DemoFront *f, WagEvent *e)
+{
+	g_ptr_array_add(f->events, e);
+	for (guint i = 0; i < f->clients->len; i++)
+		send_event(f->clients->pdata[i], e);
+}
+
 static gboolean
 send_join_request(gpointer data)
 {
@@ -159,12 +172,85 @@ send_join_request(gpointer data)
 	e->vendor = g_strdup(f->world->vendor->id);
 	e->instance = g_strdup(DEMO_INSTANCE);
 	g_ptr_array_add(e->participants, g_strdup(DEMO_REQUESTER));
-	g_ptr_array_add(f->events, e);
-	for (guint i = 0; i < f->clients->len; i++)
-		send_event(f->clients->pdata[i], e);
+	publish(f, e);
 	printf("(sent to the plugin: %s asks to join %s)\n", DEMO_REQUESTER, f->world->first_group);
 	fflush(stdout);
 	return G_SOURCE_REMOVE;
+}
+
+/* Green API's incomingMessageReceived, as its docs show a text message
+ * (tests/fixtures/greenapi/webhook-incomingMessageReceived-textMessage.json),
+ * in a group: chatId the group, sender the member. */
+static char *
+green_webhook(DemoFront *f, const char *id, gint64 at, const char *text)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) n = NULL;
+	g_autofree char *sender = g_strconcat(DEMO_TALKER, "@c.us", NULL);
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "typeWebhook");
+	json_builder_add_string_value(b, "incomingMessageReceived");
+	json_builder_set_member_name(b, "instanceData");
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "idInstance");
+	json_builder_add_string_value(b, DEMO_INSTANCE);
+	json_builder_set_member_name(b, "wid");
+	json_builder_add_string_value(b, DEMO_ME "@c.us");
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "timestamp");
+	json_builder_add_int_value(b, at / 1000);
+	json_builder_set_member_name(b, "idMessage");
+	json_builder_add_string_value(b, id);
+	json_builder_set_member_name(b, "senderData");
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "chatId");
+	json_builder_add_string_value(b, f->world->first_group);
+	json_builder_set_member_name(b, "sender");
+	json_builder_add_string_value(b, sender);
+	json_builder_set_member_name(b, "senderName");
+	json_builder_add_string_value(b, demo_world_name(DEMO_TALKER));
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "messageData");
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "typeMessage");
+	json_builder_add_string_value(b, "textMessage");
+	json_builder_set_member_name(b, "textMessageData");
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "textMessage");
+	json_builder_add_string_value(b, text);
+	json_builder_end_object(b);
+	json_builder_end_object(b);
+	json_builder_end_object(b);
+	n = json_builder_get_root(b);
+	return json_to_string(n, FALSE);
+}
+
+void
+demo_front_say(DemoFront *f, const char *text)
+{
+	gint64 at = g_get_real_time() / 1000;
+	g_autofree char *id = g_strdup_printf("DEMO%" G_GINT64_FORMAT, at);
+	WagEvent *e;
+
+	if (!f->world->vendor->has_join_requests) {
+		/* Green API: no relay; the plugin reads the instance's queue. */
+		g_autofree char *body = green_webhook(f, id, at, text);
+		wag_emu_green_notify(f->emu, body);
+	} else {
+		e = wag_message_event_new(f->world->first_group, WAG_MSG_TEXT);
+		e->at = e->id = at;
+		e->vendor = g_strdup(f->world->vendor->id);
+		e->instance = g_strdup(DEMO_INSTANCE);
+		e->message->message_id = g_strdup(id);
+		e->message->from = g_strdup(DEMO_TALKER);
+		e->message->from_name = g_strdup(demo_world_name(DEMO_TALKER));
+		e->message->text = g_strdup(text);
+		wag_message_scan_mentions(e->message);
+		publish(f, e);
+	}
+	printf("(sent to the plugin: %s says in %s: %s)\n", DEMO_TALKER, f->world->first_group, text);
+	fflush(stdout);
 }
 
 static void

@@ -9,6 +9,20 @@
 
 #define DEFAULT_PORT 8780
 
+/* A line typed in the demo's terminal: a group message to the plugin. */
+static gboolean
+typed(GIOChannel *in, GIOCondition cond, gpointer front)
+{
+	g_autofree char *line = NULL;
+	GIOStatus status = g_io_channel_read_line(in, &line, NULL, NULL, NULL);
+
+	if (status == G_IO_STATUS_EOF || status == G_IO_STATUS_ERROR)
+		return G_SOURCE_REMOVE; /* no terminal (a service, a pipe closed) */
+	if (line && *g_strstrip(line) && g_utf8_validate(line, -1, NULL))
+		demo_front_say(front, line);
+	return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 quit(gpointer loop)
 {
@@ -69,6 +83,11 @@ main(int argc, char **argv)
 	}
 	demo_world_print(&world, demo_front_port(front));
 
+	{
+		GIOChannel *in = g_io_channel_unix_new(0);
+		g_io_add_watch(in, G_IO_IN | G_IO_HUP | G_IO_ERR, typed, front);
+		g_io_channel_unref(in);
+	}
 	loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGINT, quit, loop);
 	g_unix_signal_add(SIGTERM, quit, loop);

@@ -77,8 +77,8 @@ group_id(const DemoWorld *w, const Group *g)
 	return g_strconcat(g->digits, is_zapi(w) ? "-group" : "@g.us", NULL);
 }
 
-static const char *
-name_of(const char *phone)
+const char *
+demo_world_name(const char *phone)
 {
 	for (guint i = 0; i < G_N_ELEMENTS(people); i++)
 		if (g_str_equal(people[i].phone, phone))
@@ -92,6 +92,10 @@ demo_world_seed(DemoWorld *w)
 	WagEmu *emu = wag_emu_new(w->vendor->id, DEMO_INSTANCE, DEMO_TOKEN);
 
 	wag_emu_set_me(emu, DEMO_ME);
+	/* Green API: the demo's instance has no webhook URL, so the plugin reads
+	 * its notification queue (empty until a line is typed in the terminal). */
+	if (g_str_equal(w->vendor->id, "greenapi"))
+		wag_emu_green_open_queue(emu);
 	if (is_zapi(w))
 		wag_emu_require_client_token(emu, DEMO_CLIENT_TOKEN);
 	for (guint i = 0; i < G_N_ELEMENTS(groups); i++) {
@@ -111,7 +115,7 @@ demo_world_seed(DemoWorld *w)
 			wag_emu_add_participant(emu, id, g->seats[j].phone, g->seats[j].role);
 			/* Z-API shows them in its rosters, Green API and Wawp in their contacts. */
 			if (!g_str_equal(g->seats[j].phone, DEMO_ME))
-				wag_emu_set_name(emu, id, g->seats[j].phone, name_of(g->seats[j].phone));
+				wag_emu_set_name(emu, id, g->seats[j].phone, demo_world_name(g->seats[j].phone));
 		}
 	}
 	w->first_group = group_id(w, &groups[0]);
@@ -200,7 +204,7 @@ demo_world_print(const DemoWorld *w, guint port)
 	printf("\nWho is who in %s:\n", first->subject);
 	for (guint j = 0; j < G_N_ELEMENTS(first->seats) && first->seats[j].phone; j++) {
 		printf("  %s  ", first->seats[j].phone);
-		padded(name_of(first->seats[j].phone), 28);
+		padded(demo_world_name(first->seats[j].phone), 28);
 		printf("%s\n", role_words(first->seats[j].role));
 	}
 
@@ -209,7 +213,10 @@ demo_world_print(const DemoWorld *w, guint port)
 	if (live)
 		printf("A few seconds after your client connects, %s (%s) asks to join %s:\n"
 		       "Pidgin and Finch show a dialog; bitlbee asks in &bitlbee (answer yes or no).\n",
-		       DEMO_REQUESTER, name_of(DEMO_REQUESTER), first->subject);
+		       DEMO_REQUESTER, demo_world_name(DEMO_REQUESTER), first->subject);
+	printf("Type a line here and press Enter: %s (%s) says it in %s.\n"
+	       "Write @%s in it to see a message that mentions you.\n",
+	       demo_world_name(DEMO_TALKER), DEMO_TALKER, first->subject, DEMO_ME);
 	printf("\nThe calls your client makes appear below.\n\n");
 	fflush(stdout);
 }

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 #define DEMO_ME "5511988888888"
 #define DEMO_KICK "5544999999999"      /* the member the README kicks */
 #define DEMO_REQUESTER "5544911111111" /* asks to join the first group */
+#define DEMO_TALKER "5511977776666"    /* says what is typed in the demo's terminal */
 
 typedef struct {
 	const WagVendor *vendor;
@@ -27,6 +28,8 @@ WagEmu *demo_world_seed(DemoWorld *world);
 void demo_world_clear(DemoWorld *world);
 /* What to type, in plain words, for Pidgin, Finch and bitlbee. */
 void demo_world_print(const DemoWorld *world, guint port);
+/* The sample person's name. */
+const char *demo_world_name(const char *phone);
 
 typedef struct _DemoFront DemoFront;
 
@@ -34,6 +37,9 @@ typedef struct _DemoFront DemoFront;
  * emu; /events plays the relay. NULL with error when the port is taken. */
 DemoFront *demo_front_new(WagEmu *emu, const DemoWorld *world, guint port, GError **error);
 guint demo_front_port(DemoFront *front);
+/* text, said by DEMO_TALKER in the first group, reaches the plugin as the
+ * vendor would bring it: a relay event, or Green API's notification queue. */
+void demo_front_say(DemoFront *front, const char *text);
 void demo_front_free(DemoFront *front);
 
 G_END_DECLS

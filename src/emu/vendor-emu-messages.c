@@ -62,18 +62,23 @@ emu_notifications(WagEmu *emu, SoupServerMessage *msg, WagEmuRequest *rec)
 }
 
 void
+wag_emu_green_open_queue(WagEmu *emu)
+{
+	gint64 *next;
+
+	if (g_object_get_data(G_OBJECT(emu->server), "notifications"))
+		return;
+	next = g_new(gint64, 1);
+	*next = 1234567;
+	g_object_set_data_full(G_OBJECT(emu->server), "notifications", g_queue_new(), (GDestroyNotify) queue_free);
+	g_object_set_data_full(G_OBJECT(emu->server), "next-receipt", next, g_free);
+}
+
+void
 wag_emu_green_notify(WagEmu *emu, const char *webhook_json)
 {
-	GQueue *q = g_object_get_data(G_OBJECT(emu->server), "notifications");
-
-	if (!q) {
-		gint64 *next = g_new(gint64, 1);
-		*next = 1234567;
-		q = g_queue_new();
-		g_object_set_data_full(G_OBJECT(emu->server), "notifications", q, (GDestroyNotify) queue_free);
-		g_object_set_data_full(G_OBJECT(emu->server), "next-receipt", next, g_free);
-	}
-	g_queue_push_tail(q, g_strdup(webhook_json));
+	wag_emu_green_open_queue(emu);
+	g_queue_push_tail(g_object_get_data(G_OBJECT(emu->server), "notifications"), g_strdup(webhook_json));
 }
 
 guint

@@ -104,6 +104,8 @@ const char *wag_emu_last_sent_id(WagEmu *emu);
 /* Green API: queues a notification (a webhook body) for receiveNotification;
  * from the first one on, getSettings answers with no webhook URL. */
 void wag_emu_green_notify(WagEmu *emu, const char *webhook_json);
+/* Green API: the queue exists (getSettings: no webhook URL), empty for now. */
+void wag_emu_green_open_queue(WagEmu *emu);
 /* Notifications not deleted yet. */
 guint wag_emu_green_queued(WagEmu *emu);
 /* ---- names (issue 17) ---- */

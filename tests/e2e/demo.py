@@ -20,7 +20,7 @@ README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "R
 FINCH = shutil.which("finch")
 TMUX = shutil.which("tmux")
 README_PORT = "8780"
-PLAN = 20
+PLAN = 22
 
 
 def readme_section():
@@ -41,7 +41,7 @@ def start_demo(tmp, port, *args):
     output file and the text it printed before the first call arrived."""
     out = os.path.join(tmp, f"demo-{port}.out")
     p = subprocess.Popen([DEMO, "--port", str(port)] + list(args), stdout=open(out, "w"),
-                         stderr=subprocess.STDOUT)
+                         stderr=subprocess.STDOUT, stdin=subprocess.PIPE, text=True)
     banner = wait_for(lambda: "appear below" in open(out, encoding="utf-8").read()
                       and open(out, encoding="utf-8").read(), 10) or open(out, encoding="utf-8").read()
     return p, out, banner
@@ -149,6 +149,17 @@ def bitlbee_part(t, tmp):
                 t.check(all(f"_{p}" in irc.since(mark) for p in roster),
                         "joining the channel shows the six participants as nicks", irc.since(mark)[-600:])
 
+        # A line typed in the demo's terminal is a group message, as the banner says;
+        # naming your number makes it a mention, which carries your IRC nick.
+        mark = len(irc.log)
+        demo.stdin.write("bom dia, vizinhos! @5511988888888 viu o aviso?\n")
+        demo.stdin.flush()
+        irc.wait(lambda: "viu o aviso?" in irc.since(mark), 10)
+        t.check("Type a line here" in banner and re.search(
+                    r":_5511977776666!\S+ PRIVMSG #vilanova :[^\r\n]*bom dia, vizinhos! @tester viu o aviso\?",
+                    irc.since(mark)) is not None,
+                "a line typed in the demo's terminal arrives as a message mentioning you (@tester)",
+                irc.since(mark)[-400:])
         mark = len(irc.log)
         irc.send("KICK #vilanova _5544999999999 :spam links")
         irc.wait(lambda: "Removed 1 of 1." in irc.since(mark), 10)
@@ -187,6 +198,18 @@ def bitlbee_part(t, tmp):
                     f"--vendor {vendor}: the printed lines log in and list the plain groups"
                     + (", and the join request is asked" if asks else "")
                     + ", and the call log shows the token as TOKEN", irc.log[-600:] + calls[-600:])
+            if vendor == "greenapi":
+                # No relay for Green API: the plugin reads the instance's notification queue.
+                for line in printed_bitlbee_lines(banner):
+                    if line.startswith("chat add") or line.startswith("/join"):
+                        irc.type_line(line)
+                mark = len(irc.log)
+                demo.stdin.write("oi do Green API\n")
+                demo.stdin.flush()
+                irc.wait(lambda: "oi do Green API" in irc.since(mark), 15)
+                t.check(re.search(r"PRIVMSG #vilanova :[^\r\n]*oi do Green API", irc.since(mark)) is not None,
+                        "--vendor greenapi: a line typed in the demo arrives through Green API's queue",
+                        irc.since(mark)[-400:])
             if vendor == "wawp":
                 # Wawp's rosters carry no names: its contacts do (WHOIS real name).
                 for line in printed_bitlbee_lines(banner):
