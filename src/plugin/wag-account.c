@@ -58,6 +58,7 @@ on_failed(gpointer ui, const GError *error)
 static void
 on_groups_changed(gpointer ui, gboolean complete)
 {
+	wag_conn_show_me(ui);
 	wag_blist_groups_changed(ui, complete);
 }
 

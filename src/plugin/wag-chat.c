@@ -267,6 +267,7 @@ join(WagConn *conn, const char *group)
 	/* A chat from before a reconnect is still there, marked left: rejoin it. */
 	if (conv && !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv)))
 		return FALSE;
+	wag_conn_show_me(conn);
 	conv = serv_got_joined_chat(conn->gc, id, name ? name : group);
 	if (nick && conv)
 		purple_conv_chat_set_nick(PURPLE_CONV_CHAT(conv), nick);

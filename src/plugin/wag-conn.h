@@ -39,6 +39,18 @@ wag_conn(PurpleConnection *gc)
 	return gc ? purple_connection_get_protocol_data(gc) : NULL;
 }
 
+/* Your own lines in Pidgin and Finch carry your number, not the instance
+ * id: chats take the connection's display name as your nick. Called when
+ * the number may have become known (groups listed, a chat joined). */
+static inline void
+wag_conn_show_me(WagConn *conn)
+{
+	const char *me = wag_session_get_me(conn->session);
+
+	if (me && g_strcmp0(purple_connection_get_display_name(conn->gc), me) != 0)
+		purple_connection_set_display_name(conn->gc, me);
+}
+
 /* The session's model of group (NULL when it knows no such group). */
 static inline WagGroup *
 wag_conn_group(WagConn *conn, const char *group)

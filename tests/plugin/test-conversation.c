@@ -167,6 +167,8 @@ test_send(gconstpointer data)
 
 	conv_start(&c, data, "both");
 	g = c.vc->group;
+	/* Your own lines carry your number, not the instance id. */
+	g_assert_cmpstr(purple_connection_get_display_name(purple_conversation_get_gc(c.conv)), ==, FX_ME);
 	w = (CallWait) { c.emu, "POST", send_path(c.vc), 1 };
 	wag_harness_say(c.conv, "hello &lt;there&gt;");
 	g_assert_true(wag_harness_wait(called, &w, 3000));
