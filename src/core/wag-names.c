@@ -86,70 +86,76 @@ name_key(const char *name)
 	return g_string_free(key, FALSE);
 }
 
-static gboolean
-same_name(const char *name, const char *text)
-{
-	g_autofree char *a = NULL, *b = NULL;
-
-	if (!name || !*name)
-		return FALSE;
-	a = name_key(name);
-	b = name_key(text);
-	return *a && strcmp(a, b) == 0;
-}
-
-/* text is the first word(s) of name: "Maria" of "Maria Fernanda Lima". */
-static gboolean
-starts_name(const char *name, const char *text)
-{
-	g_auto(GStrv) words = NULL;
-	g_autofree char *want = NULL;
+/* Who a typed name can be: per key, the one participant it names, or
+ * how many it names. */
+typedef struct {
+	WagParticipant *p;
 	guint n;
+} Named;
 
-	if (!name || !*name)
-		return FALSE;
-	words = g_strsplit_set(name, " \t", -1);
-	n = g_strv_length(words);
-	want = name_key(text);
-	if (!*want)
-		return FALSE;
-	for (guint k = 1; k < n; k++) {
-		char *saved = words[k];
-		g_autofree char *head = NULL;
-		g_autofree char *key = NULL;
-		words[k] = NULL;
-		head = g_strjoinv(" ", words);
-		words[k] = saved;
-		key = name_key(head);
-		if (strcmp(key, want) == 0)
-			return TRUE;
+static void
+index_add(GHashTable *index, char *key, WagParticipant *p)
+{
+	Named *w = g_hash_table_lookup(index, key);
+
+	if (!w) {
+		w = g_new0(Named, 1);
+		w->p = p;
+		g_hash_table_insert(index, key, w);
+		w->n = 1;
+		return;
 	}
-	return FALSE;
+	g_free(key);
+	if (w->p != p)
+		w->n++;
 }
 
-/* How many participants text names: by their whole name, or else, when
- * no one has it as a whole name, by its first word(s). */
-static guint
-named(WagGroup *g, const char *text, WagParticipant **found)
+/* Every way a participant's name can be typed, by name_key(): the whole
+ * name, and apart (marked "\1") its first word(s), "Maria" of "Maria
+ * Fernanda Lima". Built once per command or message, so that a text with
+ * thousands of "@" costs one pass over the roster, not one per "@" (5,000
+ * in a group of 1,024 took 5 s of the main loop). */
+static GHashTable *
+names_index(WagGroup *g)
 {
+	GHashTable *index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	GHashTableIter it;
 	WagParticipant *p;
-	guint whole = 0, start = 0;
-	WagParticipant *by_whole = NULL, *by_start = NULL;
 
 	g_hash_table_iter_init(&it, g->participants);
 	while (g_hash_table_iter_next(&it, NULL, (gpointer *) &p)) {
-		if (same_name(p->name, text)) {
-			by_whole = p;
-			whole++;
-		} else if (starts_name(p->name, text)) {
-			by_start = p;
-			start++;
+		g_auto(GStrv) words = p->name ? g_strsplit_set(p->name, " \t", -1) : NULL;
+		guint n = words ? g_strv_length(words) : 0;
+
+		for (guint k = n; k > 0; k--) {
+			char *saved = words[k];
+			g_autofree char *head = NULL;
+			g_autofree char *bare = NULL;
+			words[k] = NULL;
+			head = g_strjoinv(" ", words);
+			words[k] = saved;
+			bare = name_key(head);
+			if (*bare)
+				index_add(index, k == n ? g_steal_pointer(&bare) : g_strconcat("\1", bare, NULL), p);
 		}
 	}
+	return index;
+}
+
+/* How many participants text names: by their whole name, or else, when
+ * no one has it as a whole name, by its first word(s); *found is the one. */
+static guint
+index_lookup(GHashTable *index, const char *text, WagParticipant **found)
+{
+	g_autofree char *key = name_key(text);
+	g_autofree char *start = g_strconcat("\1", key, NULL);
+	Named *w = *key ? g_hash_table_lookup(index, key) : NULL;
+
+	if (!w && *key)
+		w = g_hash_table_lookup(index, start);
 	if (found)
-		*found = whole ? by_whole : by_start;
-	return whole ? whole : start;
+		*found = w && w->n == 1 ? w->p : NULL;
+	return w ? w->n : 0;
 }
 
 /* A phone as a nick writes it: "_5544999999999", and "_5544999999999_"
@@ -169,26 +175,38 @@ nick_phone(const char *text)
 	return wag_phone_canonical(start);
 }
 
-WagParticipant *
-wag_group_resolve_person(WagGroup *g, const char *text, char **error)
+/* wag_group_resolve_person() with g's names_index() (built when needed). */
+static WagParticipant *
+resolve(WagGroup *g, GHashTable **index, const char *text, guint *matches, char **error)
 {
 	g_autofree char *id = NULL;
 	WagParticipant *found = NULL;
-	guint matches;
 
 	*error = NULL;
+	*matches = 0;
 	if (!g || !text || !*text)
 		return NULL;
 	id = nick_phone(text);
 	if (id)
 		return g_hash_table_lookup(g->participants, id);
-	matches = named(g, text, &found);
-	if (matches == 1)
+	if (!*index)
+		*index = names_index(g);
+	*matches = index_lookup(*index, text, &found);
+	if (*matches == 1)
 		return found;
-	*error = matches ? g_strdup_printf(_("%u participants are called \"%s\": give the phone number instead."),
-	                                   matches, text)
-	                 : g_strdup_printf(_("No participant called \"%s\" in this group."), text);
+	*error = *matches ? g_strdup_printf(_("%u participants are called \"%s\": give the phone number instead."),
+	                                    *matches, text)
+	                  : g_strdup_printf(_("No participant called \"%s\" in this group."), text);
 	return NULL;
+}
+
+WagParticipant *
+wag_group_resolve_person(WagGroup *g, const char *text, char **error)
+{
+	g_autoptr(GHashTable) index = NULL;
+	guint matches;
+
+	return resolve(g, &index, text, &matches, error);
 }
 
 char *
@@ -225,12 +243,6 @@ wag_group_admins_line(WagGroup *g)
 }
 
 static gboolean
-ambiguous(WagGroup *g, const char *text)
-{
-	return named(g, text, NULL) > 1;
-}
-
-static gboolean
 looks_like_phone(const char *word)
 {
 	if (*word == '_')
@@ -241,7 +253,7 @@ looks_like_phone(const char *word)
 /* A name typed as the start of text: the longest run of words that names
  * one participant. Returns the participant and sets *rest to what follows. */
 static WagParticipant *
-leading_name(WagGroup *g, const char *text, const char **rest, char **error)
+leading_name(WagGroup *g, GHashTable **index, const char *text, const char **rest, char **error)
 {
 	g_auto(GStrv) words = g_strsplit_set(text, " \t", -1);
 	guint n = g_strv_length(words);
@@ -250,6 +262,7 @@ leading_name(WagGroup *g, const char *text, const char **rest, char **error)
 		g_autofree char *candidate = NULL;
 		g_autofree char *why = NULL;
 		WagParticipant *p;
+		guint matches;
 		char *saved = words[take];
 
 		words[take] = NULL;
@@ -258,9 +271,9 @@ leading_name(WagGroup *g, const char *text, const char **rest, char **error)
 		g_strstrip(candidate);
 		if (!*candidate)
 			continue;
-		p = wag_group_resolve_person(g, candidate, &why);
+		p = resolve(g, index, candidate, &matches, &why);
 		/* Several people with that name: say so rather than guess. */
-		if (!p && why && ambiguous(g, candidate)) {
+		if (!p && matches > 1) {
 			*error = g_steal_pointer(&why);
 			return NULL;
 		}
@@ -286,6 +299,7 @@ wag_names_rewrite_targets(WagGroup *g, const char *text, char **error)
 {
 	g_auto(GStrv) pieces = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(GHashTable) index = NULL;
 	guint n;
 
 	*error = NULL;
@@ -317,7 +331,7 @@ wag_names_rewrite_targets(WagGroup *g, const char *text, char **error)
 			g_string_append(out, pieces[i]);
 			continue;
 		}
-		p = leading_name(g, piece, &rest, error);
+		p = leading_name(g, &index, piece, &rest, error);
 		if (*error)
 			return NULL;
 		if (!p) {
@@ -379,44 +393,6 @@ append_mention(GString *out, const char *id)
 	g_string_append_len(out, id, at ? at - id : (gssize) strlen(id));
 }
 
-/* The participants by name_key(), NULL for a name several people have:
- * built once per message, so that a text with thousands of "@" costs one
- * pass over the roster, not one per "@" (5,000 in a group of 1,024 took
- * 5 s of the main loop). */
-static GHashTable *
-names_index(WagGroup *g)
-{
-	GHashTable *index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	GHashTableIter it;
-	WagParticipant *p;
-
-	g_hash_table_iter_init(&it, g->participants);
-	while (g_hash_table_iter_next(&it, NULL, (gpointer *) &p)) {
-		g_auto(GStrv) words = p->name ? g_strsplit_set(p->name, " \t", -1) : NULL;
-		guint n = words ? g_strv_length(words) : 0;
-		/* The whole name, then its first word(s) marked apart ("\1"):
-		 * looked up in that order, as named() counts them. */
-		for (guint k = n; k > 0; k--) {
-			char *saved = words[k];
-			g_autofree char *head = NULL;
-			g_autofree char *bare = NULL;
-			char *key;
-			words[k] = NULL;
-			head = g_strjoinv(" ", words);
-			words[k] = saved;
-			bare = name_key(head);
-			if (!*bare)
-				continue;
-			key = k == n ? g_steal_pointer(&bare) : g_strconcat("\1", bare, NULL);
-			if (g_hash_table_contains(index, key))
-				g_hash_table_replace(index, key, NULL);
-			else
-				g_hash_table_insert(index, key, p);
-		}
-	}
-	return index;
-}
-
 /* The participant a word names for a mention, or NULL, as
  * wag_group_resolve_person() would. A phone counts when it is a
  * participant, or when the roster is not known yet (the vendor then
@@ -425,29 +401,17 @@ static char *
 mention_target(WagGroup *g, GHashTable **index, const char *word)
 {
 	g_autofree char *phone = NULL;
-	g_autofree char *key = NULL;
+	g_autofree char *why = NULL;
 	WagParticipant *p;
+	guint matches;
 
 	if (!*word)
 		return NULL;
-	phone = nick_phone(word);
-	if (phone && (!g || !g->roster_loaded))
+	if (!g || !g->roster_loaded) {
+		phone = nick_phone(word);
 		return g_steal_pointer(&phone);
-	if (!g || !g->roster_loaded)
-		return NULL;
-	if (phone)
-		return g_hash_table_contains(g->participants, phone) ? g_steal_pointer(&phone) : NULL;
-	if (!*index)
-		*index = names_index(g);
-	key = name_key(word);
-	if (!*key)
-		return NULL;
-	if (g_hash_table_contains(*index, key)) {
-		p = g_hash_table_lookup(*index, key);
-	} else {
-		g_autofree char *start = g_strconcat("\1", key, NULL);
-		p = g_hash_table_lookup(*index, start);
 	}
+	p = resolve(g, index, word, &matches, &why);
 	return p ? g_strdup(p->id) : NULL;
 }
 
