@@ -137,7 +137,7 @@ static gboolean
 mentions(const WagMessage *m, const char *me)
 {
 	g_autofree char *number = g_strndup(me, strcspn(me, "@"));
-	g_autofree char *at = g_strconcat("@", number, NULL);
+	g_autofree char *at = wag_names_at(me);
 	const char *p = m->text;
 
 	if (g_ptr_array_find_with_equal_func(m->mentions, me, g_str_equal, NULL) ||
@@ -202,6 +202,25 @@ wag_messages_receive(WagSession *s, const WagEvent *e)
 	                              (me_in && g_strcmp0(me_in, s->me) != 0 && mentions(m, me_in)));
 	if (s->view->message)
 		s->view->message(s->ui, e, mentions_me);
+}
+
+char *
+wag_session_addressed_line(WagSession *s, const WagEvent *e, const char *nick)
+{
+	g_autofree char *line = wag_message_line(e->message);
+	const char *ids[] = { s->me, wag_instance_info_me_in(s->info, s->me, wag_model_lookup(s->model, e->group)) };
+
+	for (guint i = 0; i < G_N_ELEMENTS(ids); i++) {
+		g_autofree char *at = ids[i] ? wag_names_at(ids[i]) : NULL;
+		g_auto(GStrv) parts = at ? g_strsplit(line, at, -1) : NULL;
+		g_autofree char *mine = NULL;
+
+		if (!parts || g_strv_length(parts) < 2)
+			continue;
+		mine = g_strconcat("@", nick, NULL);
+		return g_strjoinv(mine, parts);
+	}
+	return g_strdup_printf("%s: %s", nick, line);
 }
 
 /* ---- outgoing: one call at a time, paced by the pacer ---- */

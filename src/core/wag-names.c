@@ -382,15 +382,17 @@ mention_end(const char *start, const char *end)
 	return end;
 }
 
-/* As WhatsApp writes a mention in the text: "@" and the id's number (a
- * lid's without its "@lid"). */
+char *
+wag_names_at(const char *id)
+{
+	return g_strdup_printf("@%.*s", (int) strcspn(id, "@"), id);
+}
+
 static void
 append_mention(GString *out, const char *id)
 {
-	const char *at = strchr(id, '@');
-
-	g_string_append_c(out, '@');
-	g_string_append_len(out, id, at ? at - id : (gssize) strlen(id));
+	g_autofree char *at = wag_names_at(id);
+	g_string_append(out, at);
 }
 
 /* The participant a word names for a mention, or NULL, as

@@ -37,6 +37,10 @@ char *wag_group_admins_line(WagGroup *g);
  * with *error set when a name matches nobody or several people. */
 char *wag_names_rewrite_targets(WagGroup *g, const char *text, char **error);
 
+/* How WhatsApp writes a mention of id in text: "@" and its number (a
+ * lid's without its "@lid"). */
+char *wag_names_at(const char *id);
+
 /* Mentions bounded per message, like those received. */
 #define WAG_NAMES_MAX_MENTIONS 64
 

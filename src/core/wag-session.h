@@ -112,8 +112,14 @@ WagMessagesMode wag_session_messages_mode(WagSession *s);
 /* Queues text for group's chat (paced); returns the refusal to show, or
  * NULL. A vendor's refusal comes later through view->message_failed. */
 char *wag_session_send_text(WagSession *s, const char *group, const char *text);
-/* Deletes for everyone who's last n (0: all) messages seen in group since
- * login; returns the refusal to show, or NULL. Each call is audited; the
+/* The line for e (a message that view->message said mentions this
+ * account) addressed to nick: WhatsApp's "@NUMBER" of this account
+ * becomes "@nick", or the line is "nick: ..." when only the vendor's
+ * mention list named it. For hosts that cannot highlight otherwise
+ * (bitlbee: IRC clients highlight lines carrying the nick). */
+char *wag_session_addressed_line(WagSession *s, const WagEvent *e, const char *nick);
+/* Deletes for everyone who's last n (0: all) messages known in group
+ * (wag-history.c); returns the refusal to show, or NULL. Each call is audited; the
  * summary comes through view->group_notice. */
 char *wag_session_delete_messages(WagSession *s, const char *group, const char *who, guint n);
 /* The name known for who: its contacts' name, else the WhatsApp name its

@@ -22,29 +22,6 @@ our_nick(PurpleConversation *conv)
 	return nick ? nick : purple_account_get_username(purple_conversation_get_account(conv));
 }
 
-/* A line mentioning the user carries their nick, which is how IRC clients
- * highlight (bitlbee drops libpurple's highlight flag): WhatsApp's "@PHONE"
- * becomes "@nick", or the line is addressed "nick: ..." as on IRC. */
-static char *
-addressed_line(WagConn *conn, const WagEvent *e, const char *nick)
-{
-	g_autofree char *line = wag_message_line(e->message);
-	const char *ids[] = { wag_session_get_me(conn->session), wag_session_me_in(conn->session, e->group) };
-
-	for (guint i = 0; i < G_N_ELEMENTS(ids); i++) {
-		/* A lid is written "@" and its number, without "@lid". */
-		g_autofree char *at = ids[i] ? g_strdup_printf("@%.*s", (int) strcspn(ids[i], "@"), ids[i]) : NULL;
-		g_auto(GStrv) parts = at ? g_strsplit(line, at, -1) : NULL;
-		g_autofree char *mine = NULL;
-
-		if (!parts || g_strv_length(parts) < 2)
-			continue;
-		mine = g_strconcat("@", nick, NULL);
-		return g_strjoinv(mine, parts);
-	}
-	return g_strdup_printf("%s: %s", nick, line);
-}
-
 void
 wag_conversation_show(WagConn *conn, const WagEvent *e, gboolean mentions_me)
 {
@@ -57,8 +34,10 @@ wag_conversation_show(WagConn *conn, const WagEvent *e, gboolean mentions_me)
 
 	if (!conv || !m)
 		return;
+	/* bitlbee drops libpurple's highlight flag: the line carries the nick
+	 * bitlbee gave the chat (its "handle"), which IRC clients highlight. */
 	if (mentions_me && nick) {
-		g_autofree char *line = addressed_line(conn, e, nick);
+		g_autofree char *line = wag_session_addressed_line(conn->session, e, nick);
 		html = g_markup_escape_text(line, -1);
 	} else {
 		html = wag_conversation_html(m);
