@@ -50,16 +50,35 @@ history_free(gpointer p)
 	g_free(h);
 }
 
+/* Over a bound (chats, messages): the least recently active chat but
+ * keep goes. */
+static void
+forget_least_active(WagSession *s, const char *keep)
+{
+	GHashTableIter it;
+	const char *group, *victim = NULL;
+	History *h, *least = NULL;
+
+	g_hash_table_iter_init(&it, s->history);
+	while (g_hash_table_iter_next(&it, (gpointer *) &group, (gpointer *) &h))
+		if (g_strcmp0(group, keep) != 0 && (!least || h->active < least->active)) {
+			least = h;
+			victim = group;
+		}
+	if (!least)
+		return;
+	s->history_entries -= least->order.length;
+	g_hash_table_remove(s->history, victim);
+}
+
 static History *
 history_for(WagSession *s, const char *group)
 {
 	History *h = g_hash_table_lookup(s->history, group);
 
 	if (!h) {
-		if (g_hash_table_size(s->history) >= GROUPS_MAX) {
-			g_hash_table_remove_all(s->history);
-			s->history_entries = 0;
-		}
+		if (g_hash_table_size(s->history) >= GROUPS_MAX)
+			forget_least_active(s, NULL);
 		h = g_new0(History, 1);
 		g_queue_init(&h->order);
 		h->ids = g_hash_table_new(g_str_hash, g_str_equal);
@@ -91,9 +110,8 @@ wag_history_save(WagSession *s)
 	GHashTableIter it;
 	Active a;
 
-	if (!s->history_dirty || !s->history_path)
+	if (!s->history_path)
 		return;
-	s->history_dirty = FALSE;
 	/* Sorted by a copy of each chat's time: with 5,000 chats, comparing
 	 * through the table (two lookups a comparison) took 8-12 ms of the
 	 * main loop. */
@@ -131,10 +149,10 @@ save_now(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* A write pending is the change not written yet. */
 static void
 changed(WagSession *s)
 {
-	s->history_dirty = TRUE;
 	if (!s->history_save && s->history_path)
 		s->history_save = g_timeout_add_seconds(SAVE_DELAY_S, save_now, s);
 }
@@ -179,25 +197,6 @@ add(WagSession *s, History *h, const char *id, const char *from, gboolean from_m
 	return x;
 }
 
-/* Over ENTRIES_MAX: the least recently active chat but keep goes. */
-static void
-forget_least_active(WagSession *s, const char *keep)
-{
-	GHashTableIter it;
-	const char *group, *victim = NULL;
-	History *h, *least = NULL;
-
-	g_hash_table_iter_init(&it, s->history);
-	while (g_hash_table_iter_next(&it, (gpointer *) &group, (gpointer *) &h))
-		if (strcmp(group, keep) != 0 && (!least || h->active < least->active)) {
-			least = h;
-			victim = group;
-		}
-	if (!least)
-		return;
-	s->history_entries -= least->order.length;
-	g_hash_table_remove(s->history, victim);
-}
 
 void
 wag_history_remember(WagSession *s, const char *group, const char *id, const char *from, gboolean from_me, gint64 at)
@@ -286,13 +285,13 @@ wag_history_init(WagSession *s, const char *state_dir, const char *file_key)
 void
 wag_history_stop(WagSession *s)
 {
-	if (s->history_save)
-		g_source_remove(s->history_save);
-	s->history_save = 0;
 	/* What changed since the last write is queued now (the writer thread
 	 * does it; nothing waits here). */
-	if (s->history)
+	if (s->history_save) {
+		g_source_remove(s->history_save);
+		s->history_save = 0;
 		wag_history_save(s);
+	}
 	g_clear_pointer(&s->history, g_hash_table_destroy);
 	g_clear_pointer(&s->history_path, g_free);
 }

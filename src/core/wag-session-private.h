@@ -109,8 +109,7 @@ struct _WagSession {
 	guint messages_per_minute; /* sends and deletions (the pacer's WAG_OP_MESSAGE); 0: no limit */
 	GHashTable *history;     /* group id -> the last messages seen there (wag-history.c) */
 	char *history_path;      /* where they are kept between runs */
-	guint history_save;      /* a write waiting (debounced) */
-	gboolean history_dirty;
+	guint history_save;      /* a write waiting (debounced): changes not on disk yet */
 	guint history_entries;   /* messages kept in all chats together */
 	GQueue *outbox;          /* sends and deletions waiting for their turn */
 	gboolean out_busy;       /* one of them is in the pacer or at the vendor */
