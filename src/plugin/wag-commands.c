@@ -443,21 +443,27 @@ wag_commands_unregister(void)
 	registered = NULL;
 }
 
-/* Runs "/command ..." typed as chat text; FALSE if it names none of ours. */
+/* Chat text that is a command: "/command ..." runs one of ours ("//help"
+ * too: a client that did not take "//" as its escape arrives so). A
+ * "/word" naming none (a mistyped "/kik 5544... spam") is refused: as text
+ * it would reach everyone in the group. Text, and FALSE, when a space
+ * before the '/' says so (" /shrug"), for /me, and for what is no word
+ * ("/r/brasil"). */
 static gboolean
 run_text(PurpleConversation *conv, const char *message)
 {
 	g_autofree char *plain = purple_markup_strip_html(message);
 	g_autofree char *err = NULL;
+	g_autofree char *word = NULL;
+	g_autofree char *line = NULL;
 	const char *text = plain;
+	gboolean spaced = g_ascii_isspace(*text);
 	size_t len;
 
 	while (g_ascii_isspace(*text))
 		text++;
 	if (*text != '/')
 		return FALSE;
-	/* "//help" arrives as is from a client that did not take "//" as
-	 * its escape for a line starting with '/'. */
 	while (*text == '/')
 		text++;
 	len = strcspn(text, " \t");
@@ -467,29 +473,17 @@ run_text(PurpleConversation *conv, const char *message)
 			purple_cmd_do_command(conv, text, escaped, &err);
 			return TRUE;
 		}
-	return FALSE;
-}
-
-/* "/word ..." naming no command (other than /me): a mistyped command
- * ("/kik 5544... spam"), which sent as text would reach everyone in the
- * group. Returns the word, or NULL for text to send. A line that starts
- * with a space is text as typed: the way to send "/shrug" on purpose. */
-static char *
-mistyped_command(const char *message)
-{
-	g_autofree char *plain = purple_markup_strip_html(message);
-	const char *text = plain;
-	size_t len;
-
-	if (*text != '/')
-		return NULL;
-	while (*text == '/')
-		text++;
-	for (len = 0; g_ascii_isalpha(text[len]); len++)
-		;
-	if (!len || (text[len] && !g_ascii_isspace(text[len])) || (len == 2 && g_ascii_strncasecmp(text, "me", 2) == 0))
-		return NULL;
-	return g_strndup(text, len);
+	for (size_t i = 0; i < len; i++)
+		if (!g_ascii_isalpha(text[i]))
+			return FALSE;
+	if (spaced || !len || (len == 2 && g_ascii_strncasecmp(text, "me", 2) == 0))
+		return FALSE;
+	word = g_strndup(text, len);
+	line = g_strdup_printf(_("\"/%s\" is not a command here; nothing was sent to the group. "
+	                         "Type /help for the commands, or start the line with a space "
+	                         "to send it as text."), word);
+	wag_chat_write(conv, line, TRUE);
+	return TRUE;
 }
 
 int
@@ -498,17 +492,9 @@ wag_commands_chat_send(PurpleConnection *gc, int id, const char *message, Purple
 	WagConn *conn = wag_conn(gc);
 	const char *group = conn ? wag_chat_group_of(conn, id) : NULL;
 	PurpleConversation *conv = group ? wag_chat_find(conn, group) : NULL;
-	g_autofree char *word = NULL;
 
 	if (conv && run_text(conv, message))
 		return 0;
-	if (conv && (word = mistyped_command(message))) {
-		g_autofree char *line = g_strdup_printf(_("\"/%s\" is not a command here; nothing was sent to the group. "
-		                                          "Type /help for the commands, or start the line with a space "
-		                                          "to send it as text."), word);
-		wag_chat_write(conv, line, TRUE);
-		return 0;
-	}
 	/* " /shrug": the space only said "this is text"; it is not sent. */
 	if (conv)
 		wag_conversation_send(conn, conv, group, message[0] == ' ' && message[1] == '/' ? message + 1 : message);
