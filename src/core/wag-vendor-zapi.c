@@ -316,8 +316,9 @@ normalize_webhook(JsonNode *body, GPtrArray *events, char **instance, GError **e
 {
 	/* source: Z-API docs, webhooks/on-message-received.md (ADD, REMOVE, LEAVE,
 	 * MEMBERSHIP_APPROVAL_REQUEST, REVOKED_MEMBERSHIP_REQUESTS); the other
-	 * names are WhatsApp's own message stub types (WAProto WebMessageInfo
-	 * StubType), which Z-API passes on: every way of joining is an addition. */
+	 * names are WhatsApp's own system-message kinds (the enum of them in
+	 * WAProto's WebMessageInfo), which Z-API passes on: every way of joining
+	 * is an addition. */
 	static const struct { const char *kind; WagEventKind ev; } kinds[] = {
 		{ "GROUP_PARTICIPANT_ADD", WAG_EVENT_ADDED },
 		{ "GROUP_PARTICIPANT_INVITE", WAG_EVENT_ADDED },
